@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { TfjsEmError, invalidArgument } from '../errors.js';
+
+/** A row-major matrix on the host: data.length === shape[0] * shape[1]. */
+export interface HostArray2D {
+  data: Float32Array | Float64Array;
+  shape: [number, number];
+}
+
+/** What the library accepts as samples: one row per sample; a single sample may be one row. */
+export type DataInput = tf.Tensor2D | tf.Tensor1D | number[][] | number[] | HostArray2D;
+
+/**
+ * Samples as the math sees them: read in chunks of rows, each shifted by a
+ * reference point before it is squared anywhere (the shift is applied in
+ * float64 on the host when the data lives there).
+ */
+export interface Matrix {
+  readonly nSamples: number;
+  readonly nFeatures: number;
+  /** Rows [start, end) minus shift, as a float32 device tensor the caller disposes. */
+  chunk(start: number, end: number, shift: Float64Array): tf.Tensor2D;
+  /** The given rows, float64 on the host, row-major. */
+  rows(indices: number[]): Promise<Float64Array>;
+}
+
+class HostMatrix implements Matrix {
+  constructor(
+    private readonly data: Float32Array | Float64Array,
+    readonly nSamples: number,
+    readonly nFeatures: number,
+  ) {}
+
+  chunk(start: number, end: number, shift: Float64Array): tf.Tensor2D {
+    const d = this.nFeatures;
+    const out = new Float32Array((end - start) * d);
+    for (let i = start, o = 0; i < end; i++) {
+      const row = i * d;
+      for (let j = 0; j < d; j++, o++) out[o] = this.data[row + j] - shift[j];
+    }
+    return tf.tensor2d(out, [end - start, d], 'float32');
+  }
+
+  async rows(indices: number[]): Promise<Float64Array> {
+    const d = this.nFeatures;
+    const out = new Float64Array(indices.length * d);
+    indices.forEach((r, i) => out.set(this.data.subarray(r * d, (r + 1) * d), i * d));
+    return out;
+  }
+}
+
+class TensorMatrix implements Matrix {
+  readonly nSamples: number;
+  readonly nFeatures: number;
+
+  constructor(private readonly x: tf.Tensor2D) {
+    [this.nSamples, this.nFeatures] = x.shape;
+  }
+
+  chunk(start: number, end: number, shift: Float64Array): tf.Tensor2D {
+    return tf.tidy(() =>
+      tf.sub(tf.slice(this.x, [start, 0], [end - start, this.nFeatures]), tf.tensor1d(shift, 'float32')),
+    );
+  }
+
+  async rows(indices: number[]): Promise<Float64Array> {
+    const picked = tf.tidy(() => tf.gather(this.x, tf.tensor1d(indices, 'int32')));
+    try {
+      return Float64Array.from(await picked.data());
+    } finally {
+      picked.dispose();
+    }
+  }
+}
+
+function invalidData(message: string): TfjsEmError {
+  return new TfjsEmError('INVALID_DATA', message);
+}
+
+function checkFinite(values: ArrayLike<number>, nFeatures: number, name: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      const row = Math.floor(i / nFeatures);
+      throw invalidData(`${name} holds ${values[i]} at row ${row}, column ${i - row * nFeatures}`);
+    }
+  }
+}
+
+function fromRows(rows: number[][], name: string): HostMatrix {
+  const d = rows[0].length;
+  const data = new Float64Array(rows.length * d);
+  rows.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== d) {
+      throw invalidData(`${name}: row ${i} has ${Array.isArray(row) ? row.length : 'no'} values, row 0 has ${d}`);
+    }
+    data.set(row, i * d);
+  });
+  return new HostMatrix(data, rows.length, d);
+}
+
+/**
+ * Checks and wraps samples: they must be 2-D (or one sample), non-empty and finite.
+ * A tensor stays on the device; its finiteness is checked there.
+ */
+export async function toMatrix(input: DataInput, name = 'data'): Promise<Matrix> {
+  let matrix: Matrix;
+  if (input instanceof tf.Tensor) {
+    if (input.rank !== 1 && input.rank !== 2) {
+      throw invalidData(`${name} must be 2-D [nSamples, nFeatures]; got a tensor of shape [${input.shape}]`);
+    }
+    if (input.rank === 1) return toMatrix({ data: Float64Array.from(await input.data()), shape: [1, input.shape[0]] }, name);
+    const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(input))));
+    const hasBad = (await bad.data())[0];
+    bad.dispose();
+    if (hasBad) throw invalidData(`${name} holds NaN or Inf values`);
+    matrix = new TensorMatrix(input as tf.Tensor2D);
+  } else if (Array.isArray(input)) {
+    if (input.length === 0) throw invalidData(`${name} has no samples`);
+    matrix = Array.isArray(input[0]) ? fromRows(input as number[][], name) : fromRows([input as number[]], name);
+    checkFinite((matrix as HostMatrix)['data'], matrix.nFeatures, name);
+  } else if (input && (input.data instanceof Float32Array || input.data instanceof Float64Array)) {
+    const [n, d] = input.shape ?? [];
+    if (!Number.isInteger(n) || !Number.isInteger(d) || input.data.length !== n * d) {
+      throw invalidData(`${name}: shape [${input.shape}] does not match ${input.data.length} values`);
+    }
+    checkFinite(input.data, d, name);
+    matrix = new HostMatrix(input.data, n, d);
+  } else {
+    throw invalidArgument(`${name} must be a tf.Tensor2D, number[][] or { data: Float32Array | Float64Array, shape: [n, d] }`);
+  }
+  if (matrix.nSamples === 0) throw invalidData(`${name} has no samples`);
+  if (matrix.nFeatures === 0) throw invalidData(`${name} has no features`);
+  return matrix;
+}
+
+/** Throws unless the samples have the expected number of features. */
+export function expectFeatures(matrix: Matrix, nFeatures: number, name = 'data'): void {
+  if (matrix.nFeatures !== nFeatures) {
+    throw new TfjsEmError(
+      'SHAPE_MISMATCH',
+      `${name} has ${matrix.nFeatures} features per sample; the model has ${nFeatures}`,
+    );
+  }
+}
+
+/** [start, end) row ranges of at most chunkRows rows. */
+export function* chunkRanges(nSamples: number, chunkRows: number): Generator<[number, number]> {
+  for (let start = 0; start < nSamples; start += chunkRows) yield [start, Math.min(nSamples, start + chunkRows)];
+}
