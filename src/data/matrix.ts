@@ -59,7 +59,7 @@ class TensorMatrix implements Matrix {
 
   chunk(start: number, end: number, shift: Float64Array): tf.Tensor2D {
     return tf.tidy(() =>
-      tf.sub(tf.slice(this.x, [start, 0], [end - start, this.nFeatures]), tf.tensor1d(shift, 'float32')),
+      tf.sub(tf.slice(this.x, [start, 0], [end - start, this.nFeatures]), tf.tensor1d(Float32Array.from(shift), 'float32')),
     );
   }
 

@@ -1,12 +1,6 @@
 import { GaussianParams } from './params.js';
+import { MStepOptions } from './mlMStep.js';
 import type { GMMStats } from '../../machines/GMMStats.js';
-
-export interface MStepOptions {
-  updateMeans: boolean;
-  updateVariances: boolean;
-  updateWeights: boolean;
-  meanVarUpdateThreshold: number;
-}
 
 export interface MapOptions extends MStepOptions {
   /** Reynolds' relevance factor r (alpha_k = n_k / (n_k + r)); null: the fixed alpha below. */
@@ -17,27 +11,6 @@ export interface MapOptions extends MStepOptions {
    * 'bob': bob.learn.em's var + mu (kept for compatibility with its models).
    */
   varianceUpdate: 'reynolds' | 'bob';
-}
-
-/**
- * Maximum-likelihood m-step (Bishop eq. 9.24-9.26) in float64, bob's order:
- * weights, then means, then variances from the new means. Variances are
- * returned unclamped: the machine applies its floors.
- */
-export function mlMStep(params: GaussianParams, stats: GMMStats, o: MStepOptions): GaussianParams {
-  const { nGaussians: k, nFeatures: d } = stats;
-  const n = stats.n.map((v) => Math.max(v, o.meanVarUpdateThreshold));
-  const weights = o.updateWeights ? n.map((v) => v / stats.t) : params.weights.slice();
-  const means = params.means.slice();
-  const variances = params.variances.slice();
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < d; j++) {
-      const a = i * d + j;
-      if (o.updateMeans) means[a] = stats.sumPx[a] / n[i];
-      if (o.updateVariances) variances[a] = stats.sumPxx[a] / n[i] - means[a] * means[a];
-    }
-  }
-  return { weights, means, variances };
 }
 
 /** MAP adaptation from a UBM (Reynolds et al. 2000, eq. 11-13) in float64. */
@@ -61,19 +34,21 @@ export function mapMStep(
   for (let i = 0; i < k; i++) {
     const n = stats.n[i];
     const a = alpha[i];
+    // n == 0 (a threshold of 0 and an empty Gaussian) counts as below the threshold: no 0/0.
+    const below = n < thr || n === 0;
     for (let j = 0; j < d; j++) {
       const e = i * d + j;
       if (o.updateMeans) {
-        means[e] = n < thr ? ubm.means[e] : a * (stats.sumPx[e] / n) + (1 - a) * ubm.means[e];
+        means[e] = below ? ubm.means[e] : a * (stats.sumPx[e] / n) + (1 - a) * ubm.means[e];
       }
       if (o.updateVariances) {
         const mu2 = means[e] * means[e];
         if (o.varianceUpdate === 'bob') {
           const prior = ubm.variances[e] + ubm.means[e];
-          variances[e] = n < thr ? prior - mu2 : a * (stats.sumPxx[e] / n) + (1 - a) * prior - mu2;
+          variances[e] = below ? prior - mu2 : a * (stats.sumPxx[e] / n) + (1 - a) * prior - mu2;
         } else {
           const prior = ubm.variances[e] + ubm.means[e] * ubm.means[e];
-          variances[e] = n < thr ? ubm.variances[e] : a * (stats.sumPxx[e] / n) + (1 - a) * prior - mu2;
+          variances[e] = below ? ubm.variances[e] : a * (stats.sumPxx[e] / n) + (1 - a) * prior - mu2;
         }
       }
     }

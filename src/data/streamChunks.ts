@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Matrix, chunkRanges } from './matrix.js';
+
+interface InFlight {
+  out: tf.Tensor;
+  start: number;
+  end: number;
+}
+
+/**
+ * Runs compute on each centred chunk of x and hands each result, read back to
+ * the host, to consume in order. The next chunk is queued on the device before
+ * the previous result is awaited, so reads overlap work on asynchronous backends.
+ */
+export async function streamChunks(
+  x: Matrix,
+  rows: number,
+  shift: Float64Array,
+  compute: (y: tf.Tensor2D) => tf.Tensor,
+  consume: (values: Float32Array, start: number, end: number) => void,
+): Promise<void> {
+  const inFlight: InFlight[] = [];
+  const readOldest = async () => {
+    const { out, start, end } = inFlight[0];
+    try {
+      consume((await out.data()) as Float32Array, start, end);
+    } finally {
+      inFlight.shift();
+      out.dispose();
+    }
+  };
+  try {
+    for (const [start, end] of chunkRanges(x.nSamples, rows)) {
+      inFlight.push({ out: tf.tidy(() => compute(x.chunk(start, end, shift))), start, end });
+      if (inFlight.length > 1) await readOldest();
+    }
+    while (inFlight.length > 0) await readOldest();
+  } finally {
+    for (const { out } of inFlight) out.dispose();
+  }
+}

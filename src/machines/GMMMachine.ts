@@ -1,0 +1,442 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
+import { DataInput, HostArray2D, Matrix, expectFeatures, toMatrix } from '../data/matrix.js';
+import { streamChunks } from '../data/streamChunks.js';
+import { chunkRows } from '../backend/limits.js';
+import { EPSILON } from '../math/constants.js';
+import { GaussianParams, centreOfMeans, gNorms, gemmCoefficients } from '../math/gmm/params.js';
+import { DeviceGaussians, logWeightedLikelihood } from '../math/gmm/logWeightedLikelihood.js';
+import { logSumExpRows } from '../math/logSumExp.js';
+import { eStepChunk } from '../math/gmm/eStep.js';
+import { accumulateChunk } from '../math/gmm/accumulate.js';
+import { mlMStep } from '../math/gmm/mlMStep.js';
+import { mapMStep } from '../math/gmm/mapMStep.js';
+import { GMMStats, allClose } from './GMMStats.js';
+import { KMeansMachine } from './KMeansMachine.js';
+import { VarianceThresholds, VarianceThresholdsInput, expandThresholds, toThresholds } from './thresholds.js';
+
+export interface GMMMachineOptions {
+  /** 'ml': maximum likelihood (k-means start); 'map': adaptation of `ubm`. */
+  trainer?: 'ml' | 'map';
+  ubm?: GMMMachine | null;
+  convergenceThreshold?: number | null;
+  maxFittingSteps?: number | null;
+  randomState?: number;
+  weights?: ArrayLike<number>;
+  kMeansTrainer?: KMeansMachine | null;
+  updateMeans?: boolean;
+  updateVariances?: boolean;
+  updateWeights?: boolean;
+  meanVarUpdateThreshold?: number;
+  mapAlpha?: number;
+  /** Reynolds' relevance factor; null: the fixed mapAlpha. */
+  mapRelevanceFactor?: number | null;
+  /** MAP variance update: 'reynolds' (eq. 13, default) or bob.learn.em's 'bob'. */
+  mapVarianceUpdate?: 'reynolds' | 'bob';
+  /** Rows per device chunk (bounded by the device; see backend/limits). */
+  chunkSize?: number;
+}
+
+export interface FitStep {
+  step: number;
+  /** Average log-likelihood per sample measured by this step's e-step. */
+  averageLogLikelihood: number;
+  /** Relative change from the previous step; null on the first step. */
+  convergenceValue: number | null;
+}
+
+export interface FitOptions {
+  /** Called after each EM step. */
+  onStep?: (step: FitStep) => void;
+  /** Stops the fit between steps; the machine keeps its last complete step. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A diagonal-covariance Gaussian mixture with bob.learn.em's semantics.
+ * Parameters live in float64 on the host; the e-step's coefficients are
+ * mirrored in tf.Variables, held until dispose().
+ */
+export class GMMMachine {
+  readonly nGaussians: number;
+  readonly trainer: 'ml' | 'map';
+  readonly ubm: GMMMachine | null;
+  convergenceThreshold: number | null;
+  maxFittingSteps: number | null;
+  randomState: number;
+  kMeansTrainer: KMeansMachine | null;
+  updateMeans: boolean;
+  updateVariances: boolean;
+  updateWeights: boolean;
+  meanVarUpdateThreshold: number;
+  mapAlpha: number;
+  mapRelevanceFactor: number | null;
+  mapVarianceUpdate: 'reynolds' | 'bob';
+  chunkSize: number | undefined;
+  /** Steps run by the last fit, and whether it met the convergence threshold. */
+  nIter = 0;
+  converged = false;
+
+  private _weights!: Float64Array;
+  private _logWeights!: Float64Array;
+  private _means: Float64Array | null = null;
+  private _variances: Float64Array | null = null;
+  private _varianceThresholds: VarianceThresholds;
+  private _gNorms: Float64Array | null = null;
+  private device: { weights: tf.Variable; bias: tf.Variable; shift: Float64Array } | null = null;
+  private deviceStale = true;
+
+  constructor(nGaussians: number, options: GMMMachineOptions = {}) {
+    if (!Number.isInteger(nGaussians) || nGaussians < 1) {
+      throw invalidArgument(`nGaussians must be a positive integer; got ${nGaussians}`);
+    }
+    const trainer = options.trainer ?? 'ml';
+    if (trainer !== 'ml' && trainer !== 'map') throw invalidArgument(`trainer must be 'ml' or 'map'; got '${trainer}'`);
+    const ubm = options.ubm ?? null;
+    if (trainer === 'map' && ubm === null) throw invalidArgument('A UBM is required for MAP GMM.');
+    if (ubm !== null && ubm.nGaussians !== nGaussians) {
+      throw shapeMismatch(
+        `The UBM machine is not compatible with this machine: it has ${ubm.nGaussians} Gaussians, this one ${nGaussians}.`,
+      );
+    }
+    const convergenceThreshold = options.convergenceThreshold === undefined ? 1e-5 : options.convergenceThreshold;
+    const maxFittingSteps = options.maxFittingSteps === undefined ? 200 : options.maxFittingSteps;
+    if (convergenceThreshold === null && maxFittingSteps === null) {
+      throw invalidArgument('Either or both convergenceThreshold and maxFittingSteps must be set.');
+    }
+    this.nGaussians = nGaussians;
+    this.trainer = trainer;
+    this.ubm = ubm;
+    this.convergenceThreshold = convergenceThreshold;
+    this.maxFittingSteps = maxFittingSteps;
+    this.randomState = options.randomState ?? 0;
+    this.kMeansTrainer = options.kMeansTrainer ?? null;
+    this.updateMeans = options.updateMeans ?? true;
+    this.updateVariances = options.updateVariances ?? false;
+    this.updateWeights = options.updateWeights ?? false;
+    this.meanVarUpdateThreshold = options.meanVarUpdateThreshold ?? EPSILON;
+    this.mapAlpha = options.mapAlpha ?? 0.5;
+    this.mapRelevanceFactor = options.mapRelevanceFactor === undefined ? 4 : options.mapRelevanceFactor;
+    this.mapVarianceUpdate = options.mapVarianceUpdate ?? 'reynolds';
+    this.chunkSize = options.chunkSize;
+    // bob: the variance floor defaults to the mean/variance update threshold.
+    this._varianceThresholds = toThresholds(this.meanVarUpdateThreshold);
+    if (ubm !== null) this.copyFrom(ubm);
+    else this.weights = new Float64Array(nGaussians).fill(1 / nGaussians);
+    if (options.weights !== undefined) this.weights = options.weights;
+  }
+
+  // ---- parameters (bob's properties) ----
+
+  get weights(): Float64Array {
+    return this._weights;
+  }
+
+  set weights(weights: ArrayLike<number>) {
+    if (weights.length !== this.nGaussians) {
+      throw shapeMismatch(`weights must have ${this.nGaussians} values; got ${weights.length}`);
+    }
+    this._weights = Float64Array.from(weights);
+    this._logWeights = this._weights.map(Math.log);
+    this.deviceStale = true;
+  }
+
+  get logWeights(): Float64Array {
+    return this._logWeights;
+  }
+
+  /** Row-major [nGaussians, nFeatures]. */
+  get means(): Float64Array {
+    if (this._means === null) throw new TfjsEmError('NOT_INITIALIZED', 'GMMMachine means were never set.');
+    return this._means;
+  }
+
+  set means(means: ArrayLike<number> | number[][]) {
+    const flat = flatten(means, this.nGaussians, 'means');
+    if (this._variances !== null && this._variances.length !== flat.length) {
+      throw shapeMismatch(`means of shape [${this.nGaussians}, ${flat.length / this.nGaussians}] do not match the variances' [${this.shape}]`);
+    }
+    this._means = flat;
+    this.deviceStale = true;
+  }
+
+  /** Row-major [nGaussians, nFeatures], clamped to the variance thresholds. */
+  get variances(): Float64Array {
+    if (this._variances === null) throw new TfjsEmError('NOT_INITIALIZED', 'GMMMachine variances were never set.');
+    return this._variances;
+  }
+
+  set variances(variances: ArrayLike<number> | number[][]) {
+    const flat = flatten(variances, this.nGaussians, 'variances');
+    if (this._means !== null && this._means.length !== flat.length) {
+      throw shapeMismatch(`variances of shape [${this.nGaussians}, ${flat.length / this.nGaussians}] do not match the means' [${this.shape}]`);
+    }
+    const floors = expandThresholds(this._varianceThresholds, this.nGaussians, flat.length / this.nGaussians);
+    for (let i = 0; i < flat.length; i++) flat[i] = Math.max(floors[i], flat[i]);
+    this._variances = flat;
+    this._gNorms = gNorms(flat, this.nGaussians);
+    this.deviceStale = true;
+  }
+
+  /** Floors of the variances: a scalar, per feature [D] or per Gaussian and feature [K, D]. */
+  get varianceThresholds(): VarianceThresholds {
+    return this._varianceThresholds;
+  }
+
+  set varianceThresholds(value: VarianceThresholdsInput) {
+    const thresholds = toThresholds(value);
+    if (this._variances !== null) expandThresholds(thresholds, this.nGaussians, this.nFeatures);
+    this._varianceThresholds = thresholds;
+    if (this._variances !== null) this.variances = this._variances;
+  }
+
+  /** bob's g_norms: D log(2 pi) + sum log var, per Gaussian. */
+  get gNorms(): Float64Array {
+    if (this._gNorms === null) this._gNorms = gNorms(this.variances, this.nGaussians);
+    return this._gNorms;
+  }
+
+  get nFeatures(): number {
+    return this.means.length / this.nGaussians;
+  }
+
+  get shape(): [number, number] {
+    return [this.nGaussians, this.nFeatures];
+  }
+
+  /** Whether the means are set (fit then skips its initialisation). */
+  get isInitialized(): boolean {
+    return this._means !== null;
+  }
+
+  // ---- training ----
+
+  /** Means, variances, thresholds and weights from the UBM (MAP), or from k-means on X (ML). */
+  async initializeGaussians(X?: DataInput | Matrix): Promise<void> {
+    if (this.trainer === 'map') {
+      this.copyFrom(this.ubm!);
+      return;
+    }
+    if (X === undefined) throw invalidArgument('Data is required when training with k-means.');
+    const x = await asMatrix(X);
+    const kmeans = this.kMeansTrainer ?? new KMeansMachine(this.nGaussians, { randomState: this.randomState, chunkSize: this.chunkSize });
+    try {
+      await kmeans.fit(x);
+      const { variances, weights } = await kmeans.getVariancesAndWeightsForEachCluster(x);
+      this._variances = null;
+      this.means = kmeans.centroids;
+      this.variances = variances;
+      this.weights = weights;
+    } finally {
+      if (kmeans !== this.kMeansTrainer) kmeans.dispose();
+    }
+  }
+
+  /**
+   * EM until the relative change of the average log-likelihood measured by a
+   * step's e-step is at most convergenceThreshold, or maxFittingSteps steps.
+   */
+  async fit(X: DataInput, options: FitOptions = {}): Promise<this> {
+    const x = await toMatrix(X);
+    if (this._means === null) await this.initializeGaussians(x);
+    else if (this._variances === null) this.variances = new Float64Array(this.means.length).fill(1);
+    expectFeatures(x, this.nFeatures);
+    this.nIter = 0;
+    this.converged = false;
+    let average = 0;
+    for (let step = 1; this.maxFittingSteps === null || step <= this.maxFittingSteps; step++) {
+      options.signal?.throwIfAborted();
+      const previous = average;
+      const stats = await this.eStep(x);
+      this.mStep(stats);
+      average = stats.logLikelihood / stats.t;
+      this.nIter = step;
+      const convergenceValue = step > 1 ? Math.abs((previous - average) / previous) : null;
+      options.onStep?.({ step, averageLogLikelihood: average, convergenceValue });
+      if (convergenceValue !== null && this.convergenceThreshold !== null && convergenceValue <= this.convergenceThreshold) {
+        this.converged = true;
+        break;
+      }
+    }
+    return this;
+  }
+
+  /** One m-step from accumulated statistics (ML or MAP, per the trainer). */
+  mStep(stats: GMMStats): void {
+    if (stats.nGaussians !== this.nGaussians || stats.nFeatures !== this.nFeatures) {
+      throw shapeMismatch(`statistics of shape [${stats.shape}] do not fit this machine's [${this.shape}]`);
+    }
+    const flags = {
+      updateMeans: this.updateMeans,
+      updateVariances: this.updateVariances,
+      updateWeights: this.updateWeights,
+      meanVarUpdateThreshold: this.meanVarUpdateThreshold,
+    };
+    const next =
+      this.trainer === 'map'
+        ? mapMStep(this.params(), this.ubm!.params(), stats, {
+            ...flags,
+            relevanceFactor: this.mapRelevanceFactor,
+            alpha: this.mapAlpha,
+            varianceUpdate: this.mapVarianceUpdate,
+          })
+        : mlMStep(this.params(), stats, flags);
+    this.weights = next.weights;
+    this.means = next.means;
+    this.variances = next.variances;
+  }
+
+  // ---- scoring ----
+
+  /** Log-likelihood of each sample, [nSamples]. */
+  async logLikelihood(X: DataInput): Promise<Float64Array> {
+    const x = await this.checkedMatrix(X);
+    const out = new Float64Array(x.nSamples);
+    const g = this.deviceGaussians();
+    await streamChunks(x, this.rows(), this.device!.shift, (y) => logSumExpRows(logWeightedLikelihood(y, g)), (v, start) =>
+      out.set(v, start),
+    );
+    return out;
+  }
+
+  /** Weighted log-likelihood of each sample under each Gaussian, [nGaussians, nSamples] like bob. */
+  async logWeightedLikelihood(X: DataInput): Promise<HostArray2D & { data: Float64Array }> {
+    const x = await this.checkedMatrix(X);
+    const k = this.nGaussians;
+    const n = x.nSamples;
+    const out = new Float64Array(k * n);
+    const g = this.deviceGaussians();
+    await streamChunks(x, this.rows(), this.device!.shift, (y) => logWeightedLikelihood(y, g), (v, start, end) => {
+      for (let i = start; i < end; i++) for (let c = 0; c < k; c++) out[c * n + i] = v[(i - start) * k + c];
+    });
+    return { data: out, shape: [k, n] };
+  }
+
+  /** Average log-likelihood per sample (scikit-learn's score). */
+  async score(X: DataInput): Promise<number> {
+    const ll = await this.logLikelihood(X);
+    return ll.reduce((s, v) => s + v, 0) / ll.length;
+  }
+
+  /** The e-step statistics of X. */
+  async accStats(X: DataInput): Promise<GMMStats> {
+    return this.eStep(await this.checkedMatrix(X));
+  }
+
+  /** One GMMStats per item of the list (e.g. per utterance). */
+  async statsPerSample(Xs: DataInput[]): Promise<GMMStats[]> {
+    const out: GMMStats[] = [];
+    for (const X of Xs) out.push(await this.accStats(X));
+    return out;
+  }
+
+  /** bob's transform: statsPerSample. */
+  transform(Xs: DataInput[]): Promise<GMMStats[]> {
+    return this.statsPerSample(Xs);
+  }
+
+  // ---- comparison and lifetime ----
+
+  /** bob's ==: every parameter close with numpy's default tolerances. */
+  equals(other: GMMMachine): boolean {
+    return this.isSimilarTo(other);
+  }
+
+  isSimilarTo(other: GMMMachine, rtol = 1e-5, atol = 1e-8): boolean {
+    if (!this.isInitialized || !other.isInitialized) return false;
+    if (this.nGaussians !== other.nGaussians || this.nFeatures !== other.nFeatures) return false;
+    const [k, d] = this.shape;
+    return (
+      allClose(this.means, other.means, rtol, atol) &&
+      allClose(this.variances, other.variances, rtol, atol) &&
+      allClose(expandThresholds(this._varianceThresholds, k, d), expandThresholds(other._varianceThresholds, k, d), rtol, atol) &&
+      allClose(this.weights, other.weights, rtol, atol)
+    );
+  }
+
+  /** Frees the device copies of the parameters; the machine stays usable. */
+  dispose(): void {
+    this.device?.weights.dispose();
+    this.device?.bias.dispose();
+    this.device = null;
+    this.deviceStale = true;
+  }
+
+  /** The parameters as plain float64 arrays (copies). */
+  params(): GaussianParams {
+    return { weights: this.weights.slice(), means: this.means.slice(), variances: this.variances.slice() };
+  }
+
+  // ---- internals ----
+
+  private copyFrom(source: GMMMachine): void {
+    this._means = null;
+    this._variances = null;
+    this._varianceThresholds = toThresholds(source.varianceThresholds);
+    this.weights = source.weights;
+    if (source.isInitialized) {
+      this.means = source.means;
+      this.variances = source.variances;
+    }
+  }
+
+  private async checkedMatrix(X: DataInput): Promise<Matrix> {
+    const x = await toMatrix(X);
+    if (this._variances === null) this.variances; // throws NOT_INITIALIZED
+    expectFeatures(x, this.nFeatures);
+    return x;
+  }
+
+  private rows(): number {
+    return chunkRows(this.nGaussians, this.nFeatures, this.chunkSize);
+  }
+
+  private async eStep(x: Matrix): Promise<GMMStats> {
+    const stats = new GMMStats(this.nGaussians, this.nFeatures);
+    const g = this.deviceGaussians();
+    const shift = this.device!.shift;
+    await streamChunks(x, this.rows(), shift, (y) => eStepChunk(y, g), (v, start, end) =>
+      accumulateChunk(stats, v, shift, end - start),
+    );
+    return stats;
+  }
+
+  /** The GEMM-form coefficients in tf.Variables, refreshed when the parameters changed. */
+  private deviceGaussians(): DeviceGaussians {
+    if (this.device === null || this.deviceStale) {
+      const params = this.params();
+      const shift = centreOfMeans(params);
+      const { weights, bias } = gemmCoefficients(params, shift);
+      const w = tf.tensor2d(Float32Array.from(weights), [2 * this.nFeatures, this.nGaussians]);
+      const b = tf.tensor1d(Float32Array.from(bias));
+      if (this.device !== null && this.device.weights.shape[0] === w.shape[0]) {
+        this.device.weights.assign(w);
+        this.device.bias.assign(b);
+        w.dispose();
+        b.dispose();
+        this.device.shift = shift;
+      } else {
+        this.dispose();
+        this.device = { weights: tf.variable(w, false), bias: tf.variable(b, false), shift };
+        w.dispose();
+        b.dispose();
+      }
+      this.deviceStale = false;
+    }
+    return { weights: this.device.weights as tf.Tensor2D, bias: this.device.bias as tf.Tensor1D };
+  }
+}
+
+async function asMatrix(X: DataInput | Matrix): Promise<Matrix> {
+  return 'chunk' in X && typeof X.chunk === 'function' ? (X as Matrix) : toMatrix(X as DataInput);
+}
+
+/** A [K, D] parameter given as rows or flat row-major values, copied into float64. */
+function flatten(values: ArrayLike<number> | number[][], k: number, name: string): Float64Array {
+  const flat = Array.isArray(values) && Array.isArray(values[0]) ? Float64Array.from((values as number[][]).flat()) : Float64Array.from(values as ArrayLike<number>);
+  if (flat.length === 0 || flat.length % k !== 0) {
+    throw shapeMismatch(`${name} must have shape [${k}, nFeatures]; got ${flat.length} values`);
+  }
+  for (const v of flat) if (!Number.isFinite(v)) throw invalidArgument(`${name} must be finite; got ${v}`);
+  return flat;
+}

@@ -1,0 +1,73 @@
+import type { Matrix } from '../../data/matrix.js';
+import type { Random } from '../random.js';
+import { chunkRows } from '../../backend/limits.js';
+import { eStepPass, minDistancePass, withDeviceCentroids } from './passes.js';
+import { weightedKMeansPlusPlus, weightedLloyd } from './hostKMeans.js';
+
+/** Weighted Lloyd iterations on the candidates (on the host) after their k-means++ seeding. */
+const CANDIDATE_LLOYD_ITERATIONS = 10;
+
+/**
+ * 'k-means||' (Bahmani et al., 2012). A uniformly drawn first candidate, then
+ * `rounds` rounds that each keep every sample independently with probability
+ * min(1, l d^2 / phi) (d^2: distance to the closest candidate so far, phi: their
+ * sum, l = oversamplingFactor * k). The candidates are weighted by how many
+ * samples are closest to them and reduced to k by weighted k-means++ followed
+ * by a few weighted Lloyd iterations on the host. With k candidates or fewer,
+ * distinct random samples make up the rest. Returns [k, D].
+ */
+export async function initKMeansParallel(
+  x: Matrix,
+  k: number,
+  rng: Random,
+  rounds: number,
+  oversamplingFactor: number,
+  chunkSize?: number,
+): Promise<Float64Array> {
+  const n = x.nSamples;
+  const d = x.nFeatures;
+  const l = oversamplingFactor * k;
+  const first = rng.integer(n);
+  const candidates = [first];
+  const taken = new Set(candidates);
+  const parts = [await x.rows([first])];
+  const minD = await minDistancePass(x, parts[0], 1, chunkRows(1, d, chunkSize));
+  minD[first] = 0;
+  for (let round = 0; round < rounds; round++) {
+    let phi = 0;
+    for (let i = 0; i < n; i++) phi += minD[i];
+    if (!(phi > 0)) break; // every sample already sits on a candidate
+    const picked: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (rng.random() < Math.min(1, (l * minD[i]) / phi) && !taken.has(i)) picked.push(i);
+    }
+    if (picked.length === 0) continue;
+    const points = await x.rows(picked);
+    const dist = await minDistancePass(x, points, picked.length, chunkRows(picked.length, d, chunkSize));
+    for (let i = 0; i < n; i++) minD[i] = Math.min(minD[i], dist[i]);
+    for (const p of picked) {
+      minD[p] = 0;
+      taken.add(p);
+      candidates.push(p);
+    }
+    parts.push(points);
+  }
+  const m = candidates.length;
+  const points = new Float64Array(m * d);
+  let offset = 0;
+  for (const part of parts) {
+    points.set(part, offset);
+    offset += part.length;
+  }
+  if (m === k) return points;
+  if (m < k) {
+    const extra = rng.sampleWithoutReplacement(n, k).filter((i) => !taken.has(i)).slice(0, k - m);
+    const out = new Float64Array(k * d);
+    out.set(points);
+    out.set(await x.rows(extra), m * d);
+    return out;
+  }
+  const { counts } = await withDeviceCentroids(points, m, (c) => eStepPass(x, c, chunkRows(m, d, chunkSize)));
+  const seeds = weightedKMeansPlusPlus(points, counts, m, k, rng);
+  return weightedLloyd(points, counts, m, seeds, k, CANDIDATE_LLOYD_ITERATIONS);
+}

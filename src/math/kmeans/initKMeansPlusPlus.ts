@@ -1,0 +1,32 @@
+import type { Matrix } from '../../data/matrix.js';
+import type { Random } from '../random.js';
+import { chunkRows } from '../../backend/limits.js';
+import { drawIndex } from './drawIndex.js';
+import { minDistancePass } from './passes.js';
+
+/**
+ * 'k-means++' (Arthur and Vassilvitskii, 2007): the first centre is a uniformly
+ * drawn sample, each next one a sample drawn with probability proportional to
+ * its squared distance to the closest centre chosen so far. One pass over the
+ * data per centre (the distances to the new centre, measured on data centred
+ * on that centre, so exactly ||x - c||^2 up to float32 rounding). Returns [k, D].
+ */
+export async function initKMeansPlusPlus(x: Matrix, k: number, rng: Random, chunkSize?: number): Promise<Float64Array> {
+  const d = x.nFeatures;
+  const rows = chunkRows(1, d, chunkSize);
+  const centres = new Float64Array(k * d);
+  const taken = new Set<number>();
+  let minD = new Float64Array(0);
+  let pick = rng.integer(x.nSamples);
+  for (let c = 0; ; c++) {
+    taken.add(pick);
+    const centre = await x.rows([pick]);
+    centres.set(centre, c * d);
+    if (c === k - 1) return centres;
+    const dist = await minDistancePass(x, centre, 1, rows);
+    if (c === 0) minD = dist;
+    else for (let i = 0; i < minD.length; i++) minD[i] = Math.min(minD[i], dist[i]);
+    for (const t of taken) minD[t] = 0;
+    pick = drawIndex(rng, minD, taken);
+  }
+}

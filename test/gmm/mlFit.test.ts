@@ -1,0 +1,125 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { GMMMachine } from '../../src/machines/GMMMachine.js';
+import { EPSILON } from '../../src/math/constants.js';
+import { expectClose } from '../helpers/expectClose.js';
+import { faithful, readArray, readDataset } from '../helpers/reference.js';
+import { eStep64, mlStep64, Gmm64 } from '../helpers/float64Gmm.js';
+import { clusters } from '../helpers/synthetic.js';
+
+function allUpdates(k: number, extra: object = {}): GMMMachine {
+  return new GMMMachine(k, { updateMeans: true, updateVariances: true, updateWeights: true, ...extra });
+}
+
+describe('ML training', () => {
+  test('one EM step on 5 samples: bob literals (variance floor eps reached exactly; 1e-6 relative elsewhere)', async () => {
+    const m = allUpdates(2, { maxFittingSteps: 1 });
+    m.means = [[2, 2, 2], [8, 8, 8]];
+    m.variances = [[1, 1, 1], [1, 1, 1]];
+    await m.fit([[1, 2, 2], [2, 1, 2], [7, 8, 9], [7, 7, 8], [7, 9, 7]]);
+    expect(m.nIter).toBe(1);
+    expectClose(m.means, [1.5, 1.5, 2, 7, 8, 8], 1e-6);
+    expectClose(m.weights, [0.4, 0.6], 1e-6);
+    expectClose(m.variances, [1 / 4, 1 / 4, EPSILON, EPSILON, 2 / 3, 2 / 3], 1e-6);
+    m.dispose();
+  });
+
+  test('faithful data from gmm.init_* to gmm_ML_fitted.hdf5 (threshold 1e-3; 1e-5 relative)', async () => {
+    const m = allUpdates(2, { convergenceThreshold: 1e-3 });
+    m.means = (await readArray('gmm.init_means.hdf5')).data;
+    m.variances = (await readArray('gmm.init_variances.hdf5')).data;
+    m.weights = (await readArray('gmm.init_weights.hdf5')).data;
+    await m.fit(await faithful());
+    const ref = async (name: string) => (await readDataset('gmm_ML_fitted.hdf5', name)).data;
+    expectClose(m.means, await ref('gaussians/means'), 1e-5);
+    expectClose(m.variances, await ref('gaussians/variances'), 1e-5);
+    expectClose(m.weights, await ref('weights'), 1e-5);
+    expect(m.converged).toBe(true);
+    m.dispose();
+  });
+
+  test('Torch3vision ML on 630 x 45 (5 Gaussians, floors 1e-3): means and variances within 3e-3, weights 1e-4', async () => {
+    const data = await readArray('dataNormalized.hdf5');
+    const m = allUpdates(5, { convergenceThreshold: 1e-6, maxFittingSteps: 25, meanVarUpdateThreshold: 1e-3 });
+    m.varianceThresholds = 1e-3;
+    m.means = (await readArray('meansAfterKMeans.hdf5')).data;
+    m.variances = (await readArray('variancesAfterKMeans.hdf5')).data;
+    m.weights = (await readArray('weightsAfterKMeans.hdf5')).data.map(Math.exp);
+    await m.fit({ data: data.data, shape: [630, 45] });
+    expectClose(m.means, (await readArray('meansAfterML.hdf5')).data, 0, 3e-3);
+    expectClose(m.variances, (await readArray('variancesAfterML.hdf5')).data, 0, 3e-3);
+    expectClose(m.weights, (await readArray('weightsAfterML.hdf5')).data, 0, 1e-4);
+    m.dispose();
+  });
+
+  test('data offset by 1e3, unit variances, 10 ML steps: agrees with float64 EM (variances 1e-4 relative)', async () => {
+    const centres = [[1000, 1000, 1000], [1004, 1000, 997], [997, 1003, 1001]];
+    const data = clusters(centres, 300, 1, 7);
+    const start: Gmm64 = {
+      weights: [0.3, 0.3, 0.4],
+      means: [[1000.5, 999.5, 1000], [1003, 1001, 998], [998, 1002, 1000]],
+      variances: [[2, 2, 2], [2, 2, 2], [2, 2, 2]],
+    };
+    let ref = start;
+    for (let i = 0; i < 10; i++) ref = mlStep64(ref, eStep64(data, ref), EPSILON, EPSILON);
+    const m = allUpdates(3, { maxFittingSteps: 10, convergenceThreshold: null, weights: start.weights });
+    m.means = start.means;
+    m.variances = start.variances;
+    await m.fit(data);
+    expect(m.nIter).toBe(10);
+    expectClose(m.variances, ref.variances.flat(), 1e-4);
+    expectClose(m.means, ref.means.flat(), 1e-7);
+    expectClose(m.weights, ref.weights, 1e-4);
+    m.dispose();
+  });
+
+  test('stopping rule: reports each step and stops at the convergence threshold', async () => {
+    const data = clusters([[0, 0], [5, 5]], 100, 1, 3);
+    const steps: number[] = [];
+    const values: (number | null)[] = [];
+    const m = allUpdates(2, { convergenceThreshold: 1e-4 });
+    m.means = [[1, 1], [4, 4]];
+    m.variances = [[1, 1], [1, 1]];
+    await m.fit(data, { onStep: (s) => (steps.push(s.step), values.push(s.convergenceValue)) });
+    expect(steps).toEqual(steps.map((_, i) => i + 1));
+    expect(values[0]).toBeNull();
+    expect(values[values.length - 1]!).toBeLessThanOrEqual(1e-4);
+    for (const v of values.slice(1, -1)) expect(v!).toBeGreaterThan(1e-4);
+    expect(m.converged).toBe(true);
+    expect(m.nIter).toBe(steps.length);
+    m.dispose();
+  });
+
+  test('maxFittingSteps bounds the fit; an aborted fit keeps its last complete step', async () => {
+    const data = clusters([[0, 0], [5, 5]], 50, 1, 4);
+    const m = allUpdates(2, { convergenceThreshold: null, maxFittingSteps: 3 });
+    m.means = [[1, 1], [4, 4]];
+    m.variances = [[1, 1], [1, 1]];
+    await m.fit(data);
+    expect(m.nIter).toBe(3);
+    expect(m.converged).toBe(false);
+    const controller = new AbortController();
+    const n = allUpdates(2, { convergenceThreshold: null, maxFittingSteps: 50 });
+    n.means = [[1, 1], [4, 4]];
+    n.variances = [[1, 1], [1, 1]];
+    await expect(n.fit(data, { onStep: (s) => s.step === 2 && controller.abort(), signal: controller.signal })).rejects.toThrow();
+    expect(n.nIter).toBe(2);
+    m.dispose();
+    n.dispose();
+  });
+
+  test('a fit leaves tf.memory().numTensors where it was; dispose() frees the variables', async () => {
+    const data = clusters([[0, 0], [5, 5]], 50, 1, 5);
+    const before = tf.memory().numTensors;
+    const m = allUpdates(2, { maxFittingSteps: 5 });
+    m.means = [[1, 1], [4, 4]];
+    m.variances = [[1, 1], [1, 1]];
+    await m.fit(data);
+    const held = tf.memory().numTensors;
+    expect(held - before).toBe(2);
+    await m.fit(data);
+    await m.logLikelihood(data);
+    expect(tf.memory().numTensors).toBe(held);
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

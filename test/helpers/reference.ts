@@ -1,0 +1,55 @@
+import h5wasm from 'h5wasm/node';
+import path from 'node:path';
+
+/** bob.learn.em's test vectors, read-only, beside the project. */
+export const REFERENCE_DIR = path.resolve(process.cwd(), '../shared/reference/bob.learn.em');
+
+export function referencePath(file: string): string {
+  return path.join(REFERENCE_DIR, file);
+}
+
+export interface Array64 {
+  data: Float64Array;
+  shape: number[];
+}
+
+async function open(file: string) {
+  await h5wasm.ready;
+  return new h5wasm.File(referencePath(file), 'r');
+}
+
+function toArray64(dataset: any): Array64 {
+  const value = dataset.value;
+  const data =
+    typeof value === 'number' || typeof value === 'bigint'
+      ? Float64Array.of(Number(value))
+      : Float64Array.from(Array.from(value as ArrayLike<number | bigint>, Number));
+  return { data, shape: dataset.shape as number[] };
+}
+
+/** The first dataset of a plain array file, with axes of size 1 dropped (as bob's tests read them). */
+export async function readArray(file: string): Promise<Array64> {
+  const f = await open(file);
+  try {
+    const a = toArray64(f.get(f.keys()[0]));
+    return { data: a.data, shape: a.shape.filter((s) => s !== 1) };
+  } finally {
+    f.close();
+  }
+}
+
+/** One dataset of a structured file (e.g. 'gaussians/means'). */
+export async function readDataset(file: string, name: string): Promise<Array64> {
+  const f = await open(file);
+  try {
+    return toArray64(f.get(name));
+  } finally {
+    f.close();
+  }
+}
+
+/** Old Faithful, 272 x 2, float64. */
+export async function faithful(): Promise<{ data: Float64Array; shape: [number, number] }> {
+  const a = await readArray('faithful.torch3_f64.hdf5');
+  return { data: a.data, shape: [a.shape[0], a.shape[1]] };
+}
