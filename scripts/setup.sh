@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what tfjs-em's tests, demo and benchmarks need on a fresh Debian machine:
+# Debian's h5py/numpy/scikit-learn (cross-checks and Python anchors), Chromium
+# (browser suites), Mesa 25's lavapipe from bookworm-backports (WebGPU through
+# Dawn without a GPU), then the npm packages from package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+# Runs a command silently, printing its output only if it fails.
+quiet() {
+  local log status=0
+  log=$(mktemp)
+  "$@" >"$log" 2>&1 || status=$?
+  [ $status = 0 ] || cat "$log" >&2
+  rm -f "$log"
+  return $status
+}
+
+apt_packages=(python3-h5py python3-numpy python3-scipy python3-sklearn chromium)
+missing=()
+for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  if [ ${#missing[@]} -gt 0 ]; then
+    quiet apt-get update
+    quiet apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+elif [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: please install with apt: ${missing[*]}" >&2
+fi
+
+# Lavapipe (Vulkan on the CPU) for Dawn: bookworm's Mesa 22 adapter is refused,
+# so take Mesa 25 from bookworm-backports on the machine's own Debian mirror.
+mesa_version=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true)
+if dpkg --compare-versions "${mesa_version:-0}" ge 25; then
+  :
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && grep -qs bookworm /etc/os-release; then
+  uri=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  uri=${uri:-http://deb.debian.org/debian}
+  echo "deb $uri bookworm-backports main" > /etc/apt/sources.list.d/backports.list
+  quiet apt-get update
+  quiet apt-get install -y --no-install-recommends -t bookworm-backports mesa-vulkan-drivers
+else
+  echo "setup: WebGPU in Node needs Mesa >= 25 lavapipe (mesa-vulkan-drivers) or a GPU Vulkan driver" >&2
+fi
+
+npm ci --no-audit --no-fund
