@@ -1,14 +1,19 @@
+import { getBackendInfo } from './info.js';
+
 /**
- * Rows per device chunk: large enough to keep the device busy, small enough
- * that the [rows, max(K, 2D + 1)] float32 intermediates stay near 16 MiB.
- * A requested size is honoured up to that bound.
+ * Rows per device chunk. The largest per-chunk intermediates are float32
+ * [rows, max(K, 2D + 1)] (log-likelihoods, responsibilities, the [y, y^2, 1]
+ * concat); by default they stay near 16 MiB, which keeps the device busy. A
+ * requested size is honoured up to what the device allows for one tensor
+ * (getBackendInfo().limits.maxChunkBytes: e.g. a WebGPU storage-buffer binding,
+ * 128 MiB on lavapipe), which nothing can exceed.
  */
 export function chunkRows(nComponents: number, nFeatures: number, requested?: number): number {
-  const width = Math.max(nComponents, 2 * nFeatures + 1);
-  const bound = Math.max(1, Math.floor(MAX_CHUNK_FLOATS / width));
-  if (requested !== undefined) return Math.max(1, Math.min(Math.floor(requested), bound));
-  return Math.min(bound, DEFAULT_CHUNK_ROWS);
+  const rowBytes = 4 * Math.max(nComponents, 2 * nFeatures + 1);
+  const deviceRows = Math.floor(getBackendInfo().limits.maxChunkBytes / rowBytes);
+  const rows = requested !== undefined ? Math.floor(requested) : Math.min(DEFAULT_CHUNK_ROWS, Math.floor(DEFAULT_CHUNK_BYTES / rowBytes));
+  return Math.max(1, Math.min(rows, deviceRows));
 }
 
-const MAX_CHUNK_FLOATS = 4 * 1024 * 1024;
+const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
 const DEFAULT_CHUNK_ROWS = 16384;

@@ -14,6 +14,9 @@ import { mapMStep } from '../math/gmm/mapMStep.js';
 import { GMMStats, allClose } from './GMMStats.js';
 import { KMeansMachine } from './KMeansMachine.js';
 import { VarianceThresholds, VarianceThresholdsInput, expandThresholds, toThresholds } from './thresholds.js';
+import { GMMRecord } from '../io/records.js';
+import { Source } from '../io/h5file.js';
+import { gmmToBytes, readGMMFile, writeGMMFile } from '../io/gmm.js';
 
 export interface GMMMachineOptions {
   /** 'ml': maximum likelihood (k-means start); 'map': adaptation of `ubm`. */
@@ -333,6 +336,77 @@ export class GMMMachine {
   /** bob's transform: statsPerSample. */
   transform(Xs: DataInput[]): Promise<GMMStats[]> {
     return this.statsPerSample(Xs);
+  }
+
+  // ---- files (bob.learn.em's HDF5 layout 1.0; legacy files are read too) ----
+
+  /**
+   * A machine from a file path (Node) or the file's bytes. A MAP machine needs
+   * its UBM, as in bob; the file's convergence threshold is kept.
+   */
+  static async fromHDF5(source: Source, ubm?: GMMMachine): Promise<GMMMachine> {
+    return GMMMachine.fromRecord(await readGMMFile(source), ubm);
+  }
+
+  static fromRecord(record: GMMRecord, ubm?: GMMMachine): GMMMachine {
+    if (record.trainer === 'map' && ubm === undefined) throw invalidArgument('The UBM is needed when loading a MAP machine.');
+    const machine = new GMMMachine(record.nGaussians, {
+      trainer: record.trainer,
+      ubm,
+      convergenceThreshold: record.convergenceThreshold,
+      maxFittingSteps: record.maxFittingSteps,
+      updateMeans: record.updateMeans,
+      updateVariances: record.updateVariances,
+      updateWeights: record.updateWeights,
+    });
+    machine._means = null;
+    machine._variances = null;
+    machine.weights = record.weights;
+    machine.varianceThresholds = record.varianceThresholds;
+    machine.means = record.means;
+    machine.variances = record.variances;
+    return machine;
+  }
+
+  /** Replaces this machine's parameters and settings with a file's (bob's load). */
+  async load(source: Source): Promise<void> {
+    const loaded = await GMMMachine.fromHDF5(source, this.ubm ?? undefined);
+    if (loaded.nGaussians !== this.nGaussians) {
+      throw shapeMismatch(`the file holds ${loaded.nGaussians} Gaussians; this machine has ${this.nGaussians}`);
+    }
+    this.convergenceThreshold = loaded.convergenceThreshold;
+    this.maxFittingSteps = loaded.maxFittingSteps;
+    this.updateMeans = loaded.updateMeans;
+    this.updateVariances = loaded.updateVariances;
+    this.updateWeights = loaded.updateWeights;
+    this.copyFrom(loaded);
+  }
+
+  toRecord(): GMMRecord {
+    return {
+      nGaussians: this.nGaussians,
+      nFeatures: this.nFeatures,
+      trainer: this.trainer,
+      convergenceThreshold: this.convergenceThreshold,
+      maxFittingSteps: this.maxFittingSteps,
+      weights: this.weights.slice(),
+      updateMeans: this.updateMeans,
+      updateVariances: this.updateVariances,
+      updateWeights: this.updateWeights,
+      means: this.means.slice(),
+      variances: this.variances.slice(),
+      varianceThresholds: toThresholds(this._varianceThresholds),
+    };
+  }
+
+  /** Writes the file atomically: a temporary file renamed into place. */
+  async save(path: string): Promise<void> {
+    await writeGMMFile(path, this.toRecord());
+  }
+
+  /** The HDF5 file as bytes (for browsers). */
+  toBytes(): Promise<Uint8Array> {
+    return gmmToBytes(this.toRecord());
   }
 
   // ---- comparison and lifetime ----

@@ -1,4 +1,7 @@
 import { shapeMismatch, invalidArgument } from '../errors.js';
+import { StatsRecord } from '../io/records.js';
+import { Source } from '../io/h5file.js';
+import { readStatsFile, statsToBytes, writeStatsFile } from '../io/stats.js';
 
 export interface GMMStatsFields {
   logLikelihood?: number;
@@ -109,6 +112,32 @@ export class GMMStats {
       allClose(this.sumPx, other.sumPx, rtol, atol) &&
       allClose(this.sumPxx, other.sumPxx, rtol, atol)
     );
+  }
+
+  /** Statistics from a file path (Node) or the file's bytes (layout 1.0 or legacy). */
+  static async fromHDF5(source: Source): Promise<GMMStats> {
+    const r = await readStatsFile(source);
+    return new GMMStats(r.nGaussians, r.nFeatures).initFields(r);
+  }
+
+  /** Replaces these statistics, shape included, with a file's (bob's load). */
+  async load(source: Source): Promise<void> {
+    const loaded = await GMMStats.fromHDF5(source);
+    this.resize(loaded.nGaussians, loaded.nFeatures).initFields(loaded);
+  }
+
+  toRecord(): StatsRecord {
+    const { nGaussians, nFeatures, logLikelihood, t } = this;
+    return { nGaussians, nFeatures, logLikelihood, t, n: this.n.slice(), sumPx: this.sumPx.slice(), sumPxx: this.sumPxx.slice() };
+  }
+
+  /** Writes the file atomically: a temporary file renamed into place. */
+  async save(path: string): Promise<void> {
+    await writeStatsFile(path, this.toRecord());
+  }
+
+  toBytes(): Promise<Uint8Array> {
+    return statsToBytes(this.toRecord());
   }
 
   private checkSameShape(other: GMMStats): void {

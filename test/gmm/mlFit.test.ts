@@ -60,7 +60,7 @@ describe('ML training', () => {
       variances: [[2, 2, 2], [2, 2, 2], [2, 2, 2]],
     };
     let ref = start;
-    for (let i = 0; i < 10; i++) ref = mlStep64(ref, eStep64(data, ref), EPSILON, EPSILON);
+    for (let i = 0; i < 10; i++) ref = mlStep64(eStep64(data, ref), EPSILON, EPSILON);
     const m = allUpdates(3, { maxFittingSteps: 10, convergenceThreshold: null, weights: start.weights });
     m.means = start.means;
     m.variances = start.variances;

@@ -58,7 +58,7 @@ export function eStep64(data: number[][], g: Gmm64): Stats64 {
 }
 
 /** bob's ML m-step with all parameters updated and a variance floor. */
-export function mlStep64(g: Gmm64, s: Stats64, floor: number, threshold: number): Gmm64 {
+export function mlStep64(s: Stats64, floor: number, threshold: number): Gmm64 {
   const n = s.n.map((v) => Math.max(v, threshold));
   const means = s.sumPx.map((row, k) => row.map((v) => v / n[k]));
   const variances = s.sumPxx.map((row, k) => row.map((v, j) => Math.max(floor, v / n[k] - means[k][j] ** 2)));

@@ -14,10 +14,13 @@ export interface DeviceCentroids {
   readonly hostCentred: Float64Array;
   /** The same values as a float32 [K, D] tensor. */
   readonly centred: tf.Tensor2D;
-  /** -2 (c - shift)^T, [D, K]: the cross term of the GEMM form, transposed once here. */
-  readonly minusTwoT: tf.Tensor2D;
-  /** ||c - shift||^2 of the rounded values (summed in float64), [K]. */
-  readonly norms: tf.Tensor1D;
+  /**
+   * The GEMM form's right-hand side [D + 2, K]: rows -2 (c - shift)^T, then 1,
+   * then ||c - shift||^2 (of the rounded values, summed in float64), so that
+   * [y, ||y||^2, 1] times it gives the squared distances with no broadcast op
+   * (broadcasting element-wise ops are slow on the cpu and wasm backends).
+   */
+  readonly gemm: tf.Tensor2D;
 }
 
 /** The mean of the rows of a row-major [k, d] float64 array. */
@@ -33,17 +36,17 @@ export function meanOfRows(values: Float64Array, k: number): Float64Array {
 export function toDeviceCentroids(centroids: Float64Array, k: number, shift: Float64Array): DeviceCentroids {
   const d = shift.length;
   const hostCentred = new Float64Array(k * d);
-  const transposed = new Float32Array(k * d);
-  const norms = new Float32Array(k);
+  const gemm = new Float32Array((d + 2) * k);
   for (let i = 0; i < k; i++) {
     let norm = 0;
     for (let j = 0; j < d; j++) {
       const c = Math.fround(centroids[i * d + j] - shift[j]);
       hostCentred[i * d + j] = c;
-      transposed[j * k + i] = -2 * c;
+      gemm[j * k + i] = -2 * c;
       norm += c * c;
     }
-    norms[i] = norm;
+    gemm[d * k + i] = 1;
+    gemm[(d + 1) * k + i] = norm;
   }
   return {
     nClusters: k,
@@ -51,13 +54,11 @@ export function toDeviceCentroids(centroids: Float64Array, k: number, shift: Flo
     shift,
     hostCentred,
     centred: tf.tensor2d(Float32Array.from(hostCentred), [k, d], 'float32'),
-    minusTwoT: tf.tensor2d(transposed, [d, k], 'float32'),
-    norms: tf.tensor1d(norms, 'float32'),
+    gemm: tf.tensor2d(gemm, [d + 2, k], 'float32'),
   };
 }
 
 export function disposeDeviceCentroids(c: DeviceCentroids): void {
   c.centred.dispose();
-  c.minusTwoT.dispose();
-  c.norms.dispose();
+  c.gemm.dispose();
 }

@@ -16,7 +16,7 @@ export async function initKMeansPlusPlus(x: Matrix, k: number, rng: Random, chun
   const rows = chunkRows(1, d, chunkSize);
   const centres = new Float64Array(k * d);
   const taken = new Set<number>();
-  let minD = new Float64Array(0);
+  let minD: Float64Array = new Float64Array(0);
   let pick = rng.integer(x.nSamples);
   for (let c = 0; ; c++) {
     taken.add(pick);

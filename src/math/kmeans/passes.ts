@@ -33,7 +33,7 @@ export async function withDeviceCentroids<T>(
 /** Counts, residual sums and the summed min distance over all samples. */
 export async function eStepPass(x: Matrix, c: DeviceCentroids, rows: number): Promise<KMeansStats> {
   const stats = emptyKMeansStats(c.nClusters, c.nFeatures);
-  await streamChunks(x, rows, c.shift, (y) => kmeansEStepChunk(y as tf.Tensor2D, c), (v, start, end) =>
+  await streamChunks(x, rows, c.shift, (y) => kmeansEStepChunk(y, c), (v, start, end) =>
     accumulateKMeansChunk(stats, v, end - start),
   );
   return stats;
@@ -42,7 +42,7 @@ export async function eStepPass(x: Matrix, c: DeviceCentroids, rows: number): Pr
 /** Closest-centroid index of every sample. */
 export async function labelsPass(x: Matrix, c: DeviceCentroids, rows: number): Promise<Int32Array> {
   const labels = new Int32Array(x.nSamples);
-  await streamChunks(x, rows, c.shift, (y) => labelsChunk(y as tf.Tensor2D, c), (v, start) => labels.set(v, start));
+  await streamChunks(x, rows, c.shift, (y) => labelsChunk(y, c), (v, start) => labels.set(v, start));
   return labels;
 }
 
@@ -51,7 +51,7 @@ export async function distancesPass(x: Matrix, c: DeviceCentroids, rows: number)
   const k = c.nClusters;
   const n = x.nSamples;
   const out = new Float64Array(k * n);
-  await streamChunks(x, rows, c.shift, (y) => squaredDistances(y as tf.Tensor2D, c), (v, start, end) => {
+  await streamChunks(x, rows, c.shift, (y) => squaredDistances(y, c), (v, start, end) => {
     for (let r = 0; r < end - start; r++) for (let i = 0; i < k; i++) out[i * n + start + r] = v[r * k + i];
   });
   return out;
@@ -61,7 +61,7 @@ export async function distancesPass(x: Matrix, c: DeviceCentroids, rows: number)
 export async function minDistancePass(x: Matrix, centres: Float64Array, m: number, rows: number): Promise<Float64Array> {
   const out = new Float64Array(x.nSamples);
   await withDeviceCentroids(centres, m, (c) =>
-    streamChunks(x, rows, c.shift, (y) => minDistancesChunk(y as tf.Tensor2D, c), (v, start) => out.set(v, start)),
+    streamChunks(x, rows, c.shift, (y) => minDistancesChunk(y, c), (v, start) => out.set(v, start)),
   );
   return out;
 }
@@ -82,7 +82,7 @@ export async function clusterMomentsPass(
   const deviceMeans = tf.tensor2d(centred, [k, d], 'float32');
   const sums = new Float64Array(2 * d * k);
   try {
-    await streamChunks(x, rows, shift, (y) => clusterMomentsChunk(y as tf.Tensor2D, c, deviceMeans), (v) =>
+    await streamChunks(x, rows, shift, (y) => clusterMomentsChunk(y, c, deviceMeans), (v) =>
       accumulateMoments(sums, v),
     );
   } finally {
