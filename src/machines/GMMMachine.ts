@@ -125,7 +125,7 @@ export class GMMMachine {
     // bob: the variance floor defaults to the mean/variance update threshold.
     this._varianceThresholds = toThresholds(this.meanVarUpdateThreshold);
     if (ubm !== null) this.copyFrom(ubm);
-    else this.weights = new Float64Array(nGaussians).fill(1 / nGaussians);
+    else this.setWeights(new Float64Array(nGaussians).fill(1 / nGaussians));
     if (options.weights !== undefined) this.weights = options.weights;
   }
 
@@ -135,13 +135,17 @@ export class GMMMachine {
     return this._weights;
   }
 
+  /** Weights given by a user: finite, positive, summing to 1 (within 1e-6). */
   set weights(weights: ArrayLike<number>) {
-    if (weights.length !== this.nGaussians) {
-      throw shapeMismatch(`weights must have ${this.nGaussians} values; got ${weights.length}`);
+    let sum = 0;
+    for (let i = 0; i < weights.length; i++) {
+      if (!(weights[i] > 0) || !Number.isFinite(weights[i])) {
+        throw invalidArgument(`weights must be finite and > 0; weight ${i} is ${weights[i]}`);
+      }
+      sum += weights[i];
     }
-    this._weights = Float64Array.from(weights);
-    this._logWeights = this._weights.map(Math.log);
-    this.deviceStale = true;
+    if (Math.abs(sum - 1) > 1e-6) throw invalidArgument(`weights must sum to 1; they sum to ${sum}`);
+    this.setWeights(weights);
   }
 
   get logWeights(): Float64Array {
@@ -169,16 +173,12 @@ export class GMMMachine {
     return this._variances;
   }
 
+  /** Variances given by a user: finite and > 0; values below the thresholds are raised to them. */
   set variances(variances: ArrayLike<number> | number[][]) {
     const flat = flatten(variances, this.nGaussians, 'variances');
-    if (this._means !== null && this._means.length !== flat.length) {
-      throw shapeMismatch(`variances of shape [${this.nGaussians}, ${flat.length / this.nGaussians}] do not match the means' [${this.shape}]`);
-    }
-    const floors = expandThresholds(this._varianceThresholds, this.nGaussians, flat.length / this.nGaussians);
-    for (let i = 0; i < flat.length; i++) flat[i] = Math.max(floors[i], flat[i]);
-    this._variances = flat;
-    this._gNorms = gNorms(flat, this.nGaussians);
-    this.deviceStale = true;
+    const bad = flat.findIndex((v) => !(v > 0));
+    if (bad >= 0) throw invalidArgument(`variances must be > 0; variance ${bad} (row-major) is ${flat[bad]}`);
+    this.setVariances(flat);
   }
 
   /** Floors of the variances: a scalar, per feature [D] or per Gaussian and feature [K, D]. */
@@ -190,7 +190,7 @@ export class GMMMachine {
     const thresholds = toThresholds(value);
     if (this._variances !== null) expandThresholds(thresholds, this.nGaussians, this.nFeatures);
     this._varianceThresholds = thresholds;
-    if (this._variances !== null) this.variances = this._variances;
+    if (this._variances !== null) this.setVariances(this._variances);
   }
 
   /** bob's g_norms: D log(2 pi) + sum log var, per Gaussian. */
@@ -228,8 +228,8 @@ export class GMMMachine {
       const { variances, weights } = await kmeans.getVariancesAndWeightsForEachCluster(x);
       this._variances = null;
       this.means = kmeans.centroids;
-      this.variances = variances;
-      this.weights = weights;
+      this.setVariances(variances);
+      this.setWeights(weights);
     } finally {
       if (kmeans !== this.kMeansTrainer) kmeans.dispose();
     }
@@ -284,9 +284,9 @@ export class GMMMachine {
             varianceUpdate: this.mapVarianceUpdate,
           })
         : mlMStep(this.params(), stats, flags);
-    this.weights = next.weights;
+    this.setWeights(next.weights);
     this.means = next.means;
-    this.variances = next.variances;
+    this.setVariances(next.variances);
   }
 
   // ---- scoring ----
@@ -443,14 +443,37 @@ export class GMMMachine {
 
   // ---- internals ----
 
+  /** Weights as the m-step or k-means give them (a zero weight is allowed there). */
+  private setWeights(weights: ArrayLike<number>): void {
+    if (weights.length !== this.nGaussians) {
+      throw shapeMismatch(`weights must have ${this.nGaussians} values; got ${weights.length}`);
+    }
+    this._weights = Float64Array.from(weights);
+    this._logWeights = this._weights.map(Math.log);
+    this.deviceStale = true;
+  }
+
+  /** Variances clamped to the thresholds (bob's setter), g_norms kept in step. */
+  private setVariances(variances: ArrayLike<number> | number[][]): void {
+    const flat = flatten(variances, this.nGaussians, 'variances');
+    if (this._means !== null && this._means.length !== flat.length) {
+      throw shapeMismatch(`variances of shape [${this.nGaussians}, ${flat.length / this.nGaussians}] do not match the means' [${this.shape}]`);
+    }
+    const floors = expandThresholds(this._varianceThresholds, this.nGaussians, flat.length / this.nGaussians);
+    for (let i = 0; i < flat.length; i++) flat[i] = Math.max(floors[i], flat[i]);
+    this._variances = flat;
+    this._gNorms = gNorms(flat, this.nGaussians);
+    this.deviceStale = true;
+  }
+
   private copyFrom(source: GMMMachine): void {
     this._means = null;
     this._variances = null;
     this._varianceThresholds = toThresholds(source.varianceThresholds);
-    this.weights = source.weights;
+    this.setWeights(source.weights);
     if (source.isInitialized) {
       this.means = source.means;
-      this.variances = source.variances;
+      this.setVariances(source.variances);
     }
   }
 

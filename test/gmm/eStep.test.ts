@@ -66,21 +66,21 @@ describe('e-step statistics', () => {
     chunked.dispose();
   });
 
-  test('a Gaussian with zero weight gets zero responsibility and no NaN', async () => {
-    const m = machine([[0, 0], [5, 5], [100, 100]], [[1, 1], [1, 1], [1, 1]], [0.5, 0.5, 0]);
-    const stats = await m.accStats([[0, 1], [5, 4], [100, 100]]);
+  test('a Gaussian far from every sample gets exactly zero responsibility and no NaN', async () => {
+    const m = machine([[0, 0], [5, 5], [1e4, 1e4]], [[1, 1], [1, 1], [1, 1]], [0.4, 0.4, 0.2]);
+    const stats = await m.accStats([[0, 1], [5, 4], [4, 4]]);
     for (const v of [...stats.n, ...stats.sumPx, ...stats.sumPxx]) expect(Number.isFinite(v)).toBe(true);
     expect(stats.n[2]).toBe(0);
     expect(Number.isFinite(stats.logLikelihood)).toBe(true);
     m.dispose();
   });
 
-  test('a sample with -Inf log-likelihood under every Gaussian gives -Inf, not NaN', async () => {
-    const m = machine([[0], [1]], [[1], [1]], [1, 0]);
-    m.weights = [0, 0];
-    const stats = await m.accStats([[0], [1]]);
+  test('a sample whose log-likelihood is -Inf under every Gaussian (float32 overflow) gives -Inf, not NaN', async () => {
+    const m = machine([[0], [1]], [[1], [1]]);
+    const stats = await m.accStats([[0], [1e25]]);
     expect(stats.logLikelihood).toBe(-Infinity);
-    expect(Array.from(stats.n)).toEqual([0, 0]);
+    expectClose(stats.n, [0.6224593312018546, 0.3775406687981454], 1e-6);
+    expect(Array.from(await m.logLikelihood([[1e25]]))).toEqual([-Infinity]);
     m.dispose();
   });
 

@@ -26,6 +26,19 @@ describe('GMMMachine parameters', () => {
     expect(() => new GMMMachine(2, { weights: [1] })).toThrow(/2 values/);
   });
 
+  test('weights and variances given by a user are checked: finite, > 0, weights summing to 1', () => {
+    const m = new GMMMachine(2);
+    expect(() => (m.weights = [0.5, 0.6])).toThrow(/sum to 1; they sum to 1.1/);
+    expect(() => (m.weights = [1, 0])).toThrow(/weight 1 is 0/);
+    expect(() => (m.weights = [NaN, 1])).toThrow(/weight 0 is NaN/);
+    expect(() => new GMMMachine(2, { weights: [-0.5, 1.5] })).toThrow(/weight 0 is -0.5/);
+    m.means = [[0], [1]];
+    expect(() => (m.variances = [[1], [0]])).toThrow(/variance 1 \(row-major\) is 0/);
+    expect(() => (m.variances = [[-1], [1]])).toThrow(/variance 0 \(row-major\) is -1/);
+    expect(() => (m.variances = [[Infinity], [1]])).toThrow(/finite/);
+    expect(() => (m.means = [[0], [NaN]])).toThrow(/means must be finite/);
+  });
+
   test('means and variances before they are set throw NOT_INITIALIZED', async () => {
     const m = new GMMMachine(2);
     expect(() => m.means).toThrow(expect.objectContaining({ code: 'NOT_INITIALIZED' }));
