@@ -256,6 +256,9 @@ export class GMMMachine {
       this.nIter = step;
       const convergenceValue = step > 1 ? Math.abs((previous - average) / previous) : null;
       options.onStep?.({ step, averageLogLikelihood: average, convergenceValue });
+      // On synchronous backends (cpu, wasm) every await above resolves as a microtask:
+      // a macrotask turn lets signal handlers and timers (Ctrl-C, AbortSignal.timeout) run.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       if (convergenceValue !== null && this.convergenceThreshold !== null && convergenceValue <= this.convergenceThreshold) {
         this.converged = true;
         break;

@@ -1,0 +1,106 @@
+/**
+ * The demo's synthetic speaker-verification task, deterministic for a seed: MFCC-like frames
+ * (spread decreasing with the coefficient index) drawn from speaker-specific GMMs whose means
+ * are moved away from a shared background GMM, with a small per-utterance channel offset so
+ * that the task is not trivially separable.
+ */
+import type { HostArray2D } from '../data/matrix.js';
+import { Random } from '../math/random.js';
+
+export interface TaskSize {
+  speakers: number;
+  /** Speakers of the UBM training set, disjoint from the enrolled ones. */
+  worldSpeakers: number;
+  worldFrames: number;
+  enrolFrames: number;
+  testsPerSpeaker: number;
+  testFrames: number;
+  features: number;
+  components: number;
+}
+
+export interface Speaker {
+  id: string;
+  enrol: HostArray2D;
+  tests: HostArray2D[];
+}
+
+export interface Task {
+  world: HostArray2D;
+  speakers: Speaker[];
+}
+
+/** Spread of the speaker offsets and the channel offsets, relative to each feature's scale. */
+const SPEAKER_SPREAD = 0.14;
+const CHANNEL_SPREAD = 0.1;
+
+interface Background {
+  weights: number[];
+  means: number[][];
+  stds: number[][];
+  /** Scale of each feature (MFCC-like: decreasing with the index). */
+  scale: number[];
+}
+
+export function makeTask(size: TaskSize, seed: number): Task {
+  const rng = new Random(seed);
+  const bg = background(size, rng);
+  const world: Float64Array[] = [];
+  for (let w = 0; w < size.worldSpeakers; w++) {
+    world.push(utterance(bg, speakerMeans(bg, rng), size.worldFrames, rng));
+  }
+  const speakers = Array.from({ length: size.speakers }, (_, s) => {
+    const means = speakerMeans(bg, rng);
+    const enrol = utterance(bg, means, size.enrolFrames, rng);
+    const tests = Array.from({ length: size.testsPerSpeaker }, () => utterance(bg, means, size.testFrames, rng));
+    return { id: `spk${String(s + 1).padStart(2, '0')}`, enrol: rows(enrol, size.features), tests: tests.map((t) => rows(t, size.features)) };
+  });
+  return { world: rows(concat(world), size.features), speakers };
+}
+
+function background(size: TaskSize, rng: Random): Background {
+  const scale = Array.from({ length: size.features }, (_, j) => 1 / (1 + 0.15 * j));
+  const component = () => ({
+    mean: scale.map((s) => 4 * s * gaussian(rng)),
+    std: scale.map((s) => s * (0.6 + 0.8 * rng.random())),
+    weight: 0.5 + rng.random(),
+  });
+  const cs = Array.from({ length: size.components }, component);
+  const total = cs.reduce((t, c) => t + c.weight, 0);
+  return { weights: cs.map((c) => c.weight / total), means: cs.map((c) => c.mean), stds: cs.map((c) => c.std), scale };
+}
+
+function speakerMeans(bg: Background, rng: Random): number[][] {
+  return bg.means.map((mean) => mean.map((m, j) => m + SPEAKER_SPREAD * bg.scale[j] * gaussian(rng)));
+}
+
+function utterance(bg: Background, means: number[][], frames: number, rng: Random): Float64Array {
+  const d = bg.scale.length;
+  const channel = bg.scale.map((s) => CHANNEL_SPREAD * s * gaussian(rng));
+  const out = new Float64Array(frames * d);
+  for (let i = 0; i < frames; i++) {
+    const c = rng.weightedIndex(bg.weights);
+    for (let j = 0; j < d; j++) out[i * d + j] = means[c][j] + channel[j] + bg.stds[c][j] * gaussian(rng);
+  }
+  return out;
+}
+
+/** A standard normal draw (Box-Muller). */
+function gaussian(rng: Random): number {
+  const u = 1 - rng.random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.random());
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+function rows(data: Float64Array, d: number): HostArray2D {
+  return { data, shape: [data.length / d, d] };
+}

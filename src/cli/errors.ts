@@ -1,0 +1,42 @@
+import { TfjsEmError } from '../errors.js';
+
+/** A failure reported as one line, `tfjs-em: <subject>: <problem>`, with an exit status. */
+export class CliError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly problem: string,
+    readonly exitCode = 1,
+  ) {
+    super(`${subject}: ${problem}`);
+    this.name = 'CliError';
+  }
+}
+
+/** Exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const INTERRUPTED = 130;
+
+/**
+ * Runs `action`, reporting the library's and the readers' errors against `subject` (a file).
+ * Their messages often start with the file name already; it is not repeated.
+ */
+export async function about<T>(subject: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof TfjsEmError) throw new CliError(subject, withoutPrefix(error.message, subject));
+    throw error;
+  }
+}
+
+function withoutPrefix(message: string, subject: string): string {
+  const line = message.split('\n')[0];
+  return line.startsWith(`${subject}: `) ? line.slice(subject.length + 2) : line;
+}
+
+/** The one line printed for an error that escaped every command (a bug or an unexpected failure). */
+export function describe(error: unknown): string {
+  if (error instanceof CliError) return error.message;
+  if (error instanceof TfjsEmError) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return `unexpected error: ${message.split('\n')[0]}`;
+}

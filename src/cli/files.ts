@@ -1,0 +1,104 @@
+/** Files the commands read and write: checks made before any work starts, and loading with errors naming the file. */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { GMMMachine } from '../machines/GMMMachine.js';
+import { readGMMFile } from '../io/index.js';
+import { withReadFile } from '../io/h5file.js';
+import { CliError, about } from './errors.js';
+
+export type FileKind = 'GMMMachine' | 'GMMStats' | 'KMeansMachine';
+
+export function assertInputFile(file: string): void {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    throw new CliError(file, 'no such file');
+  }
+  if (!stat.isFile()) throw new CliError(file, 'not a file');
+}
+
+/** Fails early (before hours of training) when --out cannot be written where asked. */
+export function assertOutputFile(out: string): void {
+  const dir = path.dirname(out);
+  if (!isDirectory(dir)) throw new CliError(out, `directory ${dir} does not exist`);
+  if (isDirectory(out)) throw new CliError(out, 'is a directory; --out names the file to write');
+}
+
+export function assertOutputFolder(out: string): void {
+  const dir = path.dirname(path.resolve(out));
+  if (!isDirectory(dir)) throw new CliError(out, `directory ${dir} does not exist`);
+  if (existsSync(out) && !isDirectory(out)) throw new CliError(out, 'is a file; a folder is needed here');
+}
+
+export function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A model file's parameters. Scoring, statistics and the prior of MAP need nothing else, so a
+ * MAP model is read as a plain machine, without the UBM that training it needed.
+ */
+export async function loadGMM(file: string): Promise<GMMMachine> {
+  assertInputFile(file);
+  return about(file, async () => GMMMachine.fromRecord({ ...(await readGMMFile(file)), trainer: 'ml' }));
+}
+
+/**
+ * What an HDF5 file holds, decided from its datasets as the readers do, and its layout
+ * version (null: bob's legacy layout, which has no file_version attribute).
+ */
+export async function fileKind(file: string): Promise<{ kind: FileKind; version: string | null }> {
+  assertInputFile(file);
+  const { keys, version } = await about(file, () =>
+    withReadFile(file, (h5) => ({ keys: h5.keys(), version: 'file_version' in h5.attrs ? String(h5.attrs.file_version.value) : null })),
+  );
+  const kind = keys.includes('gaussians') || keys.includes('m_n_gaussians') ? 'GMMMachine' : keys.includes('sumPx') ? 'GMMStats' : keys.includes('centroids') ? 'KMeansMachine' : undefined;
+  if (kind === undefined) throw new CliError(file, `not a model, statistics or k-means file (it holds: ${keys.join(', ') || 'nothing'})`);
+  return { kind, version };
+}
+
+/** Throws unless the data has the model's number of features. */
+export function assertFeatures(dataName: string, dataFeatures: number, modelName: string, modelFeatures: number): void {
+  if (dataFeatures !== modelFeatures) {
+    throw new CliError(dataName, `${dataFeatures} features per sample, but ${modelName} has ${modelFeatures}`);
+  }
+}
+
+/** Folders being written, removed if the process is stopped hard (second Ctrl-C). */
+export const stagingFolders = new Set<string>();
+
+/**
+ * Writes a folder of outputs all-or-nothing: everything goes into a hidden staging folder
+ * beside `out`, which becomes `out` (or is merged into an existing `out`) only once every
+ * file is written. On failure the staging folder is removed and `out` is left as it was.
+ */
+export async function writeFolder<T>(out: string, write: (dir: string) => Promise<T>): Promise<T> {
+  const staging = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}-${Date.now().toString(36)}.tmp`);
+  mkdirSync(staging);
+  stagingFolders.add(staging);
+  try {
+    const result = await write(staging);
+    publish(staging, out);
+    return result;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    stagingFolders.delete(staging);
+  }
+}
+
+function publish(staging: string, out: string): void {
+  if (!existsSync(out)) {
+    renameSync(staging, out);
+    return;
+  }
+  for (const entry of readdirSync(staging)) {
+    const target = path.join(out, entry);
+    if (isDirectory(target)) rmSync(target, { recursive: true });
+    renameSync(path.join(staging, entry), target);
+  }
+}

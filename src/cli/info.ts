@@ -1,0 +1,79 @@
+/** tfjs-em info: what a model, statistics or k-means file holds, briefly. */
+import { readGMMFile, readKMeansFile, readStatsFile } from '../io/index.js';
+import type { GMMRecord, KMeansRecord, StatsRecord } from '../io/index.js';
+import type { Args } from './args.js';
+import type { Command } from './command.js';
+import { CliError, about } from './errors.js';
+import { fileKind } from './files.js';
+import type { Cell, Result } from './format.js';
+
+export const info: Command = {
+  name: 'info',
+  summary: 'describe a model, statistics or k-means file',
+  usage: `Usage: tfjs-em info FILE.h5
+
+Prints what the file holds: its kind and layout, its sizes, and a summary of its values.`,
+  options: {},
+  run,
+};
+
+type Fields = Record<string, Cell>;
+
+async function run(args: Args): Promise<Result> {
+  args.expectPositionals(1);
+  const file = args.positionals[0];
+  if (file === undefined) throw new CliError('info', 'name the file to describe (see tfjs-em info --help)');
+  const { kind, version } = await fileKind(file);
+  const layout = version === null ? 'legacy' : version;
+  let fields: Fields;
+  if (kind === 'GMMMachine') fields = gmmFields(await about(file, () => readGMMFile(file)));
+  else if (kind === 'GMMStats') fields = statsFields(await about(file, () => readStatsFile(file)));
+  else fields = kmeansFields(await about(file, () => readKMeansFile(file)));
+  const json = { file, kind, layout, ...fields };
+  return { json, columns: Object.keys(json), rows: [Object.values(json)], vertical: true };
+}
+
+function gmmFields(r: GMMRecord): Fields {
+  const updates = [r.updateMeans && 'means', r.updateVariances && 'variances', r.updateWeights && 'weights'].filter(Boolean);
+  return {
+    gaussians: r.nGaussians,
+    features: r.nFeatures,
+    trainer: r.trainer,
+    weights: range(r.weights),
+    variances: range(r.variances),
+    varianceFloor: range(r.varianceThresholds.data),
+    update: updates.join(',') || 'none',
+    maxFittingSteps: r.maxFittingSteps,
+    convergenceThreshold: r.convergenceThreshold,
+  };
+}
+
+function statsFields(r: StatsRecord): Fields {
+  return {
+    gaussians: r.nGaussians,
+    features: r.nFeatures,
+    frames: r.t,
+    logLikelihood: r.logLikelihood,
+    averageLogLikelihood: r.t > 0 ? r.logLikelihood / r.t : null,
+    occupancy: range(r.n),
+  };
+}
+
+function kmeansFields(r: KMeansRecord): Fields {
+  return {
+    clusters: r.nClusters,
+    features: r.nFeatures,
+    initMethod: r.initMethod,
+    randomState: r.randomState,
+    maxIter: r.maxIter,
+    convergenceThreshold: r.convergenceThreshold,
+  };
+}
+
+/** "min .. max" of the values (or the value, when all are equal), for a glance at their scale. */
+function range(values: Float64Array): string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  return lo === hi ? lo.toPrecision(4) : `${lo.toPrecision(4)} .. ${hi.toPrecision(4)}`;
+}

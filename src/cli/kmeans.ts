@@ -1,0 +1,61 @@
+/** tfjs-em kmeans: k-means clustering, saved for `train --init`. */
+import { KMeansMachine, type KMeansInit } from '../machines/KMeansMachine.js';
+import type { Args } from './args.js';
+import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
+import { loadOne } from './data.js';
+import { about } from './errors.js';
+import { assertOutputFile } from './files.js';
+import type { Result } from './format.js';
+
+const INITS: readonly KMeansInit[] = ['random', 'k-means++', 'k-means||'];
+
+export const kmeans: Command = {
+  name: 'kmeans',
+  summary: 'cluster data by k-means (a start point for train --init)',
+  usage: `Usage: tfjs-em kmeans --data X --clusters K --out km.h5 [options]
+
+  --data X             samples: .npy, .csv/.txt, or file.h5:/dataset
+  --clusters K         number of clusters
+  --out FILE           the k-means file to write (HDF5)
+  --init METHOD        random, k-means++ or k-means|| (default k-means||)
+  --seed S             seed of the initialisation (default 0)
+  --steps N            most iterations (default 20)
+  --threshold T        stop when the average distance changes by at most T, relative (default 1e-5)
+${DEVICE_USAGE}`,
+  options: { data: 'value', clusters: 'value', out: 'value', init: 'value', seed: 'value', steps: 'value', threshold: 'value', ...DEVICE_OPTIONS },
+  run,
+};
+
+async function run(args: Args, context: Context): Promise<Result> {
+  const out = args.requiredString('out');
+  const dataInput = args.requiredString('data');
+  args.requiredString('clusters');
+  const machine = new KMeansMachine(args.positiveInteger('clusters')!, {
+    initMethod: args.choice('init', INITS) ?? 'k-means||',
+    randomState: args.integer('seed') ?? 0,
+    maxIter: args.positiveInteger('steps') ?? 20,
+    convergenceThreshold: args.nonNegative('threshold') ?? 1e-5,
+    chunkSize: args.positiveInteger('chunk-size'),
+  });
+  assertOutputFile(out);
+  const backend = await context.backend();
+  const samples = await loadOne(dataInput);
+  const start = performance.now();
+  context.progress.info(`k-means: ${machine.nClusters} clusters on ${samples.data.shape[0]} frames...`);
+  await about(samples.spec.file, () => machine.fit(samples.data));
+  const seconds = (performance.now() - start) / 1000;
+  context.progress.info(`k-means: ${machine.nIter} iterations in ${seconds.toFixed(1)} s`);
+  context.signal.throwIfAborted();
+  await about(out, () => machine.save(out));
+  context.progress.info(`wrote ${out}`);
+  const json = {
+    out,
+    backend,
+    clusters: machine.nClusters,
+    features: machine.nFeatures!,
+    frames: samples.data.shape[0],
+    iterations: machine.nIter,
+    averageMinDistance: machine.averageMinDistance,
+  };
+  return { json, columns: Object.keys(json), rows: [Object.values(json)], vertical: true };
+}

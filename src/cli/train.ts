@@ -1,0 +1,122 @@
+/** tfjs-em train: maximum-likelihood GMM (a UBM), from k-means or from a given start point. */
+import { GMMMachine } from '../machines/GMMMachine.js';
+import { KMeansMachine } from '../machines/KMeansMachine.js';
+import { readGMMFile } from '../io/index.js';
+import type { Args } from './args.js';
+import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
+import { loadOne, type Samples } from './data.js';
+import { CliError, about } from './errors.js';
+import { assertFeatures, assertOutputFile, fileKind } from './files.js';
+import type { Result } from './format.js';
+import { EM_OPTIONS, applySettings, emOptions, emUsage, fitWithProgress } from './training.js';
+
+export const train: Command = {
+  name: 'train',
+  summary: 'train a GMM by maximum likelihood (k-means start, or --init)',
+  usage: `Usage: tfjs-em train --data X --gaussians K --out ubm.h5 [options]
+
+Trains a GMM with diagonal covariances by EM (maximum likelihood), as bob.learn.em's
+GMMMachine(trainer="ml"). The start point is k-means on the data, or --init.
+
+  --data X             samples: .npy, .csv/.txt, or file.h5:/dataset
+  --gaussians K        number of Gaussians (optional with --init)
+  --init FILE          start from this GMM (bob's or ours) or k-means file; no k-means runs
+  --out FILE           the model to write (HDF5, bob's layout 1.0)
+  --variance-floor V   smallest variance allowed (default: 2.2e-16, or --init's floor)
+  --seed S             seed of the k-means initialisation (default 0)
+${emUsage('means,variances,weights')}
+${DEVICE_USAGE}`,
+  options: { data: 'value', gaussians: 'value', init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  run,
+};
+
+async function run(args: Args, context: Context): Promise<Result> {
+  const out = args.requiredString('out');
+  const dataInput = args.requiredString('data');
+  const init = args.string('init');
+  const gaussians = init === undefined ? requiredGaussians(args) : args.positiveInteger('gaussians');
+  const floor = args.nonNegative('variance-floor');
+  const settings = emOptions(args, ['means', 'variances', 'weights']);
+  const seed = args.integer('seed') ?? 0;
+  assertOutputFile(out);
+  const backend = await context.backend();
+  const samples = await loadOne(dataInput);
+  const gmm = init === undefined
+    ? await kmeansStart(samples, gaussians!, seed, settings.chunkSize, context)
+    : await givenStart(init, gaussians, samples);
+  try {
+    applySettings(gmm, settings);
+    if (floor !== undefined) gmm.varianceThresholds = floor;
+    const last = await fitWithProgress(gmm, samples.data, samples.spec.file, 'EM', context);
+    context.signal.throwIfAborted();
+    await about(out, () => gmm.save(out));
+    context.progress.info(`wrote ${out}`);
+    return summary(out, backend, gmm, samples, last?.averageLogLikelihood ?? null);
+  } finally {
+    gmm.dispose();
+  }
+}
+
+function requiredGaussians(args: Args): number {
+  args.requiredString('gaussians');
+  return args.positiveInteger('gaussians')!;
+}
+
+async function kmeansStart(samples: Samples, k: number, seed: number, chunkSize: number | undefined, context: Context): Promise<GMMMachine> {
+  const kmeans = new KMeansMachine(k, { randomState: seed, chunkSize });
+  const gmm = new GMMMachine(k, { kMeansTrainer: kmeans });
+  const start = performance.now();
+  context.progress.info(`k-means: ${k} clusters on ${samples.data.shape[0]} frames...`);
+  await about(samples.spec.file, () => gmm.initializeGaussians(samples.data));
+  context.progress.info(`k-means: ${kmeans.nIter} iterations in ${seconds(start)} s`);
+  context.signal.throwIfAborted();
+  return gmm;
+}
+
+/** A GMM file's parameters, or a k-means file's centroids with the per-cluster variances and weights of the data. */
+async function givenStart(file: string, k: number | undefined, samples: Samples): Promise<GMMMachine> {
+  const { kind } = await fileKind(file);
+  if (kind === 'GMMStats') throw new CliError(file, 'is a statistics file; --init takes a GMM or k-means file');
+  if (kind === 'KMeansMachine') {
+    const kmeans = await about(file, () => KMeansMachine.fromHDF5(file));
+    checkStart(file, kmeans.nClusters, kmeans.nFeatures!, k, samples);
+    const { variances, weights } = await about(samples.spec.file, () => kmeans.getVariancesAndWeightsForEachCluster(samples.data));
+    return withParameters(new GMMMachine(kmeans.nClusters), kmeans.centroids, variances, weights);
+  }
+  const record = await about(file, () => readGMMFile(file));
+  checkStart(file, record.nGaussians, record.nFeatures, k, samples);
+  const gmm = new GMMMachine(record.nGaussians);
+  gmm.varianceThresholds = record.varianceThresholds;
+  return withParameters(gmm, record.means, record.variances, record.weights);
+}
+
+function withParameters(gmm: GMMMachine, means: Float64Array, variances: Float64Array, weights: Float64Array): GMMMachine {
+  gmm.means = means;
+  gmm.variances = variances;
+  gmm.weights = weights;
+  return gmm;
+}
+
+function checkStart(file: string, k: number, d: number, requested: number | undefined, samples: Samples): void {
+  if (requested !== undefined && requested !== k) throw new CliError(file, `has ${k} Gaussians, but --gaussians is ${requested}`);
+  assertFeatures(samples.spec.file, samples.data.shape[1], file, d);
+}
+
+function seconds(start: number): string {
+  return ((performance.now() - start) / 1000).toFixed(1);
+}
+
+function summary(out: string, backend: string, gmm: GMMMachine, samples: Samples, averageLogLikelihood: number | null): Result {
+  const json = {
+    out,
+    backend,
+    gaussians: gmm.nGaussians,
+    features: gmm.nFeatures,
+    frames: samples.data.shape[0],
+    steps: gmm.nIter,
+    converged: gmm.converged,
+    /** Measured by the last e-step, before the last m-step. */
+    averageLogLikelihood,
+  };
+  return { json, columns: Object.keys(json), rows: [Object.values(json)], vertical: true };
+}

@@ -1,0 +1,71 @@
+/** Options and steps shared by train and adapt. */
+import type { FitStep, GMMMachine } from '../machines/GMMMachine.js';
+import type { HostArray2D } from '../data/matrix.js';
+import type { Args } from './args.js';
+import type { Context } from './command.js';
+import { about } from './errors.js';
+
+const UPDATES = ['means', 'variances', 'weights'] as const;
+type Update = (typeof UPDATES)[number];
+
+export const EM_OPTIONS = { steps: 'value', threshold: 'value', update: 'value' } as const;
+
+export function emUsage(defaultUpdate: string): string {
+  return `  --steps N            most EM steps (default 200)
+  --threshold T        stop when the average log-likelihood changes by at most T, relative (default 1e-5)
+  --update LIST        parameters to update, comma-separated from means,variances,weights (default ${defaultUpdate})`;
+}
+
+/** The EM settings given by --steps, --threshold, --update and --chunk-size (GMMMachine options). */
+export interface EmSettings {
+  maxFittingSteps: number;
+  convergenceThreshold: number;
+  updateMeans: boolean;
+  updateVariances: boolean;
+  updateWeights: boolean;
+  chunkSize: number | undefined;
+}
+
+export function emOptions(args: Args, defaultUpdate: Update[]): EmSettings {
+  const update = args.subset('update', UPDATES) ?? new Set(defaultUpdate);
+  return {
+    maxFittingSteps: args.positiveInteger('steps') ?? 200,
+    convergenceThreshold: args.nonNegative('threshold') ?? 1e-5,
+    updateMeans: update.has('means'),
+    updateVariances: update.has('variances'),
+    updateWeights: update.has('weights'),
+    chunkSize: args.positiveInteger('chunk-size'),
+  };
+}
+
+/** The settings, on a machine whose start point came from elsewhere. */
+export function applySettings(gmm: GMMMachine, settings: EmSettings): void {
+  gmm.maxFittingSteps = settings.maxFittingSteps;
+  gmm.convergenceThreshold = settings.convergenceThreshold;
+  gmm.updateMeans = settings.updateMeans;
+  gmm.updateVariances = settings.updateVariances;
+  gmm.updateWeights = settings.updateWeights;
+  gmm.chunkSize = settings.chunkSize;
+}
+
+/** EM on `data` with a progress bar; Ctrl-C stops it after the current iteration. Returns the last step. */
+export async function fitWithProgress(
+  gmm: GMMMachine,
+  data: HostArray2D,
+  file: string,
+  label: string,
+  context: Context,
+): Promise<FitStep | undefined> {
+  const show = context.progress.em(label, data.shape[0], gmm.maxFittingSteps);
+  let last: FitStep | undefined;
+  const onStep = (step: FitStep) => {
+    last = step;
+    show(step);
+  };
+  try {
+    await about(file, () => gmm.fit(data, { onStep, signal: context.signal }));
+    return last;
+  } finally {
+    context.progress.end();
+  }
+}

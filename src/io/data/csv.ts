@@ -1,0 +1,47 @@
+/**
+ * Text matrices (.csv / .txt): one sample per line, values separated by commas or by
+ * whitespace. Blank lines and lines starting with '#' are skipped; a first line that is not
+ * numeric is taken as a header. nan / inf are read as such, so that the library reports them.
+ */
+import type { HostArray2D } from '../../data/matrix.js';
+import { dataError } from './fail.js';
+
+const SPECIAL: Record<string, number> = { nan: NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity };
+
+export function parseText(text: string, name: string): HostArray2D {
+  const values: number[] = [];
+  let width = -1;
+  let first = 0;
+  let headerSkipped = false;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const fields = splitFields(line);
+    const row = fields.map(toNumber);
+    if (width < 0 && !headerSkipped && row.some((v) => v === undefined)) {
+      headerSkipped = true; // a header line such as "f1,f2,f3"
+      continue;
+    }
+    const bad = row.findIndex((v) => v === undefined);
+    if (bad >= 0) throw dataError(name, `line ${i + 1}: "${fields[bad]}" is not a number`);
+    if (width < 0) [width, first] = [row.length, i + 1];
+    else if (row.length !== width) throw dataError(name, `line ${i + 1} has ${row.length} values, line ${first} has ${width}`);
+    for (const v of row) values.push(v as number);
+  }
+  if (width < 0) throw dataError(name, 'holds no samples');
+  return { data: Float64Array.from(values), shape: [values.length / width, width] };
+}
+
+function splitFields(line: string): string[] {
+  return line.includes(',') ? line.split(',').map((s) => s.trim()) : line.split(/\s+/);
+}
+
+function toNumber(field: string): number | undefined {
+  const special = SPECIAL[field.toLowerCase()];
+  if (special !== undefined) return special;
+  if (field === '') return undefined;
+  const v = Number(field);
+  // Number() also reads "0x1f" and "Infinity"; only decimal notation is data here.
+  return Number.isNaN(v) || /[xob]/i.test(field) ? undefined : v;
+}
