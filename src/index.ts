@@ -8,3 +8,5 @@ export type { DataInput, HostArray2D } from './data/matrix.js';
 export { TfjsEmError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { EPSILON } from './math/constants.js';
+export { useBackend, ensureBackend, releaseBackend, getBackendInfo } from './backend/index.js';
+export type { BackendName, BackendInfo, BackendLimits } from './backend/index.js';

@@ -13,7 +13,9 @@ export function eStepChunk(y: tf.Tensor2D, g: DeviceGaussians): tf.Tensor1D {
     const lwl = logWeightedLikelihood(y, g);
     const ll = logSumExpRows(lwl);
     const llSafe = tf.where(tf.isFinite(ll), ll, tf.zerosLike(ll));
-    const responsibilities = tf.exp(tf.sub(lwl, tf.expandDims(llSafe, 1)));
+    // min(., 0) is exact (no term exceeds the total) and keeps webgl from exp()-ing garbage
+    // in the unused texel of single-row chunks into Infinity (then 0 * Inf = NaN in the matMul).
+    const responsibilities = tf.exp(tf.minimum(tf.sub(lwl, tf.expandDims(llSafe, 1)), 0));
     // [y, y^2, 1]^T R, transposed explicitly: matMul with transposeA is far slower on wasm.
     const ones = tf.ones([y.shape[0], 1]);
     const moments = tf.transpose(tf.concat([y, tf.square(y), ones], 1));

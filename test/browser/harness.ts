@@ -1,0 +1,121 @@
+/**
+ * Shared by the browser suites: when they run, headless Chromium (Debian's, driven by
+ * playwright-core; docs in /work/shared/notes/environment.md) and a local static site.
+ *
+ * The suites run in one jest project only (BROWSER_PROJECT), not once per backend project:
+ * the browser backends are theirs to choose. In CI a browser or backend that cannot start
+ * fails; elsewhere its tests are skipped with a warning that names the install step.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, type StaticServer } from '../../scripts/static-server.mjs';
+
+export const BROWSER_PROJECT = 'cpu';
+export const BROWSER_BACKENDS = ['webgl', 'webgpu', 'wasm'] as const;
+export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
+
+export const CI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const INSTALL_HINT = 'install Chromium with `apt-get install -y chromium` (bash scripts/setup.sh does it)';
+export const ROOT = process.cwd();
+export const REFERENCE_DIR = path.resolve(ROOT, '../shared/reference/bob.learn.em');
+
+/** Whether this jest project is the one that runs the browser suites. */
+export const isBrowserProject = (globalThis as { TFJS_EM_TEST_BACKEND?: string }).TFJS_EM_TEST_BACKEND === BROWSER_PROJECT;
+
+const ARGS = [
+  // WebGL2 on Mesa llvmpipe through ANGLE's EGL path (5x faster than SwiftShader), and
+  // WebGPU through its OpenGL ES adapter (compatibility level; see web/src/webgpuFallback.ts).
+  '--use-angle=gl-egl',
+  '--ignore-gpu-blocklist',
+  '--use-webgpu-adapter=opengles',
+  // A closed network: nothing to phone home to.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export function launchChromium(): Promise<Browser> {
+  const args = process.getuid?.() === 0 ? ['--no-sandbox', ...ARGS] : ARGS;
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+}
+
+/** A built site in a temporary folder, served with the reference files under /reference/. */
+export interface Site {
+  dir: string;
+  server: StaticServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds with `build(dir)`, serves dir (and /reference/) and launches Chromium. Returns a
+ * reason instead when Chromium is missing or does not start.
+ */
+export async function openSite(build: (dir: string) => Promise<void>): Promise<Site | string> {
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing: ${INSTALL_HINT}`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-site-'));
+  const cleanup: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
+  const close = async () => {
+    for (const step of cleanup.reverse()) await step();
+  };
+  try {
+    await build(dir);
+    const server = await startServer({ routes: { '/': dir, '/reference/': REFERENCE_DIR } });
+    cleanup.push(() => server.close());
+    let browser: Browser;
+    try {
+      browser = await launchChromium();
+    } catch (error) {
+      await close();
+      return `Chromium did not start (${String(error).split('\n')[0]}): ${INSTALL_HINT}`;
+    }
+    cleanup.push(() => browser.close());
+    return { dir, server, browser, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** A new page that reports its errors and console warnings to the test output. */
+export async function newPage(site: Site, url: string, log: string[]): Promise<Page> {
+  const page = await site.browser.newPage();
+  page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
+  page.on('console', (m) => {
+    // "No available adapters.": the plain WebGPU request before webgpuFallback asks again.
+    if (m.text() === 'No available adapters.') return;
+    if (m.type() === 'error' || m.type() === 'warning') log.push(`console ${m.type()}: ${m.text()}`);
+  });
+  await page.goto(new URL(url, site.server.url).href);
+  return page;
+}
+
+/** Starting a backend can hang (a GPU driver that never answers): give up after `ms`. */
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Registers `body` when nothing is missing; otherwise a failing test in CI, or a skipped one
+ * (with a warning) elsewhere.
+ */
+export function whenAvailable(what: string, problem: string | null, body: () => void): void {
+  if (problem === null) return body();
+  if (CI) {
+    test(`${what} starts`, () => {
+      throw new Error(`${what}: ${problem}`);
+    });
+    return;
+  }
+  console.warn(`SKIPPED ${what}: ${problem}`);
+  test.skip(`${what} (skipped: ${problem})`, () => undefined);
+}

@@ -1,0 +1,61 @@
+/**
+ * bob.learn.em's reference checks (test/helpers/referenceCases.ts, as in test/gmm) in headless
+ * Chromium on webgl, webgpu and wasm, against the browser bundle (scripts/build-browser.mjs).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildBrowser, bundlePage, importMap } from '../../scripts/build-browser.mjs';
+import { referenceCases } from '../helpers/referenceCases.js';
+import { BROWSER_BACKENDS, BROWSER_PROJECT, ROOT, isBrowserProject, newPage, openSite, whenAvailable, withTimeout, type Site } from './harness.js';
+import type { CaseResult } from './page/checks.js';
+
+async function build(dir: string): Promise<void> {
+  await buildBrowser({ outdir: path.join(dir, 'lib') });
+  await bundlePage(path.join(ROOT, 'test/browser/page/checks.ts'), path.join(dir, 'checks.js'));
+  writeFileSync(
+    path.join(dir, 'index.html'),
+    `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
+<script type="importmap">${JSON.stringify(importMap('./lib/'))}</script>
+<script type="module" src="./checks.js"></script>`,
+  );
+}
+
+type Api = { tfjsEm: { setBackend(name: string): Promise<string | null>; run(name: string): Promise<CaseResult> } };
+
+const site: Site | string | null = isBrowserProject ? await openSite(build) : null;
+const log: string[] = [];
+const pages = new Map<string, Page | string>();
+if (typeof site === 'object' && site !== null) {
+  for (const backend of BROWSER_BACKENDS) {
+    const page = await newPage(site, '/', log);
+    await page.waitForFunction(() => (window as unknown as Partial<Api>).tfjsEm !== undefined);
+    const start = page.evaluate((b) => (window as unknown as Api).tfjsEm.setBackend(b), backend);
+    const problem = await withTimeout(start, 60_000, `starting ${backend}`).catch((error: Error) => error.message);
+    pages.set(backend, problem ?? page);
+  }
+}
+
+describe('reference checks in Chromium', () => {
+  if (!isBrowserProject) {
+    test.skip(`run in the '${BROWSER_PROJECT}' jest project only`, () => undefined);
+    return;
+  }
+  afterAll(async () => {
+    if (typeof site === 'object' && site !== null) await site.close();
+    if (log.length > 0) console.log(`browser console:\n${log.join('\n')}`);
+  });
+
+  for (const backend of BROWSER_BACKENDS) {
+    const page = pages.get(backend);
+    const problem = typeof site === 'string' ? site : typeof page === 'string' ? page : null;
+    describe(backend, () => {
+      whenAvailable(`Chromium ${backend} backend`, problem, () => {
+        test.each(referenceCases.map((c) => c.name))('%s', async (name) => {
+          const result = await (page as Page).evaluate((n) => (window as unknown as Api).tfjsEm.run(n), name);
+          if (!result.ok) throw new Error(result.error);
+        });
+      });
+    });
+  }
+});
