@@ -3,6 +3,8 @@ import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
 import { DataInput, HostArray2D, Matrix, expectFeatures, toMatrix } from '../data/matrix.js';
 import { streamChunks } from '../data/streamChunks.js';
 import { chunkRows } from '../backend/limits.js';
+import { ensureBackend } from '../backend/select.js';
+import type { BackendName } from '../backend/names.js';
 import { EPSILON } from '../math/constants.js';
 import { GaussianParams, centreOfMeans, gNorms, gemmCoefficients } from '../math/gmm/params.js';
 import { DeviceGaussians, logWeightedLikelihood } from '../math/gmm/logWeightedLikelihood.js';
@@ -38,6 +40,8 @@ export interface GMMMachineOptions {
   mapVarianceUpdate?: 'reynolds' | 'bob';
   /** Rows per device chunk (bounded by the device; see backend/limits). */
   chunkSize?: number;
+  /** The backend work starts on; default: the one set, else TFJS_EM_BACKEND, else 'auto'. */
+  backend?: BackendName;
 }
 
 export interface FitStep {
@@ -76,6 +80,7 @@ export class GMMMachine {
   mapRelevanceFactor: number | null;
   mapVarianceUpdate: 'reynolds' | 'bob';
   chunkSize: number | undefined;
+  backend: BackendName | undefined;
   /** Steps run by the last fit, and whether it met the convergence threshold. */
   nIter = 0;
   converged = false;
@@ -122,6 +127,7 @@ export class GMMMachine {
     this.mapRelevanceFactor = options.mapRelevanceFactor === undefined ? 4 : options.mapRelevanceFactor;
     this.mapVarianceUpdate = options.mapVarianceUpdate ?? 'reynolds';
     this.chunkSize = options.chunkSize;
+    this.backend = options.backend;
     // bob: the variance floor defaults to the mean/variance update threshold.
     this._varianceThresholds = toThresholds(this.meanVarUpdateThreshold);
     if (ubm !== null) this.copyFrom(ubm);
@@ -222,7 +228,9 @@ export class GMMMachine {
     }
     if (X === undefined) throw invalidArgument('Data is required when training with k-means.');
     const x = await asMatrix(X);
-    const kmeans = this.kMeansTrainer ?? new KMeansMachine(this.nGaussians, { randomState: this.randomState, chunkSize: this.chunkSize });
+    const kmeans =
+      this.kMeansTrainer ??
+      new KMeansMachine(this.nGaussians, { randomState: this.randomState, chunkSize: this.chunkSize, backend: this.backend });
     try {
       await kmeans.fit(x);
       const { variances, weights } = await kmeans.getVariancesAndWeightsForEachCluster(x);
@@ -240,6 +248,7 @@ export class GMMMachine {
    * step's e-step is at most convergenceThreshold, or maxFittingSteps steps.
    */
   async fit(X: DataInput, options: FitOptions = {}): Promise<this> {
+    await ensureBackend(this.backend);
     const x = await toMatrix(X);
     if (this._means === null) await this.initializeGaussians(x);
     else if (this._variances === null) this.variances = new Float64Array(this.means.length).fill(1);
@@ -481,6 +490,7 @@ export class GMMMachine {
   }
 
   private async checkedMatrix(X: DataInput): Promise<Matrix> {
+    await ensureBackend(this.backend);
     const x = await toMatrix(X);
     if (this._variances === null) this.variances; // throws NOT_INITIALIZED
     expectFeatures(x, this.nFeatures);

@@ -2,6 +2,8 @@ import { DataInput, HostArray2D, Matrix, expectFeatures, toMatrix } from '../dat
 import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
 import { Random } from '../math/random.js';
 import { chunkRows } from '../backend/limits.js';
+import { ensureBackend } from '../backend/select.js';
+import type { BackendName } from '../backend/names.js';
 import { allClose } from './GMMStats.js';
 import { clusterMeans, kmeansMStep } from '../math/kmeans/mStep.js';
 import { hasConverged } from '../math/kmeans/converged.js';
@@ -31,6 +33,8 @@ export interface KMeansOptions {
   oversamplingFactor?: number;
   /** Rows per device chunk (bounded by the device limits). */
   chunkSize?: number;
+  /** The backend work starts on; default: the one set, else TFJS_EM_BACKEND, else 'auto'. */
+  backend?: BackendName;
 }
 
 const INIT_METHODS: readonly KMeansInit[] = ['random', 'k-means++', 'k-means||'];
@@ -58,6 +62,7 @@ export class KMeansMachine {
   initMaxIter: number;
   oversamplingFactor: number;
   chunkSize: number | undefined;
+  backend: BackendName | undefined;
   /** Iterations (e-step + m-step) done by the last fit. */
   nIter = 0;
   /** Average squared distance to the closest centroid, measured by the last fit's last e-step. */
@@ -77,6 +82,7 @@ export class KMeansMachine {
     this.initMaxIter = options.initMaxIter ?? 5;
     this.oversamplingFactor = options.oversamplingFactor ?? 2;
     this.chunkSize = options.chunkSize;
+    this.backend = options.backend;
     this.checkOptions();
   }
 
@@ -107,6 +113,7 @@ export class KMeansMachine {
    */
   async fit(X: DataInput | Matrix): Promise<this> {
     this.checkOptions();
+    await ensureBackend(this.backend);
     const x = await asMatrix(X);
     const k = this.nClusters;
     if (k > x.nSamples) {
@@ -252,6 +259,7 @@ export class KMeansMachine {
 
   private async prepare(X: DataInput | Matrix): Promise<{ x: Matrix; centroids: Float64Array; rows: number }> {
     const centroids = this.centroids;
+    await ensureBackend(this.backend);
     const x = await asMatrix(X);
     expectFeatures(x, this.nFeatures!);
     return { x, centroids, rows: chunkRows(this.nClusters, x.nFeatures, this.chunkSize) };

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EXTERNALS, buildBrowser, bundleLibrary } from '../../scripts/build-browser.mjs';
 import { startServer } from '../../scripts/static-server.mjs';
-import { BROWSER_PROJECT, isBrowserProject } from './harness.js';
 
 function rawStatus(base: string, rawPath: string): Promise<number> {
   const { hostname, port } = new URL(base);
@@ -14,10 +13,7 @@ function rawStatus(base: string, rawPath: string): Promise<number> {
   });
 }
 
-if (!isBrowserProject) test.skip(`run in the '${BROWSER_PROJECT}' jest project only`, () => undefined);
-const describeHere = isBrowserProject ? describe : () => undefined;
-
-describeHere('browser build', () => {
+describe('browser build', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-build-'));
@@ -58,7 +54,7 @@ describeHere('browser build', () => {
   });
 });
 
-describeHere('static server', () => {
+describe('static server', () => {
   test('sends the cross-origin isolation headers and serves nothing outside its folders', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-serve-'));
     writeFileSync(path.join(dir, 'index.html'), '<p>hi</p>');

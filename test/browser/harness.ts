@@ -1,9 +1,9 @@
 /**
  * Shared by the browser suites: when they run, headless Chromium (Debian's, driven by
- * playwright-core; docs in /work/shared/notes/environment.md) and a local static site.
+ * playwright-core) and a local static site.
  *
- * The suites run in one jest project only (BROWSER_PROJECT), not once per backend project:
- * the browser backends are theirs to choose. In CI a browser or backend that cannot start
+ * The suites run in the first jest project only (jest.config.js), not once per backend
+ * project: the browser backends are theirs to choose. In CI a browser or backend that cannot start
  * fails; elsewhere its tests are skipped with a warning that names the install step.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,6 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type StaticServer } from '../../scripts/static-server.mjs';
 
-export const BROWSER_PROJECT = 'cpu';
 export const BROWSER_BACKENDS = ['webgl', 'webgpu', 'wasm'] as const;
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 
@@ -22,8 +21,6 @@ export const INSTALL_HINT = 'install Chromium with `apt-get install -y chromium`
 export const ROOT = process.cwd();
 export const REFERENCE_DIR = path.resolve(ROOT, '../shared/reference/bob.learn.em');
 
-/** Whether this jest project is the one that runs the browser suites. */
-export const isBrowserProject = (globalThis as { TFJS_EM_TEST_BACKEND?: string }).TFJS_EM_TEST_BACKEND === BROWSER_PROJECT;
 
 const ARGS = [
   // WebGL2 on Mesa llvmpipe through ANGLE's EGL path (5x faster than SwiftShader), and

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildBrowser, bundlePage, importMap } from '../../scripts/build-browser.mjs';
 import { referenceCases } from '../helpers/referenceCases.js';
-import { BROWSER_BACKENDS, BROWSER_PROJECT, ROOT, isBrowserProject, newPage, openSite, whenAvailable, withTimeout, type Site } from './harness.js';
+import { BROWSER_BACKENDS, ROOT, newPage, openSite, whenAvailable, withTimeout, type Site } from './harness.js';
 import type { CaseResult } from './page/checks.js';
 
 async function build(dir: string): Promise<void> {
@@ -23,10 +23,10 @@ async function build(dir: string): Promise<void> {
 
 type Api = { tfjsEm: { setBackend(name: string): Promise<string | null>; run(name: string): Promise<CaseResult> } };
 
-const site: Site | string | null = isBrowserProject ? await openSite(build) : null;
+const site: Site | string = await openSite(build);
 const log: string[] = [];
 const pages = new Map<string, Page | string>();
-if (typeof site === 'object' && site !== null) {
+if (typeof site === 'object') {
   for (const backend of BROWSER_BACKENDS) {
     const page = await newPage(site, '/', log);
     await page.waitForFunction(() => (window as unknown as Partial<Api>).tfjsEm !== undefined);
@@ -37,12 +37,8 @@ if (typeof site === 'object' && site !== null) {
 }
 
 describe('reference checks in Chromium', () => {
-  if (!isBrowserProject) {
-    test.skip(`run in the '${BROWSER_PROJECT}' jest project only`, () => undefined);
-    return;
-  }
   afterAll(async () => {
-    if (typeof site === 'object' && site !== null) await site.close();
+    if (typeof site === 'object') await site.close();
     if (log.length > 0) console.log(`browser console:\n${log.join('\n')}`);
   });
 

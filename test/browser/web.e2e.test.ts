@@ -10,7 +10,7 @@ import { buildWeb } from '../../scripts/serve-web.mjs';
 import { GMMMachine } from '../../src/index.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { faithful } from '../helpers/reference.js';
-import { BROWSER_BACKENDS, BROWSER_PROJECT, REFERENCE_DIR, ROOT, isBrowserProject, newPage, openSite, whenAvailable, withTimeout, type Site } from './harness.js';
+import { BROWSER_BACKENDS, REFERENCE_DIR, ROOT, newPage, openSite, whenAvailable, withTimeout, type Site } from './harness.js';
 
 const OUTPUT = path.join(ROOT, 'test-output');
 /** The README's picture: written when missing or with TFJS_EM_UPDATE_DOCS=1 (not on every run: it is committed). */
@@ -73,17 +73,13 @@ async function openPage(site: Site, backend: string): Promise<Page | string> {
 }
 
 const log: string[] = [];
-const site: Site | string | null = isBrowserProject ? await openSite(buildWeb) : null;
+const site: Site | string = await openSite(buildWeb);
 const pages = new Map<string, Page | string>();
-if (typeof site === 'object' && site !== null) for (const b of BROWSER_BACKENDS) pages.set(b, await openPage(site, b));
+if (typeof site === 'object') for (const b of BROWSER_BACKENDS) pages.set(b, await openPage(site, b));
 
 describe('scoring page in Chromium', () => {
-  if (!isBrowserProject) {
-    test.skip(`run in the '${BROWSER_PROJECT}' jest project only`, () => undefined);
-    return;
-  }
   const x = { data: new Float64Array(), shape: [0, 0] as [number, number] };
-  // Computed in Node on cpu (this jest project's backend).
+  // Computed in Node, on this jest project's backend.
   const expected: { ll: F64; llMap: F64; llr: F64; adapted: GMMMachine | null; ubm: GMMMachine | null } = {
     ll: new Float64Array(), llMap: new Float64Array(), llr: new Float64Array(), adapted: null, ubm: null,
   };
@@ -104,7 +100,7 @@ describe('scoring page in Chromium', () => {
   afterAll(async () => {
     expected.adapted?.dispose();
     expected.ubm?.dispose();
-    if (typeof site === 'object' && site !== null) await site.close();
+    if (typeof site === 'object') await site.close();
     if (log.length > 0) console.log(`browser console:\n${log.join('\n')}`);
   });
 

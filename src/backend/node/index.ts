@@ -1,0 +1,3 @@
+// The Node-only pieces, reached only through nodeOnly() so that browser bundles never include them.
+export { provideGpu, dropGpu } from './dawn.js';
+export { importTfjsNode } from './tensorflow.js';

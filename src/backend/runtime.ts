@@ -1,0 +1,11 @@
+/** Whether this is Node.js (or a runtime that passes for it): decides how backends are provided. */
+export function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+/** An environment variable in Node; undefined elsewhere or when empty. */
+export function envVar(name: string): string | undefined {
+  if (!isNode()) return undefined;
+  const value = process.env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
