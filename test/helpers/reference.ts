@@ -8,10 +8,7 @@ export function referencePath(file: string): string {
   return path.join(REFERENCE_DIR, file);
 }
 
-export interface Array64 {
-  data: Float64Array;
-  shape: number[];
-}
+import type { Array64 } from './referenceCases.js';
 
 async function open(file: string) {
   await h5wasm.ready;
