@@ -1,0 +1,48 @@
+/**
+ * A guard against one known hang of the HDF5 library (seen in h5wasm's HDF5 2.0 and in h5py):
+ * variable-length strings live in global heap collections ("GCOL"), and HDF5 walks a collection
+ * object by object without checking that each step moves forward. A corrupt object size (a free
+ * object of size 0, a size that wraps around) makes that walk loop forever inside wasm, where no
+ * JS timeout can stop it. So before HDF5 sees a file, every collection is walked here with the
+ * same rules; a well-formed one ends exactly at its end.
+ *
+ * Layout assumed: 8-byte lengths, the HDF5 default (h5py and h5wasm always write it).
+ */
+
+const SIGNATURE = [0x47, 0x43, 0x4f, 0x4c]; // "GCOL"
+const HEADER = 16; // signature, version, 3 reserved bytes, collection size
+const OBJECT_HEADER = 16; // index (2), reference count (2), reserved (4), object size (8)
+
+/** The offset of the first corrupt global heap collection, or -1 if there is none. */
+export function findCorruptGlobalHeap(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = bytes.indexOf(SIGNATURE[0]); at >= 0; at = bytes.indexOf(SIGNATURE[0], at + 1)) {
+    if (isCollectionHeader(bytes, at) && !walks(view, at)) return at;
+  }
+  return -1;
+}
+
+/** As HDF5 decides it: the signature and version 1 (the reserved bytes are not checked). */
+function isCollectionHeader(bytes: Uint8Array, at: number): boolean {
+  if (at + HEADER > bytes.length) return false;
+  for (let i = 0; i < 4; i++) if (bytes[at + i] !== SIGNATURE[i]) return false;
+  return bytes[at + 4] === 1;
+}
+
+function walks(view: DataView, at: number): boolean {
+  const size = view.getBigUint64(at + 8, true);
+  // A collection lies inside the file; HDF5 (32-bit size_t in wasm) would truncate a larger size.
+  if (size < BigInt(HEADER) || size > BigInt(view.byteLength - at)) return false;
+  const end = at + Number(size);
+  let p = at + HEADER;
+  while (p < end) {
+    if (p + OBJECT_HEADER > end) return true; // a tail too small for an object header is free space
+    const index = view.getUint16(p, true);
+    const objectSize = view.getBigUint64(p + 8, true);
+    // The free-space object (index 0) counts its own header; other objects are padded to 8 bytes.
+    const need = index === 0 ? objectSize : BigInt(OBJECT_HEADER) + ((objectSize + 7n) & ~7n);
+    if (need === 0n || need > BigInt(end - p)) return false;
+    p += Number(need);
+  }
+  return true;
+}

@@ -1,0 +1,102 @@
+/**
+ * GMMMachine files in bob.learn.em's layout 1.0 (GMMMachine.save / from_hdf5):
+ *   attrs file_version "1.0", writer_class
+ *   n_gaussians int64, trainer str, convergence_threshold float64, max_fitting_steps int64,
+ *   weights float64 [K], update_means / update_variances / update_weights bool,
+ *   gaussians/means, gaussians/variances float64 [K, D],
+ *   gaussians/variance_thresholds float64 [] | [D] | [K, D]
+ * Legacy files are read too (gmmLegacy.ts).
+ *
+ * None: bob cannot save a machine whose max_fitting_steps (or convergence_threshold) is None
+ * (h5py refuses to store None), so there is no bob encoding to follow. We write null by leaving
+ * the dataset out, and read a missing one as null. bob's from_hdf5 then fails loudly on such a
+ * file (KeyError) instead of silently training for a different number of steps; it ignores the
+ * stored convergence_threshold anyway (it always uses 1e-5).
+ */
+import { withReadFile, writeBytes, writePath, type Source } from './h5file.js';
+import type { H5File } from './h5.js';
+import { expectKind, isLegacy } from './kind.js';
+import { readLegacyGMM } from './gmmLegacy.js';
+import { H5Reader } from './reader.js';
+import type { GMMRecord, ThresholdsRecord } from './records.js';
+import { checkGMM } from './validate.js';
+import { writeArray, writeBoolean, writeHeader, writeInteger, writeNumber, writeString } from './writer.js';
+
+/** str(GMMMachine) as bob writes it (its classes are re-exported from the package root). */
+export const GMM_WRITER_CLASS = "<class 'bob.learn.em.GMMMachine'>";
+
+export async function readGMMFile(source: Source): Promise<GMMRecord> {
+  return withReadFile(source, (file, name) => {
+    const reader = new H5Reader(file, name);
+    expectKind(reader, 'GMMMachine');
+    return isLegacy(reader) ? readLegacyGMM(reader) : readGMM(reader);
+  });
+}
+
+export async function writeGMMFile(path: string, record: GMMRecord): Promise<void> {
+  checkGMM(record);
+  return writePath(path, (file) => writeGMM(file, record));
+}
+
+export async function gmmToBytes(record: GMMRecord): Promise<Uint8Array> {
+  checkGMM(record);
+  return writeBytes((file) => writeGMM(file, record));
+}
+
+function readGMM(reader: H5Reader): GMMRecord {
+  const k = reader.integer('n_gaussians');
+  if (k < 1) throw reader.fail(`n_gaussians is ${k}, expected at least 1`);
+  const trainer = reader.string('trainer');
+  if (trainer !== 'ml' && trainer !== 'map') throw reader.fail(`trainer is "${trainer}", expected "ml" or "map"`);
+  const means = reader.array('gaussians/means');
+  const d = means.shape[1];
+  if (means.shape.length !== 2 || means.shape[0] !== k || d < 1) {
+    throw reader.fail(`dataset gaussians/means has shape [${means.shape}], expected [${k}, D] with D >= 1`);
+  }
+  return {
+    nGaussians: k,
+    nFeatures: d,
+    trainer,
+    convergenceThreshold: reader.has('convergence_threshold') ? reader.number('convergence_threshold') : null,
+    maxFittingSteps: reader.has('max_fitting_steps') ? steps(reader) : null,
+    weights: reader.array('weights', [k]).data,
+    updateMeans: reader.boolean('update_means'),
+    updateVariances: reader.boolean('update_variances'),
+    updateWeights: reader.boolean('update_weights'),
+    means: means.data,
+    variances: reader.array('gaussians/variances', [k, d]).data,
+    varianceThresholds: readThresholds(reader, k, d),
+  };
+}
+
+function steps(reader: H5Reader): number {
+  const value = reader.integer('max_fitting_steps');
+  if (value < 0) throw reader.fail(`max_fitting_steps is ${value}, expected at least 0`);
+  return value;
+}
+
+function readThresholds(reader: H5Reader, k: number, d: number): ThresholdsRecord {
+  const path = 'gaussians/variance_thresholds';
+  const { data, shape } = reader.array(path);
+  if (shape.length === 0) return { data, shape: [] };
+  if (shape.length === 1 && shape[0] === d) return { data, shape: [d] };
+  if (shape.length === 2 && shape[0] === k && shape[1] === d) return { data, shape: [k, d] };
+  throw reader.fail(`dataset ${path} has shape [${shape}], expected [], [${d}] or [${k}, ${d}]`);
+}
+
+function writeGMM(file: H5File, r: GMMRecord): void {
+  writeHeader(file, GMM_WRITER_CLASS);
+  writeInteger(file, 'n_gaussians', r.nGaussians);
+  writeString(file, 'trainer', r.trainer);
+  if (r.convergenceThreshold !== null) writeNumber(file, 'convergence_threshold', r.convergenceThreshold);
+  if (r.maxFittingSteps !== null) writeInteger(file, 'max_fitting_steps', r.maxFittingSteps);
+  writeArray(file, 'weights', r.weights, [r.nGaussians]);
+  writeBoolean(file, 'update_means', r.updateMeans);
+  writeBoolean(file, 'update_variances', r.updateVariances);
+  writeBoolean(file, 'update_weights', r.updateWeights);
+  const gaussians = file.create_group('gaussians');
+  const shape = [r.nGaussians, r.nFeatures];
+  writeArray(gaussians, 'means', r.means, shape);
+  writeArray(gaussians, 'variances', r.variances, shape);
+  writeArray(gaussians, 'variance_thresholds', r.varianceThresholds.data, r.varianceThresholds.shape);
+}

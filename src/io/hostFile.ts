@@ -1,0 +1,71 @@
+/** Whole files on the host file system (Node): reading, and atomic replacement. */
+import { invalidArgument } from '../errors.js';
+import { hostFs, type HostFs } from './h5.js';
+import { reasonOf, uniqueSuffix } from './util.js';
+
+export async function readHostFile(path: string): Promise<Uint8Array> {
+  const fs = await hostFs();
+  let isDirectory: boolean;
+  try {
+    isDirectory = fs.statSync(path).isDirectory();
+  } catch {
+    throw invalidArgument(`no such file: ${path}`);
+  }
+  if (isDirectory) throw invalidArgument(`${path} is a directory, not an HDF5 file`);
+  try {
+    return fs.readFileSync(path);
+  } catch (error) {
+    throw invalidArgument(`cannot read ${path}: ${reasonOf(error)}`);
+  }
+}
+
+/**
+ * Replaces `path` atomically with the bytes `produce` returns: they go to a unique temporary
+ * file in the same directory, which is synced, closed and renamed over the target. On any
+ * failure the temporary file is removed and an existing target is left as it was.
+ */
+export async function writeHostFileAtomic(path: string, produce: () => Promise<Uint8Array>): Promise<void> {
+  const fs = await hostFs();
+  const { dir, base } = splitPath(path);
+  assertDirectory(fs, dir.length > 1 ? dir.slice(0, -1) : dir || '.', path);
+  const bytes = await produce();
+  const temporary = `${dir}.${base}.${uniqueSuffix()}.tmp`;
+  let fd: number;
+  try {
+    // Exclusive create: a name clash fails here, before anything of someone else's could be removed.
+    fd = fs.openSync(temporary, 'wx');
+  } catch (error) {
+    throw invalidArgument(`cannot write ${path}: ${reasonOf(error)}`);
+  }
+  try {
+    try {
+      fs.writeFileSync(fd, bytes);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temporary, path);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw invalidArgument(`cannot write ${path}: ${reasonOf(error)}`);
+  }
+}
+
+/** dir keeps its trailing separator ('' for a bare file name). */
+function splitPath(path: string): { dir: string; base: string } {
+  if (typeof path !== 'string' || path.length === 0) throw invalidArgument('the file path must be a non-empty string');
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const base = path.slice(cut + 1);
+  if (base.length === 0) throw invalidArgument(`${path} names a directory, not a file`);
+  return { dir: path.slice(0, cut + 1), base };
+}
+
+function assertDirectory(fs: HostFs, dir: string, path: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = fs.statSync(dir).isDirectory();
+  } catch {
+    // missing: reported below
+  }
+  if (!isDirectory) throw invalidArgument(`cannot write ${path}: directory ${dir} does not exist`);
+}

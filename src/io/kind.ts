@@ -1,0 +1,28 @@
+/** What kind of file an HDF5 file holds, and which layout version, so that a wrong file fails clearly. */
+import type { H5Reader } from './reader.js';
+
+export type FileKind = 'GMMMachine' | 'GMMStats' | 'KMeansMachine';
+
+/** Decided from the datasets (current or legacy layout), not from writer_class, which bob only warns about. */
+function kindOf(reader: H5Reader): FileKind | undefined {
+  if (reader.has('gaussians') || reader.has('m_n_gaussians')) return 'GMMMachine';
+  if (reader.has('sumPx')) return 'GMMStats';
+  if (reader.has('centroids')) return 'KMeansMachine';
+  return undefined;
+}
+
+export function expectKind(reader: H5Reader, expected: FileKind): void {
+  const found = kindOf(reader);
+  if (found === expected) return;
+  if (found !== undefined) throw reader.fail(`this is a ${found} file, not a ${expected} file`);
+  throw reader.fail(`not a ${expected} file (it holds: ${reader.keys().join(', ') || 'nothing'})`);
+}
+
+/** As bob's from_hdf5: no file_version attribute means the legacy (pre-1.0) layout. */
+export function isLegacy(reader: H5Reader): boolean {
+  const version = reader.attribute('file_version');
+  if (version === undefined) return true;
+  const major = /^(\d+)\.\d+$/.exec(version);
+  if (!major) throw reader.fail(`unreadable file_version "${version}"`);
+  return Number(major[1]) < 1;
+}

@@ -1,0 +1,53 @@
+/** Plain records that the HDF5 layer reads and writes; the machines convert to and from them. */
+
+/** Variance floor as bob stores it: a scalar, one value per feature [D], or one per Gaussian and feature [K, D]. */
+export interface ThresholdsRecord {
+  data: Float64Array;
+  shape: [] | [number] | [number, number];
+}
+
+export interface GMMRecord {
+  nGaussians: number;
+  nFeatures: number;
+  trainer: 'ml' | 'map';
+  /** null: no convergence test (train for maxFittingSteps). */
+  convergenceThreshold: number | null;
+  /** null: no step limit (train until convergence). */
+  maxFittingSteps: number | null;
+  /** [K] */
+  weights: Float64Array;
+  updateMeans: boolean;
+  updateVariances: boolean;
+  updateWeights: boolean;
+  /** row-major [K, D] */
+  means: Float64Array;
+  /** row-major [K, D] */
+  variances: Float64Array;
+  varianceThresholds: ThresholdsRecord;
+}
+
+export interface StatsRecord {
+  nGaussians: number;
+  nFeatures: number;
+  logLikelihood: number;
+  t: number;
+  /** [K] */
+  n: Float64Array;
+  /** row-major [K, D] */
+  sumPx: Float64Array;
+  /** row-major [K, D] */
+  sumPxx: Float64Array;
+}
+
+export interface KMeansRecord {
+  nClusters: number;
+  nFeatures: number;
+  /** row-major [K, D] */
+  centroids: Float64Array;
+  initMethod: string;
+  convergenceThreshold: number;
+  maxIter: number;
+  randomState: number;
+  initMaxIter: number;
+  oversamplingFactor: number;
+}

@@ -1,0 +1,69 @@
+/**
+ * GMMStats files in bob.learn.em's layout 1.0 (GMMStats.save / from_hdf5):
+ *   attrs file_version "1.0", writer_class
+ *   n_gaussians, n_features, T int64; log_likelihood float64;
+ *   n float64 [K]; sumPx, sumPxx float64 [K, D]
+ * The legacy layout names n_features "n_inputs" and log_likelihood "log_liklihood" (sic), and
+ * bob reshapes its arrays, so only their element counts are checked there.
+ */
+import { withReadFile, writeBytes, writePath, type Source } from './h5file.js';
+import type { H5File } from './h5.js';
+import { expectKind, isLegacy } from './kind.js';
+import { H5Reader } from './reader.js';
+import type { StatsRecord } from './records.js';
+import { checkStats } from './validate.js';
+import { writeArray, writeHeader, writeInteger, writeNumber } from './writer.js';
+
+/** str(GMMStats) as bob writes it. */
+export const STATS_WRITER_CLASS = "<class 'bob.learn.em.GMMStats'>";
+
+export async function readStatsFile(source: Source): Promise<StatsRecord> {
+  return withReadFile(source, (file, name) => {
+    const reader = new H5Reader(file, name);
+    expectKind(reader, 'GMMStats');
+    return readStats(reader, isLegacy(reader));
+  });
+}
+
+export async function writeStatsFile(path: string, record: StatsRecord): Promise<void> {
+  checkStats(record);
+  return writePath(path, (file) => writeStats(file, record));
+}
+
+export async function statsToBytes(record: StatsRecord): Promise<Uint8Array> {
+  checkStats(record);
+  return writeBytes((file) => writeStats(file, record));
+}
+
+function readStats(reader: H5Reader, legacy: boolean): StatsRecord {
+  const k = positive(reader, 'n_gaussians');
+  const d = positive(reader, legacy ? 'n_inputs' : 'n_features');
+  const t = reader.integer('T');
+  if (t < 0) throw reader.fail(`T is ${t}, expected at least 0`);
+  return {
+    nGaussians: k,
+    nFeatures: d,
+    logLikelihood: reader.number(legacy ? 'log_liklihood' : 'log_likelihood'),
+    t,
+    n: reader.array('n', [k], legacy).data,
+    sumPx: reader.array('sumPx', [k, d], legacy).data,
+    sumPxx: reader.array('sumPxx', [k, d], legacy).data,
+  };
+}
+
+function positive(reader: H5Reader, path: string): number {
+  const value = reader.integer(path);
+  if (value < 1) throw reader.fail(`${path} is ${value}, expected at least 1`);
+  return value;
+}
+
+function writeStats(file: H5File, r: StatsRecord): void {
+  writeHeader(file, STATS_WRITER_CLASS);
+  writeInteger(file, 'n_gaussians', r.nGaussians);
+  writeInteger(file, 'n_features', r.nFeatures);
+  writeNumber(file, 'log_likelihood', r.logLikelihood);
+  writeInteger(file, 'T', r.t);
+  writeArray(file, 'n', r.n, [r.nGaussians]);
+  writeArray(file, 'sumPx', r.sumPx, [r.nGaussians, r.nFeatures]);
+  writeArray(file, 'sumPxx', r.sumPxx, [r.nGaussians, r.nFeatures]);
+}

@@ -1,0 +1,81 @@
+/** Checks a record before it is written, so that no invalid file is ever produced (INVALID_ARGUMENT). */
+import { invalidArgument } from '../errors.js';
+import { isTypedArray } from './util.js';
+import type { GMMRecord, KMeansRecord, StatsRecord, ThresholdsRecord } from './records.js';
+
+function count(name: string, value: unknown): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 1) throw invalidArgument(`${name} must be a positive integer, got ${value}`);
+  return value as number;
+}
+
+function integer(name: string, value: unknown, min = -Infinity): void {
+  if (!Number.isSafeInteger(value) || (value as number) < min) {
+    throw invalidArgument(`${name} must be an integer${min > -Infinity ? ` >= ${min}` : ''}, got ${value}`);
+  }
+}
+
+function finite(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidArgument(`${name} must be a finite number, got ${value}`);
+}
+
+function boolean(name: string, value: unknown): void {
+  if (typeof value !== 'boolean') throw invalidArgument(`${name} must be a boolean, got ${value}`);
+}
+
+function values(name: string, data: unknown, length: number): void {
+  if (!isTypedArray(data, 'Float64Array')) throw invalidArgument(`${name} must be a Float64Array`);
+  const array = data as Float64Array;
+  if (array.length !== length) throw invalidArgument(`${name} has ${array.length} values, expected ${length}`);
+  if (!array.every(Number.isFinite)) throw invalidArgument(`${name} holds non-finite values`);
+}
+
+function thresholds(t: ThresholdsRecord, k: number, d: number): void {
+  const shape = t?.shape;
+  const allowed = [[], [d], [k, d]].some((s) => Array.isArray(shape) && s.length === shape.length && s.every((n, i) => n === shape[i]));
+  if (!allowed) throw invalidArgument(`varianceThresholds must have shape [], [${d}] or [${k}, ${d}], got [${shape}]`);
+  values('varianceThresholds.data', t.data, shape.reduce((a: number, b: number) => a * b, 1));
+}
+
+function record(value: unknown): void {
+  if (typeof value !== 'object' || value === null) throw invalidArgument('the record must be an object');
+}
+
+export function checkGMM(r: GMMRecord): void {
+  record(r);
+  const k = count('nGaussians', r.nGaussians);
+  const d = count('nFeatures', r.nFeatures);
+  if (r.trainer !== 'ml' && r.trainer !== 'map') throw invalidArgument(`trainer must be 'ml' or 'map', got ${r.trainer}`);
+  if (r.convergenceThreshold !== null) finite('convergenceThreshold', r.convergenceThreshold);
+  if (r.maxFittingSteps !== null) integer('maxFittingSteps', r.maxFittingSteps, 0);
+  values('weights', r.weights, k);
+  boolean('updateMeans', r.updateMeans);
+  boolean('updateVariances', r.updateVariances);
+  boolean('updateWeights', r.updateWeights);
+  values('means', r.means, k * d);
+  values('variances', r.variances, k * d);
+  thresholds(r.varianceThresholds, k, d);
+}
+
+export function checkStats(r: StatsRecord): void {
+  record(r);
+  const k = count('nGaussians', r.nGaussians);
+  const d = count('nFeatures', r.nFeatures);
+  finite('logLikelihood', r.logLikelihood);
+  integer('t', r.t, 0);
+  values('n', r.n, k);
+  values('sumPx', r.sumPx, k * d);
+  values('sumPxx', r.sumPxx, k * d);
+}
+
+export function checkKMeans(r: KMeansRecord): void {
+  record(r);
+  const k = count('nClusters', r.nClusters);
+  const d = count('nFeatures', r.nFeatures);
+  values('centroids', r.centroids, k * d);
+  if (typeof r.initMethod !== 'string' || r.initMethod.length === 0) throw invalidArgument('initMethod must be a non-empty string');
+  finite('convergenceThreshold', r.convergenceThreshold);
+  integer('maxIter', r.maxIter, 0);
+  integer('randomState', r.randomState);
+  integer('initMaxIter', r.initMaxIter, 0);
+  finite('oversamplingFactor', r.oversamplingFactor);
+}
