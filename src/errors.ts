@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'SHAPE_MISMATCH'
   | 'NOT_INITIALIZED'
   | 'FILE_FORMAT'
+  | 'PRECISION'
   | 'BACKEND_UNAVAILABLE';
 
 export class TfjsEmError extends Error {

@@ -79,7 +79,7 @@ function invalidData(message: string): TfjsEmError {
 
 function checkFinite(values: ArrayLike<number>, nFeatures: number, name: string): void {
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
+    if (!(Math.abs(values[i]) <= 3.4028234663852886e38)) { // finite once float32 on the device
       const row = Math.floor(i / nFeatures);
       throw invalidData(`${name} holds ${values[i]} at row ${row}, column ${i - row * nFeatures}`);
     }
@@ -109,6 +109,7 @@ export async function toMatrix(input: DataInput, name = 'data'): Promise<Matrix>
       throw invalidData(`${name} must be 2-D [nSamples, nFeatures]; got a tensor of shape [${input.shape}]`);
     }
     if (input.rank === 1) return toMatrix({ data: Float64Array.from(await input.data()), shape: [1, input.shape[0]] }, name);
+    if (input.size === 0) throw invalidData(`${name} has no ${input.shape[0] === 0 ? 'samples' : 'features'}`); // wasm: any([]) is true
     const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(input))));
     const hasBad = (await bad.data())[0];
     bad.dispose();

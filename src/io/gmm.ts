@@ -29,7 +29,8 @@ export async function readGMMFile(source: Source): Promise<GMMRecord> {
   return withReadFile(source, (file, name) => {
     const reader = new H5Reader(file, name);
     expectKind(reader, 'GMMMachine');
-    return isLegacy(reader) ? readLegacyGMM(reader) : readGMM(reader);
+    const legacy = isLegacy(reader);
+    return checkValues(reader, legacy ? readLegacyGMM(reader) : readGMM(reader), legacy);
   });
 }
 
@@ -67,6 +68,26 @@ function readGMM(reader: H5Reader): GMMRecord {
     variances: reader.array('gaussians/variances', [k, d]).data,
     varianceThresholds: readThresholds(reader, k, d),
   };
+}
+
+/**
+ * Values no machine can hold, as FILE_FORMAT errors naming the dataset: weights < 0 or not summing to 1
+ * (within 1e-4: training sums float32 responsibilities), variances <= 0, thresholds < 0.
+ */
+function checkValues(reader: H5Reader, r: GMMRecord, legacy: boolean): GMMRecord {
+  const [weights, variances, thresholds] = legacy
+    ? ['m_weights', 'm_gaussians<i>/m_variance', 'm_gaussians<i>/m_variance_thresholds']
+    : ['weights', 'gaussians/variances', 'gaussians/variance_thresholds'];
+  const at = (i: number) => `[${Math.floor(i / r.nFeatures)}, ${i % r.nFeatures}]`;
+  const negative = r.weights.findIndex((w) => w < 0);
+  if (negative >= 0) throw reader.fail(`dataset ${weights} holds ${r.weights[negative]} at [${negative}], expected weights >= 0`);
+  const sum = r.weights.reduce((s, w) => s + w, 0);
+  if (Math.abs(sum - 1) > 1e-4) throw reader.fail(`dataset ${weights} sums to ${sum}, expected 1`);
+  const bad = r.variances.findIndex((v) => !(v > 0));
+  if (bad >= 0) throw reader.fail(`dataset ${variances} holds ${r.variances[bad]} at ${at(bad)}, expected variances > 0`);
+  const floor = r.varianceThresholds.data.findIndex((v) => v < 0);
+  if (floor >= 0) throw reader.fail(`dataset ${thresholds} holds ${r.varianceThresholds.data[floor]}, expected thresholds >= 0`);
+  return r;
 }
 
 function steps(reader: H5Reader): number {

@@ -24,7 +24,7 @@ export async function withReadFile<T>(source: Source, read: (file: H5File, name:
 
 /** Writes the file with `write` and atomically replaces `path` with it. */
 export function writePath(path: string, write: (file: H5File) => void): Promise<void> {
-  return writeHostFileAtomic(path, () => writeBytes(write));
+  return writeHostFileAtomic(path, () => writeBytes(write, path));
 }
 
 async function readBytes<T>(bytes: Uint8Array, name: string, read: (file: H5File, name: string) => T): Promise<T> {
@@ -63,7 +63,7 @@ function assertNoHeapLoop(bytes: Uint8Array, name: string): void {
 }
 
 /** Writes a new HDF5 file with `write`, closes it (flushing everything) and returns its bytes. */
-export async function writeBytes(write: (file: H5File) => void): Promise<Uint8Array> {
+export async function writeBytes(write: (file: H5File) => void, name = 'the HDF5 file'): Promise<Uint8Array> {
   const lib = await h5();
   const fs = lib.Module.FS;
   const scratch = `/tfjs-em-write-${uniqueSuffix()}.h5`;
@@ -77,7 +77,7 @@ export async function writeBytes(write: (file: H5File) => void): Promise<Uint8Ar
     return fs.readFile(scratch);
   } catch (error) {
     if (error instanceof TfjsEmError) throw error;
-    throw invalidArgument(`cannot write the HDF5 file: ${reasonOf(error)}`);
+    throw invalidArgument(`cannot write ${name}: ${reasonOf(error)}`);
   } finally {
     fs.unlink(scratch);
   }

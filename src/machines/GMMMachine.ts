@@ -6,7 +6,7 @@ import { chunkRows } from '../backend/limits.js';
 import { ensureBackend } from '../backend/select.js';
 import type { BackendName } from '../backend/names.js';
 import { EPSILON } from '../math/constants.js';
-import { GaussianParams, centreOfMeans, gNorms, gemmCoefficients } from '../math/gmm/params.js';
+import { GaussianParams, centreOfMeans, directCoefficients, gNorms, gemmCoefficients, unresolvableVariance } from '../math/gmm/params.js';
 import { DeviceGaussians, logWeightedLikelihood } from '../math/gmm/logWeightedLikelihood.js';
 import { logSumExpRows } from '../math/logSumExp.js';
 import { eStepChunk } from '../math/gmm/eStep.js';
@@ -91,7 +91,14 @@ export class GMMMachine {
   private _variances: Float64Array | null = null;
   private _varianceThresholds: VarianceThresholds;
   private _gNorms: Float64Array | null = null;
-  private device: { weights: tf.Variable; bias: tf.Variable; shift: Float64Array } | null = null;
+  private device: {
+    form: DeviceGaussians['form'];
+    weights: tf.Variable;
+    bias: tf.Variable;
+    shift: Float64Array;
+    /** The direct form's centres as the device holds them (float32 values). */
+    centres?: Float64Array;
+  } | null = null;
   private deviceStale = true;
 
   constructor(nGaussians: number, options: GMMMachineOptions = {}) {
@@ -109,9 +116,6 @@ export class GMMMachine {
     }
     const convergenceThreshold = options.convergenceThreshold === undefined ? 1e-5 : options.convergenceThreshold;
     const maxFittingSteps = options.maxFittingSteps === undefined ? 200 : options.maxFittingSteps;
-    if (convergenceThreshold === null && maxFittingSteps === null) {
-      throw invalidArgument('Either or both convergenceThreshold and maxFittingSteps must be set.');
-    }
     this.nGaussians = nGaussians;
     this.trainer = trainer;
     this.ubm = ubm;
@@ -128,6 +132,7 @@ export class GMMMachine {
     this.mapVarianceUpdate = options.mapVarianceUpdate ?? 'reynolds';
     this.chunkSize = options.chunkSize;
     this.backend = options.backend;
+    this.checkOptions();
     // bob: the variance floor defaults to the mean/variance update threshold.
     this._varianceThresholds = toThresholds(this.meanVarUpdateThreshold);
     if (ubm !== null) this.copyFrom(ubm);
@@ -248,6 +253,8 @@ export class GMMMachine {
    * step's e-step is at most convergenceThreshold, or maxFittingSteps steps.
    */
   async fit(X: DataInput, options: FitOptions = {}): Promise<this> {
+    options.signal?.throwIfAborted();
+    this.checkOptions();
     await ensureBackend(this.backend);
     const x = await toMatrix(X);
     if (this._means === null) await this.initializeGaussians(x);
@@ -260,6 +267,13 @@ export class GMMMachine {
       options.signal?.throwIfAborted();
       const previous = average;
       const stats = await this.eStep(x);
+      if (!Number.isFinite(stats.logLikelihood)) {
+        throw new TfjsEmError(
+          'INVALID_DATA',
+          `step ${step}: the data's log-likelihood is ${stats.logLikelihood} on this float32 device: values or their spread ` +
+            `too large (squares beyond 3.4e38), or variances too small for them; the machine keeps step ${step - 1}'s parameters`,
+        );
+      }
       this.mStep(stats);
       average = stats.logLikelihood / stats.t;
       this.nIter = step;
@@ -281,6 +295,7 @@ export class GMMMachine {
     if (stats.nGaussians !== this.nGaussians || stats.nFeatures !== this.nFeatures) {
       throw shapeMismatch(`statistics of shape [${stats.shape}] do not fit this machine's [${this.shape}]`);
     }
+    if (!(stats.t > 0)) throw new TfjsEmError('INVALID_DATA', `statistics of ${stats.t} samples: an m-step needs at least one`);
     const flags = {
       updateMeans: this.updateMeans,
       updateVariances: this.updateVariances,
@@ -362,6 +377,11 @@ export class GMMMachine {
 
   static fromRecord(record: GMMRecord, ubm?: GMMMachine): GMMMachine {
     if (record.trainer === 'map' && ubm === undefined) throw invalidArgument('The UBM is needed when loading a MAP machine.');
+    if (ubm?.isInitialized && ubm.nFeatures !== record.nFeatures) {
+      throw shapeMismatch(
+        `The UBM machine is not compatible with this machine: it has shape [${ubm.shape}], this one [${record.nGaussians},${record.nFeatures}].`,
+      );
+    }
     const machine = new GMMMachine(record.nGaussians, {
       trainer: record.trainer,
       ubm,
@@ -373,7 +393,7 @@ export class GMMMachine {
     });
     machine._means = null;
     machine._variances = null;
-    machine.weights = record.weights;
+    machine.setWeights(recordWeights(record.weights));
     machine.varianceThresholds = record.varianceThresholds;
     machine.means = record.means;
     machine.variances = record.variances;
@@ -455,6 +475,25 @@ export class GMMMachine {
 
   // ---- internals ----
 
+  /** The training settings are public fields: checked at construction and when a fit starts. */
+  private checkOptions(): void {
+    const { maxFittingSteps: steps, convergenceThreshold: threshold, chunkSize, meanVarUpdateThreshold: floor } = this;
+    if (steps !== null && !(Number.isInteger(steps) && steps >= 0)) {
+      throw invalidArgument(`maxFittingSteps must be a non-negative integer or null; got ${steps}`);
+    }
+    if (threshold !== null && !(Number.isFinite(threshold) && threshold >= 0)) {
+      throw invalidArgument(`convergenceThreshold must be a finite number >= 0 or null; got ${threshold}`);
+    }
+    if (threshold === null && steps === null) throw invalidArgument('Either or both convergenceThreshold and maxFittingSteps must be set.');
+    if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize >= 1)) {
+      throw invalidArgument(`chunkSize must be a positive integer; got ${chunkSize}`);
+    }
+    if (!(Number.isFinite(floor) && floor >= 0)) throw invalidArgument(`meanVarUpdateThreshold must be a finite number >= 0; got ${floor}`);
+    const r = this.mapRelevanceFactor;
+    if (r !== null && !(Number.isFinite(r) && r > 0)) throw invalidArgument(`mapRelevanceFactor must be a finite number > 0 or null; got ${r}`);
+    if (!(this.mapAlpha >= 0 && this.mapAlpha <= 1)) throw invalidArgument(`mapAlpha must be a number in [0, 1]; got ${this.mapAlpha}`);
+  }
+
   /** Weights as the m-step or k-means give them (a zero weight is allowed there). */
   private setWeights(weights: ArrayLike<number>): void {
     if (weights.length !== this.nGaussians) {
@@ -497,48 +536,93 @@ export class GMMMachine {
     return x;
   }
 
+  /** Rows per chunk: the direct form's [rows, K, D] intermediate counts K * D per row. */
   private rows(): number {
-    return chunkRows(this.nGaussians, this.nFeatures, this.chunkSize);
+    const [k, d] = this.shape;
+    return this.eStepForm() === 'direct' ? chunkRows(k * d, d, this.chunkSize) : chunkRows(k, d, this.chunkSize);
+  }
+
+  /** The direct form where its [rows, K, D] intermediate is affordable; the GEMM form beyond. */
+  private eStepForm(): DeviceGaussians['form'] {
+    return this.nGaussians * this.nFeatures <= DIRECT_FORM_MAX_ELEMENTS ? 'direct' : 'gemm';
   }
 
   private async eStep(x: Matrix): Promise<GMMStats> {
     const stats = new GMMStats(this.nGaussians, this.nFeatures);
     const g = this.deviceGaussians();
     const shift = this.device!.shift;
+    const centres = this.device!.centres;
     await streamChunks(x, this.rows(), shift, (y) => eStepChunk(y, g), (v, start, end) =>
-      accumulateChunk(stats, v, shift, end - start),
+      accumulateChunk(stats, v, shift, end - start, centres),
     );
     return stats;
   }
 
-  /** The GEMM-form coefficients in tf.Variables, refreshed when the parameters changed. */
+  /** A variance float32 cannot resolve is an error, not silently wrong likelihoods. */
+  private checkResolvable(params: GaussianParams, shift: Float64Array): void {
+    const bad = unresolvableVariance(params, shift);
+    if (bad === null) return;
+    const d = this.nFeatures;
+    throw new TfjsEmError(
+      'PRECISION',
+      `Gaussian ${Math.floor(bad.index / d)} has variance ${bad.variance} in feature ${bad.index % d}, below what float32 ` +
+        `resolves at its mean (${bad.resolution ** 2}): raise varianceThresholds (e.g. to 1e-6 times the data's variance)`,
+    );
+  }
+
+  /** The e-step's coefficients in tf.Variables, refreshed when the parameters changed. */
   private deviceGaussians(): DeviceGaussians {
     if (this.device === null || this.deviceStale) {
       const params = this.params();
       const shift = centreOfMeans(params);
-      const { weights, bias } = gemmCoefficients(params, shift);
-      const w = tf.tensor2d(Float32Array.from(weights), [2 * this.nFeatures, this.nGaussians]);
-      const b = tf.tensor1d(Float32Array.from(bias));
-      if (this.device !== null && this.device.weights.shape[0] === w.shape[0]) {
+      this.checkResolvable(params, shift);
+      const form = this.eStepForm();
+      const [k, d] = this.shape;
+      const c = form === 'direct' ? directCoefficients(params, shift) : gemmCoefficients(params, shift);
+      const weights = Float32Array.from(c.weights);
+      const w = tf.tensor2d(weights, form === 'direct' ? [2 * k, d] : [2 * d, k]);
+      const b = tf.tensor1d(Float32Array.from(c.bias));
+      const centres = form === 'direct' ? Float64Array.from(weights.subarray(0, k * d)) : undefined;
+      if (this.device !== null && this.device.form === form && this.device.weights.shape[0] === w.shape[0]) {
         this.device.weights.assign(w);
         this.device.bias.assign(b);
-        w.dispose();
-        b.dispose();
-        this.device.shift = shift;
+        Object.assign(this.device, { shift, centres });
       } else {
         this.dispose();
-        this.device = { weights: tf.variable(w, false), bias: tf.variable(b, false), shift };
-        w.dispose();
-        b.dispose();
+        this.device = { form, weights: tf.variable(w, false), bias: tf.variable(b, false), shift, centres };
       }
+      w.dispose();
+      b.dispose();
       this.deviceStale = false;
     }
-    return { weights: this.device.weights as tf.Tensor2D, bias: this.device.bias as tf.Tensor1D };
+    const { form, weights, bias } = this.device;
+    return { form, weights: weights as tf.Tensor2D, bias: bias as tf.Tensor1D };
   }
 }
 
+/**
+ * Models up to this many means (K * D) use the direct form of the e-step:
+ * slower per flop than one GEMM, but exact to float32 rounding for narrow or
+ * far Gaussians, where the GEMM form's terms cancel.
+ */
+const DIRECT_FORM_MAX_ELEMENTS = 1024;
+
 async function asMatrix(X: DataInput | Matrix): Promise<Matrix> {
   return 'chunk' in X && typeof X.chunk === 'function' ? (X as Matrix) : toMatrix(X as DataInput);
+}
+
+/**
+ * Weights of a record (a file): finite and >= 0 (bob writes weight 0 for a Gaussian that k-means left
+ * empty), summing to 1 within 1e-4 (training sums float32 responsibilities).
+ */
+function recordWeights(weights: ArrayLike<number>): ArrayLike<number> {
+  let sum = 0;
+  for (let i = 0; i < weights.length; i++) {
+    if (!(weights[i] >= 0) || !Number.isFinite(weights[i])) throw invalidArgument(`weights must be finite and >= 0; weight ${i} is ${weights[i]}`);
+    sum += weights[i];
+  }
+  if (Math.abs(sum - 1) > 1e-4) throw invalidArgument(`weights must sum to 1; they sum to ${sum}`);
+  return weights;
 }
 
 /** A [K, D] parameter given as rows or flat row-major values, copied into float64. */

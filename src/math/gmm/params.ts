@@ -64,3 +64,40 @@ export function gemmCoefficients(
   }
   return { weights, bias };
 }
+
+/**
+ * The direct form: centres nu = mu - shift and half precisions 0.5 / var as
+ * [2K, D] (rows 0..K-1, then K..2K-1), and b_k = log w_k - 0.5 g_k.
+ */
+export function directCoefficients(
+  params: GaussianParams,
+  shift: Float64Array,
+): { weights: Float64Array; bias: Float64Array } {
+  const k = params.weights.length;
+  const d = shift.length;
+  const g = gNorms(params.variances, k);
+  const weights = new Float64Array(2 * k * d);
+  for (let i = 0; i < k * d; i++) {
+    weights[i] = params.means[i] - shift[i % d];
+    weights[k * d + i] = 0.5 / params.variances[i];
+  }
+  const bias = params.weights.map((w, i) => Math.log(w) - 0.5 * g[i]);
+  return { weights, bias };
+}
+
+/**
+ * The first variance that float32 cannot resolve at its Gaussian's place: samples near
+ * nu = mu - shift reach the device rounded by about 2^-24 |nu|, and a variance below
+ * that squared makes every log-likelihood of the Gaussian rounding noise. null: none.
+ */
+export function unresolvableVariance(
+  params: GaussianParams,
+  shift: Float64Array,
+): { index: number; variance: number; resolution: number } | null {
+  const d = shift.length;
+  for (let i = 0; i < params.variances.length; i++) {
+    const resolution = 2 ** -24 * Math.abs(params.means[i] - shift[i % d]);
+    if (params.variances[i] < resolution * resolution) return { index: i, variance: params.variances[i], resolution };
+  }
+  return null;
+}

@@ -23,5 +23,5 @@ export function closestCentroid(dist: tf.Tensor2D): { labels: tf.Tensor1D; minDi
 
 /** One-hot float32 membership [n, K] from int32 labels. */
 export function membership(labels: tf.Tensor1D, k: number): tf.Tensor2D {
-  return tf.tidy(() => tf.cast(tf.oneHot(labels, k), 'float32') as tf.Tensor2D);
+  return tf.tidy(() => (k === 1 ? tf.ones([labels.shape[0], 1]) : tf.cast(tf.oneHot(labels, k), 'float32')) as tf.Tensor2D); // oneHot needs depth >= 2
 }
