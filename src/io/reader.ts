@@ -1,8 +1,8 @@
 /** Typed, validated reads of datasets and attributes; every failure is a FILE_FORMAT error naming file and dataset. */
 import { TfjsEmError } from '../errors.js';
-import type { H5File } from './h5.js';
+import type { H5File, H5Lib } from './h5.js';
 
-type H5Dataset = InstanceType<typeof import('h5wasm').Dataset>;
+type H5Dataset = InstanceType<H5Lib['Dataset']>;
 
 /** HDF5 datatype classes (H5T_class_t). */
 const INTEGER = 0;

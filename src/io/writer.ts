@@ -27,7 +27,7 @@ export function writeString(target: Target, name: string, value: string): void {
 /**
  * h5py stores a bool as an enum {FALSE: 0, TRUE: 1} over int8, which h5wasm cannot create.
  * We store the same byte as a plain int8 0/1: h5py then reads numpy.int8, which works wherever
- * bob tests the flag for truth (see COMPATIBILITY.md).
+ * bob tests the flag for truth (see docs/hdf5.md).
  */
 export function writeBoolean(target: Target, name: string, value: boolean): void {
   target.create_dataset({ name, data: Int8Array.of(value ? 1 : 0), shape: [], dtype: '<b' });
