@@ -13,6 +13,16 @@ function prior(): GMMMachine {
   return ubm;
 }
 
+/** Torch3vision's ML result on dataNormalized (5 Gaussians, floors 1e-3). */
+async function torch3MlModel(): Promise<GMMMachine> {
+  const g = new GMMMachine(5);
+  g.varianceThresholds = 1e-3;
+  g.means = (await readArray('meansAfterML.hdf5')).data;
+  g.variances = (await readArray('variancesAfterML.hdf5')).data;
+  g.weights = (await readArray('weightsAfterML.hdf5')).data;
+  return g;
+}
+
 function adapt(ubm: GMMMachine, extra: object): GMMMachine {
   return new GMMMachine(2, {
     trainer: 'map', ubm, maxFittingSteps: 1, updateMeans: true, updateVariances: true, updateWeights: true, ...extra,
@@ -66,11 +76,7 @@ describe('MAP adaptation', () => {
   });
 
   test('Torch3vision MAP, fixed alpha 0.5, one step, means only: means within 0.2, variances and weights 1e-4', async () => {
-    const ubm = new GMMMachine(5);
-    ubm.varianceThresholds = 1e-3;
-    ubm.means = (await readArray('meansAfterML.hdf5')).data;
-    ubm.variances = (await readArray('variancesAfterML.hdf5')).data;
-    ubm.weights = (await readArray('weightsAfterML.hdf5')).data;
+    const ubm = await torch3MlModel();
     const m = new GMMMachine(5, {
       trainer: 'map', ubm, maxFittingSteps: 1, mapRelevanceFactor: null, mapAlpha: 0.5, meanVarUpdateThreshold: 1e-5,
     });
@@ -84,11 +90,7 @@ describe('MAP adaptation', () => {
   });
 
   test('Torch3vision model scores dataforMAP at -1.50379e+06 per sample (1e-4 relative)', async () => {
-    const g = new GMMMachine(5);
-    g.varianceThresholds = 1e-3;
-    g.means = (await readArray('meansAfterML.hdf5')).data;
-    g.variances = (await readArray('variancesAfterML.hdf5')).data;
-    g.weights = (await readArray('weightsAfterML.hdf5')).data;
+    const g = await torch3MlModel();
     const data = await readArray('dataforMAP.hdf5');
     expectClose(await g.score({ data: data.data, shape: [630, 45] }), -1.50379e6, 1e-4);
     g.dispose();
