@@ -8,8 +8,7 @@ import type { BackendName } from '../backend/names.js';
 import { EPSILON } from '../math/constants.js';
 import { GaussianParams, centreOfMeans, directCoefficients, gNorms, gemmCoefficients, unresolvableVariance } from '../math/gmm/params.js';
 import { DeviceGaussians, logWeightedLikelihood } from '../math/gmm/logWeightedLikelihood.js';
-import { logSumExpRows } from '../math/logSumExp.js';
-import { eStepChunk } from '../math/gmm/eStep.js';
+import { EStepMode, eStepChunkFor, logLikelihoodChunkFor } from '../math/gmm/eStepKernels.js';
 import { accumulateChunk } from '../math/gmm/accumulate.js';
 import { mlMStep } from '../math/gmm/mlMStep.js';
 import { mapMStep } from '../math/gmm/mapMStep.js';
@@ -42,6 +41,11 @@ export interface GMMMachineOptions {
   chunkSize?: number;
   /** The backend work starts on; default: the one set, else TFJS_EM_BACKEND, else 'auto'. */
   backend?: BackendName;
+  /**
+   * The e-step's implementation: 'auto' (fused kernels where they are faster: the host
+   * kernel on cpu and wasm), 'fused' (a fused kernel or an error) or 'plain' (TF.js ops).
+   */
+  eStep?: EStepMode;
 }
 
 export interface FitStep {
@@ -81,6 +85,7 @@ export class GMMMachine {
   mapVarianceUpdate: 'reynolds' | 'bob';
   chunkSize: number | undefined;
   backend: BackendName | undefined;
+  eStep: EStepMode;
   /** Steps run by the last fit, and whether it met the convergence threshold. */
   nIter = 0;
   converged = false;
@@ -132,6 +137,7 @@ export class GMMMachine {
     this.mapVarianceUpdate = options.mapVarianceUpdate ?? 'reynolds';
     this.chunkSize = options.chunkSize;
     this.backend = options.backend;
+    this.eStep = options.eStep ?? 'auto';
     this.checkOptions();
     // bob: the variance floor defaults to the mean/variance update threshold.
     this._varianceThresholds = toThresholds(this.meanVarUpdateThreshold);
@@ -266,7 +272,7 @@ export class GMMMachine {
     for (let step = 1; this.maxFittingSteps === null || step <= this.maxFittingSteps; step++) {
       options.signal?.throwIfAborted();
       const previous = average;
-      const stats = await this.eStep(x);
+      const stats = await this.expectation(x);
       if (!Number.isFinite(stats.logLikelihood)) {
         throw new TfjsEmError(
           'INVALID_DATA',
@@ -323,9 +329,8 @@ export class GMMMachine {
     const x = await this.checkedMatrix(X);
     const out = new Float64Array(x.nSamples);
     const g = this.deviceGaussians();
-    await streamChunks(x, this.rows(), this.device!.shift, (y) => logSumExpRows(logWeightedLikelihood(y, g)), (v, start) =>
-      out.set(v, start),
-    );
+    const chunk = logLikelihoodChunkFor(this.eStep);
+    await streamChunks(x, this.rows(), this.device!.shift, (y) => chunk(y, g), (v, start) => out.set(v, start));
     return out;
   }
 
@@ -350,7 +355,7 @@ export class GMMMachine {
 
   /** The e-step statistics of X. */
   async accStats(X: DataInput): Promise<GMMStats> {
-    return this.eStep(await this.checkedMatrix(X));
+    return this.expectation(await this.checkedMatrix(X));
   }
 
   /** One GMMStats per item of the list (e.g. per utterance). */
@@ -547,12 +552,13 @@ export class GMMMachine {
     return this.nGaussians * this.nFeatures <= DIRECT_FORM_MAX_ELEMENTS ? 'direct' : 'gemm';
   }
 
-  private async eStep(x: Matrix): Promise<GMMStats> {
+  private async expectation(x: Matrix): Promise<GMMStats> {
     const stats = new GMMStats(this.nGaussians, this.nFeatures);
     const g = this.deviceGaussians();
     const shift = this.device!.shift;
     const centres = this.device!.centres;
-    await streamChunks(x, this.rows(), shift, (y) => eStepChunk(y, g), (v, start, end) =>
+    const chunk = eStepChunkFor(this.eStep);
+    await streamChunks(x, this.rows(), shift, (y) => chunk(y, g), (v, start, end) =>
       accumulateChunk(stats, v, shift, end - start, centres),
     );
     return stats;

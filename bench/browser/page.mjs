@@ -1,0 +1,46 @@
+// The bench page: the same EM iteration as in Node (lib/emIteration.mjs), in headless
+// Chromium. Bundled by lib/browser.mjs; the tf.js packages come from the import map.
+import { toMatrix } from '../../dist/src/data/matrix.js';
+import { getBackendInfo, useBackend } from '../../dist/src/backend/index.js';
+import { fusedKernelFor } from '../../dist/src/math/gmm/eStepKernels.js';
+import { registerFusedKernels } from '../../dist/kernels/register.js';
+import { installWebGPUFallback } from '../../web/src/webgpuFallback.ts';
+import { emIteration, machineAt, resetMachine } from '../lib/emIteration.mjs';
+import { startParameters } from '../lib/data.mjs';
+
+installWebGPUFallback();
+registerFusedKernels();
+
+let x = null;
+let source = null;
+const machines = new Map();
+
+window.tfjsEmBench = {
+  ready: true,
+
+  async load(n, d) {
+    const data = new Float32Array(await (await fetch('/data/x.f32')).arrayBuffer());
+    source = { nSamples: n, nFeatures: d, fill: (start, end, out) => (out.set(data.subarray(start * d, end * d)), out) };
+    x = await toMatrix({ data, shape: [n, d] });
+  },
+
+  async backend(name) {
+    try {
+      await useBackend(name);
+      return { ok: true, adapter: getBackendInfo().adapter ?? null, fused: fusedKernelFor(name) !== null };
+    } catch (error) {
+      return { ok: false, why: String(error?.message ?? error) };
+    }
+  },
+
+  async run(name, mode, k) {
+    await useBackend(name);
+    if (!machines.has(k)) machines.set(k, { start: startParameters(k, source.nFeatures, source), machine: null });
+    const entry = machines.get(k);
+    entry.machine ??= machineAt(entry.start);
+    resetMachine(entry.machine, entry.start);
+    const t0 = performance.now();
+    const result = await emIteration(entry.machine, x, mode);
+    return { ms: performance.now() - t0, ...result };
+  },
+};

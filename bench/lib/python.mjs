@@ -1,0 +1,35 @@
+// The Python anchors (bench/anchors/serve.py) as a child process answering JSON lines.
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const ANCHORS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'anchors');
+export const PYTHON = process.env.TFJS_EM_PYTHON ?? '/usr/bin/python3';
+const INSTALL = 'apt-get install -y python3-numpy python3-sklearn';
+
+/** null when numpy and scikit-learn import; otherwise why not. */
+export function pythonProblem() {
+  const probe = spawnSync(PYTHON, ['-c', 'import numpy, sklearn'], { encoding: 'utf8' });
+  if (probe.error) return `${PYTHON} not found (${INSTALL})`;
+  return probe.status === 0 ? null : `numpy or scikit-learn missing for ${PYTHON} (${INSTALL})`;
+}
+
+export function startPython() {
+  const child = spawn(PYTHON, [path.join(ANCHORS, 'serve.py')], { cwd: ANCHORS, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const ask = async (request) => {
+    child.stdin.write(`${JSON.stringify(request)}\n`);
+    const { value, done } = await lines.next();
+    if (done) throw new Error('the Python anchor process ended');
+    const answer = JSON.parse(value);
+    if (answer.error) throw new Error(`Python anchor: ${answer.error}`);
+    return answer;
+  };
+  return {
+    info: () => ask({ cmd: 'info' }),
+    load: (file, n, d) => ask({ cmd: 'load', path: file, n, d }),
+    run: (anchor, k, init) => ask({ cmd: 'run', anchor, k, init }),
+    close: () => child.stdin.end(),
+  };
+}

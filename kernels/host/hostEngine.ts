@@ -1,0 +1,143 @@
+import { ThreadPool } from './threadPool.js';
+import { K_TILE, eStepModule, scratchBytes } from './eStepModule.js';
+
+/** The module's exports, by the index the thread pool's jobs use. */
+export const ESTEP = 0;
+export const LOGLIK = 1;
+type Kernel = typeof ESTEP | typeof LOGLIK;
+
+/** Fewer rows than this per thread are not worth waking a worker for. */
+const MIN_ROWS_PER_THREAD = 256;
+const PAGE = 65536;
+
+interface Engine {
+  threads: number;
+  fma: boolean;
+  memory: WebAssembly.Memory;
+  kernels: ((...args: number[]) => void)[];
+  pool: ThreadPool | null;
+}
+
+let engine: Engine | null = null;
+let requestedThreads: number | null = null;
+
+/**
+ * Threads for the host kernels (default: the machine's cores in Node, one
+ * elsewhere; TFJS_EM_THREADS overrides in Node). Takes effect at the next
+ * call; existing workers are left idle.
+ */
+export function setHostThreads(threads: number | null): void {
+  requestedThreads = threads;
+  engine = null;
+}
+
+/** Threads the host kernels use and whether they run relaxed SIMD's multiply-add (starting them if needed). */
+export function hostKernelInfo(): { threads: number; fma: boolean } {
+  const { threads, fma } = getEngine();
+  return { threads, fma };
+}
+
+function defaultThreads(): number {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
+  const fromEnv = Number(proc?.env?.TFJS_EM_THREADS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
+  return os ? os.availableParallelism() : 1;
+}
+
+function getEngine(): Engine {
+  if (engine !== null) return engine;
+  const wanted = Math.max(1, requestedThreads ?? defaultThreads());
+  const build = (shared: boolean) => {
+    // Relaxed SIMD's multiply-add where the engine has it (Node >= 22, Chromium >= 114).
+    const fma = WebAssembly.validate(eStepModule(shared, true));
+    const module = new WebAssembly.Module(eStepModule(shared, fma));
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared });
+    const { estep, loglik } = new WebAssembly.Instance(module, { env: { memory, log: Math.log } }).exports;
+    return { module, memory, fma, kernels: [estep, loglik] as Engine['kernels'] };
+  };
+  if (wanted > 1) {
+    const { module, ...rest } = build(true);
+    const pool = ThreadPool.create(module, rest.memory, wanted - 1);
+    if (pool !== null) return (engine = { threads: wanted, ...rest, pool });
+  }
+  const { module: _, ...rest } = build(false);
+  return (engine = { threads: 1, ...rest, pool: null });
+}
+
+const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** Where a run's threads left their outputs: rows [starts[t], starts[t + 1]) wrote outs[t]. */
+export interface HostRun {
+  buffer: ArrayBufferLike;
+  outs: number[];
+  starts: number[];
+  kp: number;
+}
+
+/**
+ * Runs a kernel of the module on y [rows, d] with the GEMM-form coefficients
+ * W [2d, k], b [k], rows split across threads, each writing outBytes(its rows)
+ * bytes of zeroed output.
+ */
+export function runHostKernel(
+  kernel: Kernel, y: Float32Array, rows: number, d: number, w: Float32Array, b: Float32Array, outBytes: (rows: number, kp: number) => number,
+): HostRun {
+  const k = b.length;
+  const kp = Math.ceil(k / K_TILE) * K_TILE;
+  const eng = getEngine();
+  const threads = Math.max(1, Math.min(eng.threads, Math.floor(rows / MIN_ROWS_PER_THREAD)));
+  const starts = Array.from({ length: threads + 1 }, (_, t) => Math.floor((t * rows) / threads));
+
+  // Layout (bytes): nu, h [d, kp] | c [kp] | y (+4 rows read past the end) | per thread: scratch, out.
+  const hPtr = 4 * d * kp;
+  const cPtr = 2 * hPtr;
+  const yPtr = cPtr + 4 * kp;
+  const scratch = scratchBytes(kp);
+  const perThread = scratch + align16(outBytes(starts[1] + 1, kp));
+  const first = yPtr + align16(4 * (rows + 4) * d);
+  const pages = Math.ceil((first + threads * perThread) / PAGE) - eng.memory.buffer.byteLength / PAGE;
+  if (pages > 0) eng.memory.grow(pages);
+
+  const heap = new Float32Array(eng.memory.buffer);
+  writeGaussians(heap, d, k, kp, w, b, 0, hPtr / 4, cPtr / 4);
+  heap.set(y.subarray(0, rows * d), yPtr / 4);
+  heap.fill(0, yPtr / 4 + rows * d, yPtr / 4 + (rows + 4) * d);
+  const jobs: number[][] = [];
+  const outs: number[] = [];
+  for (let t = 0; t < threads; t++) {
+    const at = first + t * perThread;
+    const out = at + scratch;
+    heap.fill(0, out / 4, (at + perThread) / 4);
+    jobs.push([kernel, yPtr + 4 * starts[t] * d, starts[t + 1] - starts[t], d, kp, 0, hPtr, cPtr, at, out]);
+    outs.push(out);
+  }
+  const run = ([fn, ...args]: number[]) => eng.kernels[fn](...args);
+  const [own, ...rest] = jobs;
+  if (eng.pool !== null && rest.length > 0) eng.pool.run(rest, () => run(own));
+  else run(own);
+  return { buffer: eng.memory.buffer, outs, starts, kp };
+}
+
+/**
+ * nu, h and c of the direct-difference form from the GEMM form's float32
+ * W = [-h; 2 h nu] and b = c - sum_j nu^2 h, recovered in float64; padded
+ * Gaussians get c = -Inf (zero responsibility).
+ */
+function writeGaussians(
+  heap: Float32Array, d: number, k: number, kp: number, w: Float32Array, b: Float32Array, nu: number, h: number, c: number,
+): void {
+  heap.fill(0, nu, c);
+  heap.fill(-Infinity, c, c + kp);
+  for (let i = 0; i < k; i++) {
+    let quad = 0;
+    for (let j = 0; j < d; j++) {
+      const hh = -w[j * k + i];
+      const mean = w[(d + j) * k + i] / (2 * hh);
+      heap[nu + j * kp + i] = mean;
+      heap[h + j * kp + i] = hh;
+      quad += mean * mean * hh;
+    }
+    heap[c + i] = b[i] + quad;
+  }
+}

@@ -1,0 +1,114 @@
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+
+/** Rows per workgroup: one vec4 lane each. */
+const ROWS = 4;
+const WORKGROUP = 64;
+
+/**
+ * Log-likelihoods, logsumexp and responsibilities of ROWS rows per workgroup:
+ * each invocation holds the log-likelihoods of its Gaussians k = t, t + 64, ...
+ * in registers, the row maxima and sums are reduced in workgroup memory, and
+ * R [n, K + 1] (log p(y_i) in the last column) is written once.
+ * Direct differences: l_ik = c_k - sum_j (y_ij - nu_jk)^2 h_jk.
+ */
+export class ResponsibilitiesProgram implements WebGPUProgram {
+  readonly variableNames = ['Y', 'Nu', 'H', 'C'];
+  readonly outputShape: number[];
+  readonly shaderKey: string;
+  readonly dispatchLayout = { x: [0, 1] };
+  readonly dispatch: [number, number, number];
+  readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+
+  constructor(n: number, private readonly d: number, private readonly k: number) {
+    this.outputShape = [n, k + 1];
+    this.dispatch = [Math.ceil(n / ROWS), 1, 1];
+    this.shaderKey = `tfjsEmResponsibilities_${d}_${k}`;
+  }
+
+  getUserCode(): string {
+    const { d, k } = this;
+    const perThread = Math.ceil(k / WORKGROUP);
+    return `
+const D = ${d};
+const K = ${k};
+const KPT = ${perThread};
+var<workgroup> part : array<vec4<f32>, ${WORKGROUP}>;
+
+fn reduceMax(v : vec4<f32>) -> vec4<f32> {
+  part[localIndex] = v;
+  workgroupBarrier();
+  for (var s = ${WORKGROUP / 2}u; s > 0u; s = s / 2u) {
+    if (localIndex < s) { part[localIndex] = max(part[localIndex], part[localIndex + s]); }
+    workgroupBarrier();
+  }
+  let out = part[0];
+  workgroupBarrier();
+  return out;
+}
+
+fn reduceSum(v : vec4<f32>) -> vec4<f32> {
+  part[localIndex] = v;
+  workgroupBarrier();
+  for (var s = ${WORKGROUP / 2}u; s > 0u; s = s / 2u) {
+    if (localIndex < s) { part[localIndex] = part[localIndex] + part[localIndex + s]; }
+    workgroupBarrier();
+  }
+  let out = part[0];
+  workgroupBarrier();
+  return out;
+}
+
+fn main(index : i32) {
+  let group = i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x);
+  let row0 = group * ${ROWS};
+  let n = uniforms.yShape.x;
+  let negInf = vec4<f32>(-uniforms.INFINITY);
+  // Rows past the end read the last row; they are never written.
+  let r = vec4<i32>(min(row0, n - 1), min(row0 + 1, n - 1), min(row0 + 2, n - 1), min(row0 + 3, n - 1)) * D;
+  var l : array<vec4<f32>, KPT>;
+  var mx = negInf;
+  for (var m = 0; m < KPT; m++) {
+    let k = i32(localIndex) + m * ${WORKGROUP};
+    if (k < K) {
+      var acc = vec4<f32>(0.0);
+      for (var j = 0; j < D; j++) {
+        let y = vec4<f32>(Y[r.x + j], Y[r.y + j], Y[r.z + j], Y[r.w + j]);
+        let diff = y - vec4<f32>(Nu[j * K + k]);
+        acc = acc + diff * diff * H[j * K + k];
+      }
+      l[m] = vec4<f32>(C[k]) - acc;
+      mx = max(mx, l[m]);
+    }
+  }
+  mx = reduceMax(mx);
+  // A row with no finite log-likelihood: shift by 0, its sum is 0 and log p = -Inf.
+  let shift = select(mx, vec4<f32>(0.0), mx == negInf);
+  var s = vec4<f32>(0.0);
+  for (var m = 0; m < KPT; m++) {
+    if (i32(localIndex) + m * ${WORKGROUP} < K) {
+      l[m] = exp(l[m] - shift);
+      s = s + l[m];
+    }
+  }
+  s = reduceSum(s);
+  let dead = s == vec4<f32>(0.0);
+  let scale = select(vec4<f32>(1.0) / s, vec4<f32>(0.0), dead);
+  for (var m = 0; m < KPT; m++) {
+    let k = i32(localIndex) + m * ${WORKGROUP};
+    if (k < K) {
+      let resp = l[m] * scale;
+      for (var i = 0; i < ${ROWS}; i++) {
+        if (row0 + i < n) { setOutputAtIndex((row0 + i) * (K + 1) + k, resp[i]); }
+      }
+    }
+  }
+  if (localIndex == 0u) {
+    let ll = select(shift + log(s), negInf, dead);
+    for (var i = 0; i < ${ROWS}; i++) {
+      if (row0 + i < n) { setOutputAtIndex((row0 + i) * (K + 1) + K, ll[i]); }
+    }
+  }
+}
+`;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The fused e-step kernels in headless Chromium on webgl, webgpu and wasm, against the
+ * plain TF.js path (tolerances in fusedCases.ts). Runs in one jest project only.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildBrowser, bundleLibrary, importMap } from '../../scripts/build-browser.mjs';
+import { BROWSER_BACKENDS, ROOT, newPage, openSite, whenAvailable, withTimeout, type Site } from '../browser/harness.js';
+import { SHAPES } from './fusedCases.js';
+
+type Api = {
+  tfjsEmKernels: { setBackend(name: string): Promise<string | null>; compare(): Promise<(string | null)[]>; deadRows(): Promise<[number, boolean]> };
+};
+
+async function build(dir: string): Promise<void> {
+  await buildBrowser({ outdir: path.join(dir, 'lib'), vendor: true });
+  await bundleLibrary(path.join(ROOT, 'test/kernels/page/fusedChecks.ts'), path.join(dir, 'kernels.js'));
+  writeFileSync(
+    path.join(dir, 'index.html'),
+    `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
+<script type="importmap">${JSON.stringify(importMap('./lib/'))}</script>
+<script type="module" src="./kernels.js"></script>`,
+  );
+}
+
+const site: Site | string = await openSite(build);
+const log: string[] = [];
+const pages = new Map<string, Page | string>();
+if (typeof site === 'object') {
+  for (const backend of BROWSER_BACKENDS) {
+    const page = await newPage(site, '/', log);
+    await page.waitForFunction(() => (window as unknown as Partial<Api>).tfjsEmKernels !== undefined);
+    const start = page.evaluate((b) => (window as unknown as Api).tfjsEmKernels.setBackend(b), backend);
+    const problem = await withTimeout(start, 60_000, `starting ${backend}`).catch((error: Error) => error.message);
+    pages.set(backend, problem ?? page);
+  }
+}
+
+describe('fused e-step kernels in Chromium', () => {
+  afterAll(async () => {
+    if (typeof site === 'object') await site.close();
+    if (log.length > 0) console.log(`browser console:\n${log.join('\n')}`);
+  });
+
+  for (const backend of BROWSER_BACKENDS) {
+    const page = pages.get(backend);
+    const problem = typeof site === 'string' ? site : typeof page === 'string' ? page : null;
+    describe(backend, () => {
+      whenAvailable(`Chromium ${backend} backend`, problem, () => {
+        test(`packed statistics match the plain path (${SHAPES.length} shapes)`, async () => {
+          const results = await (page as Page).evaluate(() => (window as unknown as Api).tfjsEmKernels.compare());
+          expect(results).toEqual(SHAPES.map(() => null));
+        });
+        test('rows with no finite log-likelihood: -Inf and zero statistics', async () => {
+          const [ll, anyNonZero] = await (page as Page).evaluate(() => (window as unknown as Api).tfjsEmKernels.deadRows());
+          expect(ll).toBe(-Infinity);
+          expect(anyNonZero).toBe(false);
+        });
+      });
+    });
+  }
+});
