@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { releaseBackend, useBackend } from '../dist/src/backend/index.js';
 import { registerFusedKernels } from '../dist/kernels/register.js';
 import { pooledSource, startParameters } from './lib/data.mjs';
-import { SourceMatrix, emIteration, machineAt } from './lib/emIteration.mjs';
+import { emIteration, machineAt } from './lib/emIteration.mjs';
+import { toMatrix } from '../dist/src/data/matrix.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,7 +25,8 @@ registerFusedKernels();
 await useBackend(backend);
 const source = pooledSource(n, d);
 const machine = machineAt(startParameters(k, d, source));
-const x = new SourceMatrix(source);
+// The library's row source: each chunk is generated, checked, centred and uploaded on demand.
+const x = await toMatrix({ nSamples: n, nFeatures: d, read: (start, end) => source.fill(start, end, new Float32Array((end - start) * d)) });
 const steps = [];
 for (let i = 1; i <= iterations; i++) {
   const t0 = performance.now();

@@ -4,7 +4,7 @@ export { GMMStats } from './machines/GMMStats.js';
 export type { GMMStatsFields } from './machines/GMMStats.js';
 export { KMeansMachine } from './machines/KMeansMachine.js';
 export type { VarianceThresholds, VarianceThresholdsInput } from './machines/thresholds.js';
-export type { DataInput, HostArray2D } from './data/matrix.js';
+export type { DataInput, HostArray2D, RowSource } from './data/matrix.js';
 export { TfjsEmError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { EPSILON } from './math/constants.js';

@@ -24,7 +24,7 @@ export function resetMachine(machine, start) {
 }
 
 /**
- * One iteration on x (the library's Matrix: toMatrix(...) or a row source). Returns the
+ * One iteration on x (the library's Matrix: toMatrix(...) of arrays or of a row source). Returns the
  * e-step's average log-likelihood and the sum of the new means, to compare runs.
  */
 export async function emIteration(machine, x, mode) {
@@ -44,32 +44,4 @@ export async function emIteration(machine, x, mode) {
   }
   machine.mStep(stats);
   return { avgLL: stats.logLikelihood / stats.t, meanChecksum: machine.means.reduce((s, v) => s + v, 0) };
-}
-
-/**
- * The library's Matrix over a row source ({ nSamples, nFeatures, fill(start, end, out) }):
- * each chunk is generated, centred and uploaded on demand, so no more than one chunk of
- * rows is ever held (see docs/speed.md for the proposed library version).
- */
-export class SourceMatrix {
-  constructor(source) {
-    this.source = source;
-    this.nSamples = source.nSamples;
-    this.nFeatures = source.nFeatures;
-  }
-
-  chunk(start, end, shift) {
-    const d = this.nFeatures;
-    const out = this.source.fill(start, end, new Float32Array((end - start) * d));
-    for (let o = 0; o < out.length; o += d) for (let j = 0; j < d; j++) out[o + j] -= shift[j];
-    return tf.tensor2d(out, [end - start, d], 'float32');
-  }
-
-  async rows(indices) {
-    const d = this.nFeatures;
-    const out = new Float64Array(indices.length * d);
-    const row = new Float32Array(d);
-    indices.forEach((r, i) => out.set(this.source.fill(r, r + 1, row), i * d));
-    return out;
-  }
 }

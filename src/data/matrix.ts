@@ -7,8 +7,18 @@ export interface HostArray2D {
   shape: [number, number];
 }
 
+/**
+ * Samples produced on demand, chunk by chunk (a file read in pieces, a generator):
+ * read(start, end) returns rows [start, end) row-major. Nothing bounds nSamples but time.
+ */
+export interface RowSource {
+  readonly nSamples: number;
+  readonly nFeatures: number;
+  read(start: number, end: number): Float32Array | Float64Array;
+}
+
 /** What the library accepts as samples: one row per sample; a single sample may be one row. */
-export type DataInput = tf.Tensor2D | tf.Tensor1D | number[][] | number[] | HostArray2D;
+export type DataInput = tf.Tensor2D | tf.Tensor1D | number[][] | number[] | HostArray2D | RowSource;
 
 /**
  * Samples as the math sees them: read in chunks of rows, each shifted by a
@@ -49,6 +59,37 @@ class HostMatrix implements Matrix {
   }
 }
 
+class SourceMatrix implements Matrix {
+  readonly nSamples: number;
+  readonly nFeatures: number;
+
+  constructor(private readonly source: RowSource, private readonly name: string) {
+    ({ nSamples: this.nSamples, nFeatures: this.nFeatures } = source);
+  }
+
+  chunk(start: number, end: number, shift: Float64Array): tf.Tensor2D {
+    return new HostMatrix(this.read(start, end), end - start, this.nFeatures).chunk(0, end - start, shift);
+  }
+
+  async rows(indices: number[]): Promise<Float64Array> {
+    const d = this.nFeatures;
+    const out = new Float64Array(indices.length * d);
+    indices.forEach((r, i) => out.set(this.read(r, r + 1), i * d));
+    return out;
+  }
+
+  /** The source's rows, checked as host arrays are (rows numbered from the source's start). */
+  private read(start: number, end: number): Float32Array | Float64Array {
+    const values = this.source.read(start, end);
+    const d = this.nFeatures;
+    if (values.length !== (end - start) * d) {
+      throw invalidData(`${this.name}: read(${start}, ${end}) gave ${values.length} values, not ${(end - start) * d}`);
+    }
+    checkFinite(values, d, this.name, start);
+    return values;
+  }
+}
+
 class TensorMatrix implements Matrix {
   readonly nSamples: number;
   readonly nFeatures: number;
@@ -77,11 +118,11 @@ function invalidData(message: string): TfjsEmError {
   return new TfjsEmError('INVALID_DATA', message);
 }
 
-function checkFinite(values: ArrayLike<number>, nFeatures: number, name: string): void {
+function checkFinite(values: ArrayLike<number>, nFeatures: number, name: string, firstRow = 0): void {
   for (let i = 0; i < values.length; i++) {
     if (!(Math.abs(values[i]) <= 3.4028234663852886e38)) { // finite once float32 on the device
       const row = Math.floor(i / nFeatures);
-      throw invalidData(`${name} holds ${values[i]} at row ${row}, column ${i - row * nFeatures}`);
+      throw invalidData(`${name} holds ${values[i]} at row ${firstRow + row}, column ${i - row * nFeatures}`);
     }
   }
 }
@@ -119,6 +160,12 @@ export async function toMatrix(input: DataInput, name = 'data'): Promise<Matrix>
     if (input.length === 0) throw invalidData(`${name} has no samples`);
     matrix = Array.isArray(input[0]) ? fromRows(input as number[][], name) : fromRows([input as number[]], name);
     checkFinite((matrix as HostMatrix)['data'], matrix.nFeatures, name);
+  } else if (isRowSource(input)) {
+    const { nSamples: n, nFeatures: d } = input;
+    if (!Number.isInteger(n) || n < 0 || !Number.isInteger(d) || d < 0) {
+      throw invalidData(`${name}: a row source needs integer nSamples and nFeatures; got ${n} and ${d}`);
+    }
+    matrix = new SourceMatrix(input, name);
   } else if (input && (input.data instanceof Float32Array || input.data instanceof Float64Array)) {
     const [n, d] = input.shape ?? [];
     if (!Number.isInteger(n) || !Number.isInteger(d) || input.data.length !== n * d) {
@@ -132,6 +179,10 @@ export async function toMatrix(input: DataInput, name = 'data'): Promise<Matrix>
   if (matrix.nSamples === 0) throw invalidData(`${name} has no samples`);
   if (matrix.nFeatures === 0) throw invalidData(`${name} has no features`);
   return matrix;
+}
+
+function isRowSource(input: unknown): input is RowSource {
+  return typeof (input as RowSource | undefined)?.read === 'function';
 }
 
 /** Throws unless the samples have the expected number of features. */

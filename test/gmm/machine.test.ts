@@ -134,3 +134,41 @@ describe('GMMMachine parameters', () => {
     expect(m.varianceThresholds.data[0]).toBe(1e-3);
   });
 });
+
+describe('row sources', () => {
+  const rows = [[1, 2], [1.5, 2.5], [4, 5], [4.5, 5.5], [0.5, 1.5], [5, 6], [1, 1], [4, 4]];
+  const source = (values: number[][], chunkLog: number[][] = []) => ({
+    nSamples: values.length,
+    nFeatures: values[0].length,
+    read: (start: number, end: number) => (chunkLog.push([start, end]), Float64Array.from(values.slice(start, end).flat())),
+  });
+
+  test('a RowSource is read chunk by chunk and fits like the same rows in memory (exactly)', async () => {
+    const make = () => {
+      const m = new GMMMachine(2, { updateVariances: true, updateWeights: true, maxFittingSteps: 4, chunkSize: 3 });
+      m.means = [[1, 2], [4, 5]];
+      m.variances = [[1, 1], [1, 1]];
+      return m;
+    };
+    const reads: number[][] = [];
+    const a = await make().fit(source(rows, reads));
+    const b = await make().fit(rows);
+    expect(reads.slice(0, 3)).toEqual([[0, 3], [3, 6], [6, 8]]);
+    expect(Array.from(a.means)).toEqual(Array.from(b.means));
+    expect(Array.from(a.variances)).toEqual(Array.from(b.variances));
+    a.dispose();
+    b.dispose();
+  });
+
+  test('a RowSource is checked as it is read: bad values name their absolute row; a short read is an error', async () => {
+    const m = new GMMMachine(1, { chunkSize: 2 });
+    m.means = [[0, 0]];
+    m.variances = [[1, 1]];
+    const bad = rows.map((r) => [...r]);
+    bad[5][1] = NaN;
+    await expect(m.logLikelihood(source(bad))).rejects.toThrow(/NaN at row 5, column 1/);
+    const short = { ...source(rows), read: () => new Float64Array(3) };
+    await expect(m.logLikelihood(short)).rejects.toThrow(/read\(0, 2\) gave 3 values, not 4/);
+    m.dispose();
+  });
+});
