@@ -45,8 +45,11 @@ for (const [k, s] of starts) {
 }
 
 const cells = [];
-const addCells = (runtime, backend, modes, run) => {
-  for (const k of o.sizes) for (const mode of modes) cells.push({ runtime, backend, mode, k, samples: [], run: () => run(mode, k) });
+/** Cells of every K; flopsOf(k) when a cell's work is not one EM iteration (8 N D K). */
+const addCells = (runtime, backend, modes, run, flopsOf) => {
+  for (const k of o.sizes) {
+    for (const mode of modes) cells.push({ runtime, backend, mode, k, flops: flopsOf?.(k), samples: [], run: () => run(mode, k) });
+  }
 };
 
 // ---- Node backends ----
@@ -118,6 +121,9 @@ if (inPage.length > 0) {
       meta[`adapter:${id}`] = status.adapter;
       const modes = o.modes.filter((m) => m === 'plain' || status.fused);
       addCells('chromium', backend, modes, (mode, k) => page.run(backend, mode, k));
+      // Scoring (log-likelihoods only: 4 N D K flops) of min(N, 100000) frames, as the scoring page does.
+      const scored = Math.min(n, 100000);
+      addCells('chromium', backend, ['score'], (_, k) => page.score(backend, k), (k) => 4 * scored * d * k);
     }
   }
 }

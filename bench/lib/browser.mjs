@@ -55,6 +55,7 @@ export async function openChromium(dataDir, n, d) {
     return {
       backend: (name) => page.evaluate((b) => window.tfjsEmBench.backend(b), name),
       run: (name, mode, k) => page.evaluate(([b, m, kk]) => window.tfjsEmBench.run(b, m, kk), [name, mode, k]),
+      score: (name, k) => page.evaluate(([b, kk]) => window.tfjsEmBench.score(b, kk), [name, k]),
       userAgent: () => page.evaluate(() => navigator.userAgent),
       close,
     };

@@ -18,13 +18,13 @@ export function summarise(cells, n, d) {
   return cells.map((c) => {
     const ms = c.samples.length > 0 ? median(c.samples) : null;
     const ref = (anchor) => byKey.get(`${anchor}:${c.k}`);
-    const ll = cells.find((a) => a.backend === 'numpy' && a.k === c.k)?.avgLL;
+    const ll = c.mode === 'score' ? undefined : cells.find((a) => a.backend === 'numpy' && a.k === c.k)?.avgLL;
     return {
       ...c,
       ms,
-      gflops: ms === null ? null : flops(n, d, c.k) / ms / 1e6,
-      vsNumpy: ms === null || ref('numpy') === undefined ? null : ref('numpy') / ms,
-      vsSklearn: ms === null || ref('sklearn') === undefined ? null : ref('sklearn') / ms,
+      gflops: ms === null ? null : (c.flops ?? flops(n, d, c.k)) / ms / 1e6,
+      vsNumpy: ms === null || c.mode === 'score' || ref('numpy') === undefined ? null : ref('numpy') / ms,
+      vsSklearn: ms === null || c.mode === 'score' || ref('sklearn') === undefined ? null : ref('sklearn') / ms,
       llDiff: ll === undefined || c.avgLL === undefined ? null : Math.abs(c.avgLL - ll) / Math.abs(ll),
     };
   });
