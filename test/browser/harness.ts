@@ -116,3 +116,21 @@ export function whenAvailable(what: string, problem: string | null, body: () => 
   console.warn(`SKIPPED ${what}: ${problem}`);
   test.skip(`${what} (skipped: ${problem})`, () => undefined);
 }
+
+/**
+ * One page per browser backend, each after window[api].setBackend(backend) (which
+ * resolves to null, or to why the backend cannot run): the page, or that reason.
+ */
+export async function backendPages(site: Site | string, api: string, log: string[]): Promise<Map<string, Page | string>> {
+  const pages = new Map<string, Page | string>();
+  if (typeof site !== 'object') return pages;
+  type Api = Record<string, { setBackend(name: string): Promise<string | null> } | undefined>;
+  for (const backend of BROWSER_BACKENDS) {
+    const page = await newPage(site, '/', log);
+    await page.waitForFunction((name) => (window as unknown as Api)[name] !== undefined, api);
+    const start = page.evaluate(([name, b]) => (window as unknown as Api)[name]!.setBackend(b), [api, backend] as const);
+    const problem = await withTimeout(start, 60_000, `starting ${backend}`).catch((error: Error) => error.message);
+    pages.set(backend, problem ?? page);
+  }
+  return pages;
+}

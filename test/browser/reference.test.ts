@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildBrowser, bundlePage, importMap } from '../../scripts/build-browser.mjs';
 import { referenceCases } from '../helpers/referenceCases.js';
-import { BROWSER_BACKENDS, ROOT, newPage, openSite, whenAvailable, withTimeout, type Site } from './harness.js';
+import { BROWSER_BACKENDS, ROOT, backendPages, openSite, whenAvailable, type Site } from './harness.js';
 import type { CaseResult } from './page/checks.js';
 
 async function build(dir: string): Promise<void> {
@@ -25,16 +25,7 @@ type Api = { tfjsEm: { setBackend(name: string): Promise<string | null>; run(nam
 
 const site: Site | string = await openSite(build);
 const log: string[] = [];
-const pages = new Map<string, Page | string>();
-if (typeof site === 'object') {
-  for (const backend of BROWSER_BACKENDS) {
-    const page = await newPage(site, '/', log);
-    await page.waitForFunction(() => (window as unknown as Partial<Api>).tfjsEm !== undefined);
-    const start = page.evaluate((b) => (window as unknown as Api).tfjsEm.setBackend(b), backend);
-    const problem = await withTimeout(start, 60_000, `starting ${backend}`).catch((error: Error) => error.message);
-    pages.set(backend, problem ?? page);
-  }
-}
+const pages = await backendPages(site, 'tfjsEm', log);
 
 describe('reference checks in Chromium', () => {
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildBrowser, bundleLibrary, importMap } from '../../scripts/build-browser.mjs';
-import { BROWSER_BACKENDS, ROOT, newPage, openSite, whenAvailable, withTimeout, type Site } from '../browser/harness.js';
+import { BROWSER_BACKENDS, ROOT, backendPages, openSite, whenAvailable, type Site } from '../browser/harness.js';
 import { SHAPES } from './fusedCases.js';
 
 type Api = {
@@ -26,16 +26,7 @@ async function build(dir: string): Promise<void> {
 
 const site: Site | string = await openSite(build);
 const log: string[] = [];
-const pages = new Map<string, Page | string>();
-if (typeof site === 'object') {
-  for (const backend of BROWSER_BACKENDS) {
-    const page = await newPage(site, '/', log);
-    await page.waitForFunction(() => (window as unknown as Partial<Api>).tfjsEmKernels !== undefined);
-    const start = page.evaluate((b) => (window as unknown as Api).tfjsEmKernels.setBackend(b), backend);
-    const problem = await withTimeout(start, 60_000, `starting ${backend}`).catch((error: Error) => error.message);
-    pages.set(backend, problem ?? page);
-  }
-}
+const pages = await backendPages(site, 'tfjsEmKernels', log);
 
 describe('fused e-step kernels in Chromium', () => {
   afterAll(async () => {
