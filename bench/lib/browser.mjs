@@ -4,24 +4,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH as CHROMIUM, launchChromium } from '../../scripts/chromium.mjs';
 import { buildBrowser, bundleLibrary, importMap } from '../../scripts/build-browser.mjs';
 import { startServer } from '../../scripts/static-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// As test/browser/harness.ts: WebGL2 on llvmpipe through ANGLE's EGL path, WebGPU through
-// its OpenGL ES adapter, and a quiet closed network.
-const ARGS = [
-  '--use-angle=gl-egl',
-  '--ignore-gpu-blocklist',
-  '--use-webgpu-adapter=opengles',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** { problem } when Chromium is missing or fails; else a page with backend(name), run(name, mode, k), close(). */
 export async function openChromium(dataDir, n, d) {
@@ -41,8 +28,7 @@ export async function openChromium(dataDir, n, d) {
     );
     const server = await startServer({ routes: { '/': dir, '/data/': dataDir } });
     closers.push(() => server.close());
-    const args = process.getuid?.() === 0 ? ['--no-sandbox', ...ARGS] : ARGS;
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+    const browser = await launchChromium();
     closers.push(() => browser.close());
     const page = await browser.newPage();
     const errors = [];

@@ -9,37 +9,17 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs';
 import { startServer, type StaticServer } from '../../scripts/static-server.mjs';
 
 export const BROWSER_BACKENDS = ['webgl', 'webgpu', 'wasm'] as const;
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 
 export const CI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const INSTALL_HINT = 'install Chromium with `apt-get install -y chromium` (bash scripts/setup.sh does it)';
 export const ROOT = process.cwd();
 export const REFERENCE_DIR = path.resolve(ROOT, '../shared/reference/bob.learn.em');
-
-
-const ARGS = [
-  // WebGL2 on Mesa llvmpipe through ANGLE's EGL path (5x faster than SwiftShader), and
-  // WebGPU through its OpenGL ES adapter (compatibility level; see web/src/webgpuFallback.ts).
-  '--use-angle=gl-egl',
-  '--ignore-gpu-blocklist',
-  '--use-webgpu-adapter=opengles',
-  // A closed network: nothing to phone home to.
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-export function launchChromium(): Promise<Browser> {
-  const args = process.getuid?.() === 0 ? ['--no-sandbox', ...ARGS] : ARGS;
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-}
 
 /** A built site in a temporary folder, served with the reference files under /reference/. */
 export interface Site {
@@ -54,7 +34,7 @@ export interface Site {
  * reason instead when Chromium is missing or does not start.
  */
 export async function openSite(build: (dir: string) => Promise<void>): Promise<Site | string> {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing: ${INSTALL_HINT}`;
+  if (!existsSync(CHROMIUM_PATH)) return `${CHROMIUM_PATH} is missing: ${INSTALL_HINT}`;
   const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-site-'));
   const cleanup: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
