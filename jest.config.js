@@ -1,9 +1,11 @@
 /**
- * One jest project per backend: the whole suite runs once on each.
+ * One jest project per backend: the backend-dependent suites run once on each.
  * TFJS_EM_TEST_BACKENDS picks them (comma-separated); test/setup/backend.ts
  * sets the backend up, failing under CI=true where it cannot, skipping loudly elsewhere.
+ * TFJS_EM_TEST_QUICK=1 (npm run test:quick) leaves out the Chromium suites.
  */
 const backends = (process.env.TFJS_EM_TEST_BACKENDS ?? 'cpu,wasm,webgpu').split(',').map((b) => b.trim()).filter(Boolean);
+const quick = process.env.TFJS_EM_TEST_QUICK === '1';
 
 const base = {
   preset: 'ts-jest/presets/default-esm',
@@ -14,25 +16,38 @@ const base = {
   setupFilesAfterEnv: ['<rootDir>/test/setup/backend.ts'],
 };
 
+/** The Chromium suites: they start their own browser and choose its backends. */
+const browser = ['<rootDir>/test/browser/', '<rootDir>/test/kernels/browser[^/]*\\.test\\.ts$'];
+
 /**
- * Tests whose subject does not depend on the jest project's backend (packaging, fresh
- * processes, files, the CLI, the browser suites that pick their own backends): first project only.
+ * Tests whose subject does not depend on the jest project's backend (host-only code, packaging,
+ * fresh processes, files, the CLI, the browser suites): first project only.
  */
 const once = [
   '<rootDir>/test/backend/process\\.test\\.ts$',
   '<rootDir>/test/backend/bundle\\.test\\.ts$',
+  '<rootDir>/test/gmm/gmmStats\\.test\\.ts$',
   '<rootDir>/test/io/',
   '<rootDir>/test/cli/',
-  '<rootDir>/test/browser/',
-  '<rootDir>/test/kernels/browser\\.test\\.ts$',
+  ...browser,
 ];
+
+/** Tests that compare a backend with cpu: nothing to compare on cpu itself. */
+const notOnCpu = ['<rootDir>/test/backend/parity\\.test\\.ts$'];
 
 export default {
   projects: backends.map((backend, i) => ({
     ...base,
     displayName: backend,
     globals: { TFJS_EM_TEST_BACKEND: backend },
-    testPathIgnorePatterns: ['/node_modules/', ...(i === 0 ? [] : once)],
+    testPathIgnorePatterns: [
+      '/node_modules/',
+      ...(i === 0 ? [] : once),
+      ...(backend === 'cpu' ? notOnCpu : []),
+      ...(quick ? browser : []),
+    ],
   })),
+  // Both cores: most suites are single-threaded.
+  maxWorkers: 2,
   testTimeout: 120000,
 };

@@ -29,17 +29,34 @@ elif [ ${#missing[@]} -gt 0 ]; then
   echo "setup: please install with apt: ${missing[*]}" >&2
 fi
 
+# The mirror of the machine's own apt source for the bookworm suite (deb822 or one-line
+# format), so that backports come from where the rest of Debian comes from.
+bookworm_mirror() {
+  local f
+  {
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && awk '/^URIs:/{u=$2} /^Suites:/{for(i=2;i<=NF;i++) if($i=="bookworm") s=1} /^$/{if(u&&s){print u; exit}; u=""; s=0} END{if(u&&s) print u}' "$f"
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] && awk '$1=="deb" {for(i=2;i<=NF;i++) if($i ~ /^[a-z]+:\/\//) {if($(i+1)=="bookworm") print $i; break}}' "$f"
+  done
+  } | head -n 1
+}
+
 # Lavapipe (Vulkan on the CPU) for Dawn: bookworm's Mesa 22 adapter is refused,
 # so take Mesa 25 from bookworm-backports on the machine's own Debian mirror.
 mesa_version=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true)
 if dpkg --compare-versions "${mesa_version:-0}" ge 25; then
   :
 elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && grep -qs bookworm /etc/os-release; then
-  uri=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  uri=${uri:-http://deb.debian.org/debian}
-  echo "deb $uri bookworm-backports main" > /etc/apt/sources.list.d/backports.list
-  quiet apt-get update
-  quiet apt-get install -y --no-install-recommends -t bookworm-backports mesa-vulkan-drivers
+  uri=$(bookworm_mirror || true)
+  if [ -z "$uri" ]; then
+    echo "setup: no apt source for Debian bookworm is configured, so bookworm-backports (Mesa 25 lavapipe) cannot be added" >&2
+  else
+    echo "deb $uri bookworm-backports main" > /etc/apt/sources.list.d/backports.list
+    quiet apt-get update
+    quiet apt-get install -y --no-install-recommends -t bookworm-backports mesa-vulkan-drivers
+  fi
 else
   echo "setup: WebGPU in Node needs Mesa >= 25 lavapipe (mesa-vulkan-drivers) or a GPU Vulkan driver" >&2
 fi

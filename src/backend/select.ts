@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activeBackend, activeInstance } from './active.js';
 import { loadBackend } from './load.js';
+import { nodeOnly } from './nodeOnly.js';
 import { BackendName, ConcreteBackend, parseBackendName } from './names.js';
 import { envVar, isNode } from './runtime.js';
 import { backendUnavailable, describeError } from './unavailable.js';
@@ -92,6 +93,10 @@ async function worthTrying(candidate: ConcreteBackend): Promise<boolean> {
   if (candidate === 'webgl') return !isNode();
   if (candidate === 'webgpu') {
     // A software adapter (lavapipe) is slower than wasm for the e-step (docs/backends.md).
+    if (isNode() && globalThis.navigator?.gpu === undefined) {
+      const probed = await (await nodeOnly()).probeDawnAdapter();
+      return probed !== null && !isSoftwareAdapter(probed);
+    }
     if (isSoftwareAdapter(await loadWebGPU())) {
       await releaseWebGPU();
       return false;

@@ -37,7 +37,7 @@ export async function loadWebGPU(): Promise<GPUAdapterInfo> {
 }
 
 /** Whether the adapter runs on the CPU (lavapipe, SwiftShader): slower here than wasm (docs/backends.md). */
-export function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
+export function isSoftwareAdapter(info: Pick<GPUAdapterInfo, 'architecture' | 'description' | 'device'>): boolean {
   const text = `${info.architecture} ${info.description} ${info.device}`;
   return (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true || /software|llvmpipe|lavapipe|swiftshader/i.test(text);
 }

@@ -8,6 +8,7 @@ import { CliError, INTERRUPTED, describe } from './errors.js';
 import { stagingFolders } from './files.js';
 import { FORMATS, render } from './format.js';
 import { createProgress } from './progress.js';
+import { runWithoutDawnNotes } from './quietDawn.js';
 import { adapt } from './adapt.js';
 import { demo } from './demo.js';
 import { info } from './info.js';
@@ -82,12 +83,19 @@ function interruptSignal(say: (line: string) => void): AbortSignal {
   return controller.signal;
 }
 
-main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch((error: unknown) => {
-    process.stderr.write(`tfjs-em: ${describe(error)}\n`);
-    process.exitCode = error instanceof CliError ? error.exitCode : 1;
-  })
-  .finally(() => closeBackend());
+function run(argv: string[]): Promise<void> {
+  return main(argv)
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`tfjs-em: ${describe(error)}\n`);
+      process.exitCode = error instanceof CliError ? error.exitCode : 1;
+    })
+    .finally(() => closeBackend());
+}
+
+const argv = process.argv.slice(2);
+const filtered = runWithoutDawnNotes(argv);
+if (filtered === null) await run(argv);
+else process.exitCode = await filtered;

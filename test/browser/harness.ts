@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs';
 import { startServer, type StaticServer } from '../../scripts/static-server.mjs';
+import { REFERENCE_DIR } from '../helpers/reference.js';
 
 export const BROWSER_BACKENDS = ['webgl', 'webgpu', 'wasm'] as const;
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
@@ -19,7 +20,7 @@ export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 export const CI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
 export const INSTALL_HINT = 'install Chromium with `apt-get install -y chromium` (bash scripts/setup.sh does it)';
 export const ROOT = process.cwd();
-export const REFERENCE_DIR = path.resolve(ROOT, '../shared/reference/bob.learn.em');
+export { REFERENCE_DIR };
 
 /** A built site in a temporary folder, served with the reference files under /reference/. */
 export interface Site {
@@ -101,11 +102,16 @@ export function whenAvailable(what: string, problem: string | null, body: () => 
  * One page per browser backend, each after window[api].setBackend(backend) (which
  * resolves to null, or to why the backend cannot run): the page, or that reason.
  */
-export async function backendPages(site: Site | string, api: string, log: string[]): Promise<Map<string, Page | string>> {
+export async function backendPages(
+  site: Site | string,
+  api: string,
+  log: string[],
+  backends: readonly BrowserBackend[] = BROWSER_BACKENDS,
+): Promise<Map<string, Page | string>> {
   const pages = new Map<string, Page | string>();
   if (typeof site !== 'object') return pages;
   type Api = Record<string, { setBackend(name: string): Promise<string | null> } | undefined>;
-  for (const backend of BROWSER_BACKENDS) {
+  for (const backend of backends) {
     const page = await newPage(site, '/', log);
     await page.waitForFunction((name) => (window as unknown as Api)[name] !== undefined, api);
     const start = page.evaluate(([name, b]) => (window as unknown as Api)[name]!.setBackend(b), [api, backend] as const);

@@ -78,14 +78,15 @@ export interface RunOptions {
   cwd?: string;
   /** Called with each stderr chunk; may act on the child (e.g. send SIGINT). */
   onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+  /** Variables to set (undefined: to remove) in the command's environment. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Runs `tfjs-em ...args` on this project's backend (TFJS_EM_BACKEND) and collects its output. */
 export function tfjsEm(args: string[], options: RunOptions = {}): Promise<Run> {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    cwd: options.cwd ?? ROOT,
-    env: { ...process.env, TFJS_EM_BACKEND: BACKEND, NODE_OPTIONS: '' },
-  });
+  const env: NodeJS.ProcessEnv = { ...process.env, TFJS_EM_BACKEND: BACKEND, NODE_OPTIONS: '', ...options.env };
+  for (const [key, value] of Object.entries(options.env ?? {})) if (value === undefined) delete env[key];
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: options.cwd ?? ROOT, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -1,25 +1,44 @@
-/** tfjs-em demo on a small task: it finishes with an EER, and writes the models, the scores and a DET chart. */
+/**
+ * tfjs-em demo on a smaller task (6 speakers, 32 Gaussians): it writes the models, the scores and a
+ * DET chart, and separates the speakers. The full demo (20 speakers, 64 Gaussians) reaches an EER of
+ * about 3.6 %, this task 3.3 % on cpu and wasm; the bound below, 10 %, leaves room for other backends'
+ * rounding while failing a demo that no longer separates speakers (chance is 50 %).
+ */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { BACKEND, buildOnce, tfjsEm } from './cli.js';
+import { buildOnce, tfjsEm } from './cli.js';
 import { h5pyRead, tempDir } from './fixtures.js';
 
 beforeAll(buildOnce, 300_000);
 
-test('demo --speakers 3 --gaussians 8', async () => {
+const EER_BOUND_PERCENT = 10;
+/** The backend 'auto' takes on a machine without a GPU, and the fastest there (cpu takes 6 times longer). */
+const DEMO_BACKEND = 'wasm';
+
+/** The smallest max(FAR, FRR) over thresholds at the scores: the EER lies within one trial's step below it. */
+function minMaxError(genuine: number[], impostor: number[]): number {
+  let best = 1;
+  for (const t of [...genuine, ...impostor]) {
+    const far = impostor.filter((s) => s >= t).length / impostor.length;
+    const frr = genuine.filter((s) => s < t).length / genuine.length;
+    best = Math.min(best, Math.max(far, frr));
+  }
+  return best;
+}
+
+test('demo --speakers 6 --gaussians 32', async () => {
   const dir = tempDir();
   const out = path.join(dir, 'demo');
-  const run = await tfjsEm(['demo', '--speakers', '3', '--gaussians', '8', '--out', out, '--format', 'json']);
+  const run = await tfjsEm(['demo', '--speakers', '6', '--gaussians', '32', '--backend', DEMO_BACKEND, '--out', out, '--format', 'json']);
   expect(run.code).toBe(0);
   const summary = JSON.parse(run.stdout);
-  expect(summary).toMatchObject({ backend: BACKEND, speakers: 3, gaussians: 8, features: 20, genuineTrials: 15, impostorTrials: 30, out });
-  expect(summary.eerPercent).toBeGreaterThanOrEqual(0);
-  expect(summary.eerPercent).toBeLessThanOrEqual(50);
-  expect(run.stderr).toMatch(new RegExp(`^demo: backend ${BACKEND};`));
+  expect(summary).toMatchObject({ backend: DEMO_BACKEND, speakers: 6, gaussians: 32, features: 20, genuineTrials: 30, impostorTrials: 150, out });
+  expect(summary.eerPercent).toBeLessThanOrEqual(EER_BOUND_PERCENT);
+  expect(run.stderr).toMatch(new RegExp(`^demo: backend ${DEMO_BACKEND};`));
   expect(run.stderr).toMatch(/UBM EM: step 1\/25/);
 
   expect(readdirSync(out).sort()).toEqual(['det.svg', 'scores.csv', 'speakers', 'ubm.h5']);
-  expect(readdirSync(path.join(out, 'speakers')).sort()).toEqual(['spk01.h5', 'spk02.h5', 'spk03.h5']);
+  expect(readdirSync(path.join(out, 'speakers')).sort()).toEqual(['spk01.h5', 'spk02.h5', 'spk03.h5', 'spk04.h5', 'spk05.h5', 'spk06.h5']);
   expect(readdirSync(dir)).toEqual(['demo']);
   const svg = readFileSync(path.join(out, 'det.svg'), 'utf8');
   expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -27,8 +46,13 @@ test('demo --speakers 3 --gaussians 8', async () => {
   expect(svg).not.toMatch(/(href|src)=/);
   const scores = readFileSync(path.join(out, 'scores.csv'), 'utf8').trim().split('\n');
   expect(scores[0]).toBe('model,test,genuine,llr');
-  expect(scores).toHaveLength(1 + 45);
-  expect(h5pyRead(path.join(out, 'ubm.h5')).datasets.n_gaussians.value).toBe(8);
+  expect(scores).toHaveLength(1 + 180);
+  const trials = scores.slice(1).map((line) => line.split(','));
+  const llr = (genuine: string) => trials.filter((t) => t[2] === genuine).map((t) => Number(t[3]));
+  const bound = minMaxError(llr('1'), llr('0'));
+  expect(summary.eerPercent / 100).toBeLessThanOrEqual(bound + 0.005); // eerPercent is rounded to 0.01 %
+  expect(summary.eerPercent / 100).toBeGreaterThanOrEqual(bound - 1 / 30 - 0.005);
+  expect(h5pyRead(path.join(out, 'ubm.h5')).datasets.n_gaussians.value).toBe(32);
   expect(h5pyRead(path.join(out, 'speakers', 'spk02.h5')).datasets.trainer.value).toBe('map');
   expect(existsSync(path.join(dir, 'demo-output'))).toBe(false);
   rmSync(dir, { recursive: true, force: true });

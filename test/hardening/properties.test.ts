@@ -1,6 +1,6 @@
 /**
- * Property tests (fast-check), 310 cases per run. The seed comes from FC_SEED, else from the
- * clock; it is printed so that a failing run can be replayed: FC_SEED=<seed> npm test.
+ * Property tests (fast-check), 310 cases per run, seeded by test/helpers/fastCheckSeed.ts (fixed
+ * under CI, printed, replayable with FC_SEED=<seed>).
  * Cases that once failed are kept as `examples` (run first, every time).
  */
 import fc from 'fast-check';
@@ -9,11 +9,7 @@ import { GMMStats } from '../../src/machines/GMMStats.js';
 import { KMeansMachine } from '../../src/machines/KMeansMachine.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { TfjsEmError } from '../../src/errors.js';
-
-const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0;
-if (!Number.isSafeInteger(SEED)) throw new Error(`FC_SEED must be an integer; got ${process.env.FC_SEED}`);
-console.log(`fast-check seed ${SEED} (replay: FC_SEED=${SEED})`);
-const run = (numRuns: number) => ({ seed: SEED, numRuns });
+import { FC_SEED, fcRun } from '../helpers/fastCheckSeed.js';
 
 const values = (n: number, min: number, max: number) => fc.array(fc.double({ min, max, noNaN: true }), { minLength: n, maxLength: n });
 
@@ -44,7 +40,7 @@ function machineOf(c: GmmCase): GMMMachine {
 
 const rows = (data: number[], d: number, from = 0, to = data.length / d) => ({ data: Float64Array.from(data.slice(from * d, to * d)), shape: [to - from, d] as [number, number] });
 
-describe(`properties (seed ${SEED})`, () => {
+describe(`properties (seed ${FC_SEED})`, () => {
   test('GMMStats add is commutative (exactly) and associative (1e-12 relative, float64 sums) [60 cases]', () => {
     const stats = (k: number, d: number) =>
       fc.record({ ll: fc.double({ min: -1e4, max: 1e4, noNaN: true }), t: fc.nat(1000), n: values(k, 0, 100), px: values(k * d, -1e3, 1e3), pxx: values(k * d, 0, 1e5) })
@@ -58,7 +54,7 @@ describe(`properties (seed ${SEED})`, () => {
         for (const key of ['n', 'sumPx', 'sumPxx'] as const) expectClose(left[key], right[key], 1e-12, 1e-9);
         expectClose([left.logLikelihood, left.t], [right.logLikelihood, right.t], 1e-12, 1e-9);
       }),
-      run(60),
+      fcRun(60),
     );
   });
 
@@ -79,7 +75,7 @@ describe(`properties (seed ${SEED})`, () => {
         expectClose(whole.sumPxx, parts.sumPxx, 0, 1e-5 * n * 36);
         m.dispose();
       }),
-      run(30),
+      fcRun(30),
     );
   });
 
@@ -98,7 +94,7 @@ describe(`properties (seed ${SEED})`, () => {
         expectClose(ll, expected, 1e-5, 1e-5);
         m.dispose();
       }),
-      run(30),
+      fcRun(30),
     );
   });
 
@@ -121,14 +117,14 @@ describe(`properties (seed ${SEED})`, () => {
         const loaded = await GMMMachine.fromHDF5(await m.toBytes());
         expect(loaded.toRecord()).toEqual(m.toRecord());
       }),
-      run(40),
+      fcRun(40),
     );
     await fc.assert(
       fc.asyncProperty(gmmCase, fc.nat(1e6), fc.double({ min: -1e6, max: 1e6, noNaN: true }), async (c, t, ll) => {
         const s = new GMMStats(c.k, c.d).initFields({ t, logLikelihood: ll, n: c.weights, sumPx: c.means, sumPxx: c.variances });
         expect((await GMMStats.fromHDF5(await s.toBytes())).equals(s)).toBe(true);
       }),
-      run(20),
+      fcRun(20),
     );
     await fc.assert(
       fc.asyncProperty(gmmCase, fc.constantFrom('random', 'k-means++', 'k-means||' as const), fc.integer(), async (c, initMethod, randomState) => {
@@ -137,7 +133,7 @@ describe(`properties (seed ${SEED})`, () => {
         const loaded = await KMeansMachine.fromHDF5(await km.toBytes());
         expect(loaded.toRecord()).toEqual(km.toRecord());
       }),
-      run(20),
+      fcRun(20),
     );
   });
 
@@ -158,7 +154,7 @@ describe(`properties (seed ${SEED})`, () => {
       // Found by this property: FC_SEED=1, one Gaussian (one k-means cluster) crashed inside tf.oneHot (depth 1);
       // FC_SEED=7, two Gaussians on one point: k-means left one empty (weight 0), the file did not load.
       {
-        ...run(20),
+        ...fcRun(20),
         examples: [[[{ d: 1, points: 1, k: 1, weights: false }, [0], [0, 0]]], [[{ d: 1, points: 1, k: 2, weights: false }, [0], [0, 0]]]],
       },
     );
@@ -180,7 +176,7 @@ describe(`properties (seed ${SEED})`, () => {
         });
         expect(Array.from(labels)).toEqual(argmin);
       }),
-      run(30),
+      fcRun(30),
     );
   });
 
@@ -206,7 +202,7 @@ describe(`properties (seed ${SEED})`, () => {
         const outcome = await GMMMachine.fromHDF5(bytesOf(d)).then(() => 'read', (e: unknown) => (e instanceof TfjsEmError ? e.code : `not a TfjsEmError: ${String(e)}`));
         expect(['read', 'FILE_FORMAT']).toContain(outcome);
       }),
-      { ...run(60), examples: [[{ edits: found }]] },
+      { ...fcRun(60), examples: [[{ edits: found }]] },
     );
   });
 });

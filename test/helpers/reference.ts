@@ -1,8 +1,9 @@
 import h5wasm from 'h5wasm/node';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** bob.learn.em's test vectors, read-only, beside the project. */
-export const REFERENCE_DIR = path.resolve(process.cwd(), '../shared/reference/bob.learn.em');
+/** bob.learn.em's test vectors, vendored in the repository (see their README). */
+export const REFERENCE_DIR = path.resolve(process.cwd(), 'test/fixtures/bob.learn.em');
 
 export function referencePath(file: string): string {
   return path.join(REFERENCE_DIR, file);
@@ -10,9 +11,14 @@ export function referencePath(file: string): string {
 
 import type { Array64 } from './referenceCases.js';
 
+/** h5wasm with HDF5's error stack thrown as a JS error instead of printed to stderr (as src/io/h5.ts does). */
+const ready = h5wasm.ready.then((module) => module.activate_throwing_error_handler());
+
 async function open(file: string) {
-  await h5wasm.ready;
-  return new h5wasm.File(referencePath(file), 'r');
+  await ready;
+  const where = referencePath(file);
+  if (!existsSync(where)) throw new Error(`reference file ${where} is missing`);
+  return new h5wasm.File(where, 'r');
 }
 
 function toArray64(dataset: any): Array64 {

@@ -4,9 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export function ref(file: string): string {
-  return path.resolve(process.cwd(), '../shared/reference/bob.learn.em', file);
-}
+export { referencePath as ref } from '../helpers/reference.js';
 
 export function scratchDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-em-io-'));

@@ -1,6 +1,6 @@
 /**
  * The reference files in the page: fetched from /reference/ (the server maps it to
- * ../shared/reference/bob.learn.em) and opened with h5wasm's ESM build on its in-memory
+ * test/fixtures/bob.learn.em) and opened with h5wasm's ESM build on its in-memory
  * file system. Reads as test/helpers/reference.ts does in Node.
  */
 import * as h5wasm from 'h5wasm';
