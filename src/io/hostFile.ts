@@ -3,15 +3,21 @@ import { invalidArgument } from '../errors.js';
 import { hostFs, type HostFs } from './h5.js';
 import { reasonOf, uniqueSuffix } from './util.js';
 
+/** Node reads at most 2 GiB into one buffer. */
+const MAX_WHOLE_FILE = 2 ** 31 - 1;
+
 export async function readHostFile(path: string): Promise<Uint8Array> {
   const fs = await hostFs();
-  let isDirectory: boolean;
+  let stat;
   try {
-    isDirectory = fs.statSync(path).isDirectory();
+    stat = fs.statSync(path);
   } catch {
     throw invalidArgument(`no such file: ${path}`);
   }
-  if (isDirectory) throw invalidArgument(`${path} is a directory, not an HDF5 file`);
+  if (stat.isDirectory()) throw invalidArgument(`${path} is a directory, not an HDF5 file`);
+  if (stat.size > MAX_WHOLE_FILE) {
+    throw invalidArgument(`cannot read ${path}: it is ${stat.size} bytes; HDF5 files are read whole, up to 2 GiB (save large sample sets as .npy)`);
+  }
   try {
     return fs.readFileSync(path);
   } catch (error) {
