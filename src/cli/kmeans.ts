@@ -37,7 +37,7 @@ async function run(args: Args, context: Context): Promise<Result> {
     convergenceThreshold: args.nonNegative('threshold') ?? 1e-5,
     chunkSize: args.positiveInteger('chunk-size'),
   });
-  assertOutputFile(out);
+  assertOutputFile(out, [dataInput]);
   const backend = await context.backend();
   const samples = await loadOne(dataInput);
   const start = performance.now();

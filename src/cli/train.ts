@@ -38,7 +38,7 @@ async function run(args: Args, context: Context): Promise<Result> {
   const floor = args.nonNegative('variance-floor');
   const settings = emOptions(args, ['means', 'variances', 'weights']);
   const seed = args.integer('seed') ?? 0;
-  assertOutputFile(out);
+  assertOutputFile(out, [dataInput, init]);
   const backend = await context.backend();
   const samples = await loadOne(dataInput);
   const gmm = init === undefined
