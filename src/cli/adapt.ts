@@ -104,7 +104,7 @@ async function adaptAll(job: Job, targets: string[], names: string[]): Promise<A
     const gmm = new GMMMachine(ubm.nGaussians, { trainer: 'map', ubm, ...settings });
     try {
       const label = specs.length > 1 ? `MAP ${i + 1}/${specs.length} ${baseName(spec)}` : 'MAP';
-      const last = await fitWithProgress(gmm, samples.data, spec.file, label, context);
+      const last = await fitWithProgress(gmm, samples.data, spec.file, label, context, job.ubmFile);
       context.signal.throwIfAborted();
       await about(target, () => gmm.save(target));
       const averageLogLikelihood = last?.averageLogLikelihood ?? null;
