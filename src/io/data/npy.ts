@@ -118,7 +118,7 @@ function parseHeader(header: string, fail: Fail): Header {
   return { descr, fortranOrder, shape };
 }
 
-type HeaderValue = string | boolean | number[];
+type HeaderValue = string | boolean | number | number[];
 
 const TOKEN = /\s*(?:('[^'\\\n]*'|"[^"\\\n]*")|([{}():,])|(True|False)|(-?\d+)|(\S))/y;
 
@@ -138,6 +138,7 @@ function headerValue(tokens: string[], i: number, bad: Fail, fail: Fail): [Heade
   const text = stringValue(token);
   if (text !== undefined) return [text, i + 1];
   if (token === 'True' || token === 'False') return [token === 'True', i + 1];
+  if (token !== undefined && /^-?\d+$/.test(token)) return [Number(token), i + 1];
   if (token !== '(') throw bad(`unexpected ${token ?? 'end'}`);
   const shape: number[] = [];
   let j = i + 1;
