@@ -22,6 +22,7 @@ const once = [
   '<rootDir>/test/backend/process\\.test\\.ts$',
   '<rootDir>/test/backend/bundle\\.test\\.ts$',
   '<rootDir>/test/io/',
+  '<rootDir>/test/hardening/fuzz\\.test\\.ts$',
   '<rootDir>/test/cli/',
   '<rootDir>/test/browser/',
   '<rootDir>/test/kernels/browser\\.test\\.ts$',
