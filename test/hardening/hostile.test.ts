@@ -86,6 +86,12 @@ describe('.npy headers, as strictly as numpy reads them', () => {
     expect(() => parseNpy(npyHeader(dict), 'h.npy')).toThrow(problem);
   });
 
+  it('reads -0 as the dimension 0, as numpy does (found by the fuzz suite, seed 25)', () => {
+    const read = parseNpy(npyHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (-0, 3), }"), 'z.npy');
+    expect(Object.is(read.shape[0], 0)).toBe(true);
+    expect(read.shape).toEqual([0, 3]);
+  });
+
   it('refuses unknown versions and headers over 10000 bytes; reads 3.0 (UTF-8) as 1.0', () => {
     const v11 = npyBytes(x);
     v11[7] = 1;

@@ -154,7 +154,7 @@ function headerValue(tokens: string[], i: number, bad: Fail, fail: Fail): [Heade
 
 function dimension(token: string | undefined, fail: Fail): number {
   if (token === undefined || !/^-?\d+$/.test(token)) throw fail(`shape holds ${token ?? 'nothing'}, not an integer`);
-  const n = Number(token);
+  const n = Number(token) || 0; // "-0" is the dimension 0
   if (n < 0) throw fail(`shape holds the negative dimension ${token}`);
   if (!Number.isSafeInteger(n)) throw fail(`shape holds the dimension ${token}, larger than any file`);
   return n;
