@@ -28,6 +28,7 @@ const once = [
   '<rootDir>/test/backend/bundle\\.test\\.ts$',
   '<rootDir>/test/gmm/gmmStats\\.test\\.ts$',
   '<rootDir>/test/io/',
+  '<rootDir>/test/hardening/fuzz\\.test\\.ts$',
   '<rootDir>/test/cli/',
   ...browser,
 ];

@@ -44,7 +44,7 @@ async function run(args: Args, context: Context): Promise<Result> {
   const specs = await dataSpecs(inputs);
   const toFolder = inputs.length > 1 || isDirectory(inputs[0]);
   if (toFolder) assertOutputFolder(out);
-  else assertOutputFile(out);
+  else assertOutputFile(out, [ubmFile, ...inputs]);
   const names = outputNames(specs);
   const backend = await context.backend();
   const ubm = await loadGMM(ubmFile);
@@ -60,7 +60,7 @@ async function run(args: Args, context: Context): Promise<Result> {
 
 function mapSettings(args: Args): MapSettings {
   const alpha = args.number('alpha', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
-  const relevance = args.nonNegative('relevance');
+  const relevance = args.number('relevance', (v) => v > 0, 'a number > 0');
   if (alpha !== undefined && relevance !== undefined) throw new CliError('--alpha', 'give either --alpha or --relevance, not both');
   return { ...emOptions(args, ['means']), mapRelevanceFactor: alpha === undefined ? (relevance ?? 4) : null, mapAlpha: alpha ?? 0.5 };
 }
@@ -104,7 +104,7 @@ async function adaptAll(job: Job, targets: string[], names: string[]): Promise<A
     const gmm = new GMMMachine(ubm.nGaussians, { trainer: 'map', ubm, ...settings });
     try {
       const label = specs.length > 1 ? `MAP ${i + 1}/${specs.length} ${baseName(spec)}` : 'MAP';
-      const last = await fitWithProgress(gmm, samples.data, spec.file, label, context);
+      const last = await fitWithProgress(gmm, samples.data, spec.file, label, context, job.ubmFile);
       context.signal.throwIfAborted();
       await about(target, () => gmm.save(target));
       const averageLogLikelihood = last?.averageLogLikelihood ?? null;

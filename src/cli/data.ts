@@ -1,7 +1,7 @@
 /** Reading --data inputs, with every problem reported against the file it comes from. */
 import { toMatrix, type HostArray2D } from '../data/matrix.js';
 import { expandInputs, parseDataSpec, readData, type DataSpec } from '../io/data/read.js';
-import { about } from './errors.js';
+import { CliError, about } from './errors.js';
 
 export interface Samples {
   spec: DataSpec;
@@ -26,4 +26,10 @@ export async function loadSamples(spec: DataSpec): Promise<Samples> {
 
 export async function loadOne(input: string): Promise<Samples> {
   return loadSamples(await about(input, async () => parseDataSpec(input)));
+}
+
+/** Checked before any machine is built: a machine of k Gaussians allocates k-sized arrays. */
+export function assertClusters(option: string, k: number, samples: Samples): void {
+  const n = samples.data.shape[0];
+  if (k > n) throw new CliError(option, `${k} is more than the ${n} samples of ${samples.spec.spec}`);
 }

@@ -30,13 +30,24 @@ export async function about<T>(subject: string, action: () => Promise<T>): Promi
 
 function withoutPrefix(message: string, subject: string): string {
   const line = message.split('\n')[0];
-  return line.startsWith(`${subject}: `) ? line.slice(subject.length + 2) : line;
+  const problem = line.startsWith(`${subject}: `) ? line.slice(subject.length + 2) : line;
+  // The library's own wording names the file too ("cannot read x.h5: ...", "no such file: x.h5").
+  return problem
+    .replace(`cannot read ${subject}: `, 'cannot read: ')
+    .replace(`cannot write ${subject}: `, 'cannot write: ')
+    .replace(`no such file: ${subject}`, 'no such file')
+    .replace(`${subject} is a directory`, 'is a directory');
 }
 
 /** The one line printed for an error that escaped every command (a bug or an unexpected failure). */
 export function describe(error: unknown): string {
-  if (error instanceof CliError) return error.message;
-  if (error instanceof TfjsEmError) return error.message;
+  if (error instanceof CliError || error instanceof TfjsEmError) return printable(error.message);
   const message = error instanceof Error ? error.message : String(error);
-  return `unexpected error: ${message.split('\n')[0]}`;
+  return printable(`unexpected error: ${message.split('\n')[0]}`);
+}
+
+/** Control characters (from file names, file contents) escaped, so that a message cannot drive the terminal. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -1,5 +1,5 @@
 /** Files the commands read and write: checks made before any work starts, and loading with errors naming the file. */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { GMMMachine } from '../machines/GMMMachine.js';
 import { readGMMFile } from '../io/index.js';
@@ -18,11 +18,57 @@ export function assertInputFile(file: string): void {
   if (!stat.isFile()) throw new CliError(file, 'not a file');
 }
 
-/** Fails early (before hours of training) when --out cannot be written where asked. */
-export function assertOutputFile(out: string): void {
+/**
+ * Fails early (before hours of training) when --out cannot be written where asked: its folder
+ * must exist and take a new file, and --out must not be a link, a device, a FIFO or one of
+ * the `inputs` (data specs or files). A symbolic link is refused rather than followed or replaced.
+ */
+export function assertOutputFile(out: string, inputs: (string | undefined)[] = []): void {
   const dir = path.dirname(out);
   if (!isDirectory(dir)) throw new CliError(out, `directory ${dir} does not exist`);
-  if (isDirectory(out)) throw new CliError(out, 'is a directory; --out names the file to write');
+  const existing = lstatOrNull(out);
+  if (existing?.isDirectory()) throw new CliError(out, 'is a directory; --out names the file to write');
+  if (existing?.isSymbolicLink()) throw new CliError(out, 'is a symbolic link; --out replaces a regular file only (give the path it points to)');
+  if (existing && !existing.isFile()) throw new CliError(out, 'is not a regular file (a device, FIFO or socket); --out replaces a regular file only');
+  if (existing) {
+    const input = inputs.find((spec) => spec !== undefined && sameFile(existing, inputFile(spec)));
+    if (input !== undefined) throw new CliError(out, `is also the input ${input}; write the result to another file`);
+  }
+  assertCreatable(dir, out);
+}
+
+/** Creates and removes a probe file: permissions, a read-only mount or a full quota show here, not after training. */
+function assertCreatable(dir: string, out: string): void {
+  const probe = path.join(dir, `.${path.basename(out)}.${process.pid}.probe`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    throw new CliError(out, `cannot write in ${dir}${code ? ` (${code})` : ''}`);
+  }
+}
+
+/** The file of a data spec ("x.h5:/group/data" -> "x.h5"). */
+function inputFile(spec: string): string {
+  return /^(.*\.(?:h5|hdf5|hdf)):\/.*$/i.exec(spec)?.[1] ?? spec;
+}
+
+function sameFile(a: Stats, file: string): boolean {
+  try {
+    const b = statSync(file);
+    return a.dev === b.dev && a.ino === b.ino;
+  } catch {
+    return false;
+  }
+}
+
+function lstatOrNull(p: string): Stats | null {
+  try {
+    return lstatSync(p);
+  } catch {
+    return null;
+  }
 }
 
 export function assertOutputFolder(out: string): void {

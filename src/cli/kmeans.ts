@@ -2,7 +2,7 @@
 import { KMeansMachine, type KMeansInit } from '../machines/KMeansMachine.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
-import { loadOne } from './data.js';
+import { assertClusters, loadOne } from './data.js';
 import { about } from './errors.js';
 import { assertOutputFile } from './files.js';
 import type { Result } from './format.js';
@@ -37,12 +37,13 @@ async function run(args: Args, context: Context): Promise<Result> {
     convergenceThreshold: args.nonNegative('threshold') ?? 1e-5,
     chunkSize: args.positiveInteger('chunk-size'),
   });
-  assertOutputFile(out);
+  assertOutputFile(out, [dataInput]);
   const backend = await context.backend();
   const samples = await loadOne(dataInput);
+  assertClusters('--clusters', machine.nClusters, samples);
   const start = performance.now();
   context.progress.info(`k-means: ${machine.nClusters} clusters on ${samples.data.shape[0]} frames...`);
-  await about(samples.spec.file, () => machine.fit(samples.data));
+  await about(samples.spec.file, () => machine.fit(samples.data, { signal: context.signal }));
   const seconds = (performance.now() - start) / 1000;
   context.progress.info(`k-means: ${machine.nIter} iterations in ${seconds.toFixed(1)} s`);
   context.signal.throwIfAborted();

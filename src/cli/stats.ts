@@ -27,7 +27,7 @@ async function run(args: Args, context: Context): Promise<Result> {
   const modelFile = args.requiredString('model');
   const dataInput = args.requiredString('data');
   const chunkSize = args.positiveInteger('chunk-size');
-  assertOutputFile(out);
+  assertOutputFile(out, [dataInput, modelFile]);
   const backend = await context.backend();
   const model = await loadGMM(modelFile);
   const samples = await loadOne(dataInput);

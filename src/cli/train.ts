@@ -2,13 +2,14 @@
 import { GMMMachine } from '../machines/GMMMachine.js';
 import { KMeansMachine } from '../machines/KMeansMachine.js';
 import { readGMMFile } from '../io/index.js';
+import { expandThresholds } from '../machines/thresholds.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
-import { loadOne, type Samples } from './data.js';
+import { assertClusters, loadOne, type Samples } from './data.js';
 import { CliError, about } from './errors.js';
 import { assertFeatures, assertOutputFile, fileKind } from './files.js';
 import type { Result } from './format.js';
-import { EM_OPTIONS, applySettings, emOptions, emUsage, fitWithProgress } from './training.js';
+import { EM_OPTIONS, applySettings, emOptions, emUsage, fitWithProgress, withFloorAdvice } from './training.js';
 
 export const train: Command = {
   name: 'train',
@@ -38,12 +39,13 @@ async function run(args: Args, context: Context): Promise<Result> {
   const floor = args.nonNegative('variance-floor');
   const settings = emOptions(args, ['means', 'variances', 'weights']);
   const seed = args.integer('seed') ?? 0;
-  assertOutputFile(out);
+  assertOutputFile(out, [dataInput, init]);
   const backend = await context.backend();
   const samples = await loadOne(dataInput);
+  if (gaussians !== undefined) assertClusters('--gaussians', gaussians, samples);
   const gmm = init === undefined
     ? await kmeansStart(samples, gaussians!, seed, settings.chunkSize, context)
-    : await givenStart(init, gaussians, samples);
+    : await givenStart(init, gaussians, samples, floor);
   try {
     applySettings(gmm, settings);
     if (floor !== undefined) gmm.varianceThresholds = floor;
@@ -67,27 +69,44 @@ async function kmeansStart(samples: Samples, k: number, seed: number, chunkSize:
   const gmm = new GMMMachine(k, { kMeansTrainer: kmeans });
   const start = performance.now();
   context.progress.info(`k-means: ${k} clusters on ${samples.data.shape[0]} frames...`);
-  await about(samples.spec.file, () => gmm.initializeGaussians(samples.data));
+  await about(samples.spec.file, () => withFloorAdvice('--variance-floor', () => gmm.initializeGaussians(samples.data, context.signal)));
   context.progress.info(`k-means: ${kmeans.nIter} iterations in ${seconds(start)} s`);
   context.signal.throwIfAborted();
   return gmm;
 }
 
-/** A GMM file's parameters, or a k-means file's centroids with the per-cluster variances and weights of the data. */
-async function givenStart(file: string, k: number | undefined, samples: Samples): Promise<GMMMachine> {
+/**
+ * A GMM file's parameters, or a k-means file's centroids with the per-cluster variances and
+ * weights of the data. The floor (--variance-floor, else the file's, else bob's default) is set
+ * first: a cluster of one sample has variance 0, which the floor raises, as k-means starts do.
+ */
+async function givenStart(file: string, k: number | undefined, samples: Samples, floor: number | undefined): Promise<GMMMachine> {
   const { kind } = await fileKind(file);
   if (kind === 'GMMStats') throw new CliError(file, 'is a statistics file; --init takes a GMM or k-means file');
   if (kind === 'KMeansMachine') {
     const kmeans = await about(file, () => KMeansMachine.fromHDF5(file));
     checkStart(file, kmeans.nClusters, kmeans.nFeatures!, k, samples);
     const { variances, weights } = await about(samples.spec.file, () => kmeans.getVariancesAndWeightsForEachCluster(samples.data));
-    return withParameters(new GMMMachine(kmeans.nClusters), kmeans.centroids, variances, weights);
+    const empty = weights.findIndex((w) => !(w > 0));
+    if (empty >= 0) throw new CliError(file, `cluster ${empty} holds none of the samples of ${samples.spec.spec}; run kmeans on this data`);
+    const gmm = new GMMMachine(kmeans.nClusters);
+    if (floor !== undefined) gmm.varianceThresholds = floor;
+    return about(file, async () => withParameters(gmm, kmeans.centroids, floored(variances, gmm), weights));
   }
   const record = await about(file, () => readGMMFile(file));
   checkStart(file, record.nGaussians, record.nFeatures, k, samples);
-  const gmm = new GMMMachine(record.nGaussians);
-  gmm.varianceThresholds = record.varianceThresholds;
-  return withParameters(gmm, record.means, record.variances, record.weights);
+  // As loading does: weights saved by training sum to 1 within float32 sums, not exactly.
+  const gmm = await about(file, async () => GMMMachine.fromRecord({ ...record, trainer: 'ml' }));
+  if (floor !== undefined) gmm.varianceThresholds = floor;
+  return gmm;
+}
+
+/** Variances [K, D] raised to the machine's floor, which must then leave none at 0. */
+function floored(variances: Float64Array, gmm: GMMMachine): Float64Array {
+  const floors = expandThresholds(gmm.varianceThresholds, gmm.nGaussians, variances.length / gmm.nGaussians);
+  const out = variances.map((v, i) => Math.max(v, floors[i]));
+  if (out.some((v) => !(v > 0))) throw new CliError('--variance-floor', 'a cluster of one sample has variance 0: give a floor > 0');
+  return out;
 }
 
 function withParameters(gmm: GMMMachine, means: Float64Array, variances: Float64Array, weights: Float64Array): GMMMachine {

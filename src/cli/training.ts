@@ -3,7 +3,8 @@ import type { FitStep, GMMMachine } from '../machines/GMMMachine.js';
 import type { HostArray2D } from '../data/matrix.js';
 import type { Args } from './args.js';
 import type { Context } from './command.js';
-import { about } from './errors.js';
+import { TfjsEmError } from '../errors.js';
+import { CliError, about } from './errors.js';
 
 const UPDATES = ['means', 'variances', 'weights'] as const;
 type Update = (typeof UPDATES)[number];
@@ -48,13 +49,18 @@ export function applySettings(gmm: GMMMachine, settings: EmSettings): void {
   gmm.chunkSize = settings.chunkSize;
 }
 
-/** EM on `data` with a progress bar; Ctrl-C stops it after the current iteration. Returns the last step. */
+/**
+ * EM on `data` with a progress bar; Ctrl-C stops it within the current pass. Returns the last
+ * step. A variance too small for float32 is reported against `floorFrom` (the option or the
+ * model file that set the floor), not against the data.
+ */
 export async function fitWithProgress(
   gmm: GMMMachine,
   data: HostArray2D,
   file: string,
   label: string,
   context: Context,
+  floorFrom = '--variance-floor',
 ): Promise<FitStep | undefined> {
   const show = context.progress.em(label, data.shape[0], gmm.maxFittingSteps);
   let last: FitStep | undefined;
@@ -63,9 +69,20 @@ export async function fitWithProgress(
     show(step);
   };
   try {
-    await about(file, () => gmm.fit(data, { onStep, signal: context.signal }));
+    await about(file, () => withFloorAdvice(floorFrom, () => gmm.fit(data, { onStep, signal: context.signal })));
     return last;
   } finally {
     context.progress.end();
+  }
+}
+
+/** PRECISION errors as the command line's advice: raise --variance-floor (of `floorFrom`). */
+export async function withFloorAdvice<T>(floorFrom: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!(error instanceof TfjsEmError) || error.code !== 'PRECISION') throw error;
+    const advice = floorFrom.startsWith('--') ? `raise ${floorFrom}` : `train ${floorFrom} again with a larger --variance-floor`;
+    throw new CliError(floorFrom, error.message.replace(/raise varianceThresholds/, advice));
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Matrix, chunkRanges } from './matrix.js';
+import { yieldToEvents } from './abortable.js';
 
 interface InFlight {
   out: tf.Tensor;
@@ -28,6 +29,7 @@ export async function streamChunks(
       inFlight.shift();
       out.dispose();
     }
+    await yieldToEvents();
   };
   try {
     for (const [start, end] of chunkRanges(x.nSamples, rows)) {

@@ -3,15 +3,21 @@ import { invalidArgument } from '../errors.js';
 import { hostFs, type HostFs } from './h5.js';
 import { reasonOf, uniqueSuffix } from './util.js';
 
+/** Node reads at most 2 GiB into one buffer. */
+const MAX_WHOLE_FILE = 2 ** 31 - 1;
+
 export async function readHostFile(path: string): Promise<Uint8Array> {
   const fs = await hostFs();
-  let isDirectory: boolean;
+  let stat;
   try {
-    isDirectory = fs.statSync(path).isDirectory();
+    stat = fs.statSync(path);
   } catch {
     throw invalidArgument(`no such file: ${path}`);
   }
-  if (isDirectory) throw invalidArgument(`${path} is a directory, not an HDF5 file`);
+  if (stat.isDirectory()) throw invalidArgument(`${path} is a directory, not an HDF5 file`);
+  if (stat.size > MAX_WHOLE_FILE) {
+    throw invalidArgument(`cannot read ${path}: it is ${stat.size} bytes; HDF5 files are read whole, up to 2 GiB (save large sample sets as .npy)`);
+  }
   try {
     return fs.readFileSync(path);
   } catch (error) {
@@ -28,6 +34,7 @@ export async function writeHostFileAtomic(path: string, produce: () => Promise<U
   const fs = await hostFs();
   const { dir, base } = splitPath(path);
   assertDirectory(fs, dir.length > 1 ? dir.slice(0, -1) : dir || '.', path);
+  assertReplaceable(fs, path);
   const bytes = await produce();
   const temporary = `${dir}.${base}.${uniqueSuffix()}.tmp`;
   let fd: number;
@@ -58,6 +65,21 @@ function splitPath(path: string): { dir: string; base: string } {
   const base = path.slice(cut + 1);
   if (base.length === 0) throw invalidArgument(`${path} names a directory, not a file`);
   return { dir: path.slice(0, cut + 1), base };
+}
+
+/**
+ * Only a regular file is replaced: renaming over a symbolic link, a device or a FIFO would
+ * turn it into a regular file (think /dev/null). Such targets are refused, links included.
+ */
+function assertReplaceable(fs: HostFs, path: string): void {
+  let stat;
+  try {
+    stat = fs.lstatSync(path);
+  } catch {
+    return; // a new file
+  }
+  if (stat.isSymbolicLink()) throw invalidArgument(`cannot write ${path}: it is a symbolic link; give the path it points to`);
+  if (!stat.isFile()) throw invalidArgument(`cannot write ${path}: it is not a regular file`);
 }
 
 function assertDirectory(fs: HostFs, dir: string, path: string): void {

@@ -23,6 +23,8 @@ export function isLegacy(reader: H5Reader): boolean {
   const version = reader.attribute('file_version');
   if (version === undefined) return true;
   const major = /^(\d+)\.\d+$/.exec(version);
-  if (!major) throw reader.fail(`unreadable file_version "${version}"`);
+  if (!major) throw reader.fail(`unreadable file_version ${JSON.stringify(version)}`);
+  // A later layout may move or reinterpret datasets: refused rather than misread.
+  if (Number(major[1]) > 1) throw reader.fail(`file_version ${version} is a layout this version does not know (it reads 1.x and bob's legacy layout)`);
   return Number(major[1]) < 1;
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
 import { DataInput, HostArray2D, Matrix, expectFeatures, toMatrix } from '../data/matrix.js';
 import { streamChunks } from '../data/streamChunks.js';
+import { abortable } from '../data/abortable.js';
 import { chunkRows } from '../backend/limits.js';
 import { ensureBackend } from '../backend/select.js';
 import type { BackendName } from '../backend/names.js';
@@ -59,7 +60,7 @@ export interface FitStep {
 export interface FitOptions {
   /** Called after each EM step. */
   onStep?: (step: FitStep) => void;
-  /** Stops the fit between steps; the machine keeps its last complete step. */
+  /** Stops the fit at the next chunk of data (k-means included); the machine keeps its last complete step. */
   signal?: AbortSignal;
 }
 
@@ -232,18 +233,18 @@ export class GMMMachine {
   // ---- training ----
 
   /** Means, variances, thresholds and weights from the UBM (MAP), or from k-means on X (ML). */
-  async initializeGaussians(X?: DataInput | Matrix): Promise<void> {
+  async initializeGaussians(X?: DataInput | Matrix, signal?: AbortSignal): Promise<void> {
     if (this.trainer === 'map') {
       this.copyFrom(this.ubm!);
       return;
     }
     if (X === undefined) throw invalidArgument('Data is required when training with k-means.');
-    const x = await asMatrix(X);
+    const x = abortable(await asMatrix(X), signal);
     const kmeans =
       this.kMeansTrainer ??
       new KMeansMachine(this.nGaussians, { randomState: this.randomState, chunkSize: this.chunkSize, backend: this.backend });
     try {
-      await kmeans.fit(x);
+      await kmeans.fit(x, { signal });
       const { variances, weights } = await kmeans.getVariancesAndWeightsForEachCluster(x);
       this._variances = null;
       this.means = kmeans.centroids;
@@ -262,8 +263,8 @@ export class GMMMachine {
     options.signal?.throwIfAborted();
     this.checkOptions();
     await ensureBackend(this.backend);
-    const x = await toMatrix(X);
-    if (this._means === null) await this.initializeGaussians(x);
+    const x = abortable(await toMatrix(X), options.signal);
+    if (this._means === null) await this.initializeGaussians(x, options.signal);
     else if (this._variances === null) this.variances = new Float64Array(this.means.length).fill(1);
     expectFeatures(x, this.nFeatures);
     this.nIter = 0;

@@ -1,4 +1,5 @@
 import { DataInput, HostArray2D, Matrix, expectFeatures, toMatrix } from '../data/matrix.js';
+import { abortable } from '../data/abortable.js';
 import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
 import { Random } from '../math/random.js';
 import { chunkRows } from '../backend/limits.js';
@@ -17,6 +18,11 @@ import { Source } from '../io/h5file.js';
 import { kmeansToBytes, readKMeansFile, writeKMeansFile } from '../io/kmeans.js';
 
 export type KMeansInit = 'random' | 'k-means++' | 'k-means||';
+
+export interface KMeansFitOptions {
+  /** Stops the fit at the next chunk of data; the machine keeps the centroids it had. */
+  signal?: AbortSignal;
+}
 
 export interface KMeansOptions {
   /** An initialisation method, or the starting centroids [nClusters, nFeatures]. Default 'k-means||'. */
@@ -110,11 +116,13 @@ export class KMeansMachine {
    * Initialises the centroids (always, as bob does), then alternates e-steps and
    * m-steps until the average min distance changes by at most
    * convergenceThreshold relative (checked from the second step) or maxIter steps.
+   * An aborted signal rejects with its reason within one chunk of data.
    */
-  async fit(X: DataInput | Matrix): Promise<this> {
+  async fit(X: DataInput | Matrix, options: KMeansFitOptions = {}): Promise<this> {
+    options.signal?.throwIfAborted();
     this.checkOptions();
     await ensureBackend(this.backend);
-    const x = await asMatrix(X);
+    const x = abortable(await asMatrix(X), options.signal);
     const k = this.nClusters;
     if (k > x.nSamples) {
       throw new TfjsEmError(

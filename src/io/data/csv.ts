@@ -1,7 +1,9 @@
 /**
  * Text matrices (.csv / .txt): one sample per line, values separated by commas or by
- * whitespace. Blank lines and lines starting with '#' are skipped; a first line that is not
- * numeric is taken as a header. nan / inf are read as such, so that the library reports them.
+ * whitespace; lines end with LF, CRLF or CR. Blank lines and lines starting with '#' are skipped;
+ * a first line holding no number at all is taken as a header (a first row with a single bad
+ * value is a typo, reported, not dropped). nan / inf are read as such, so that the library
+ * reports them.
  */
 import type { HostArray2D } from '../../data/matrix.js';
 import { dataError } from './fail.js';
@@ -13,18 +15,18 @@ export function parseText(text: string, name: string): HostArray2D {
   let width = -1;
   let first = 0;
   let headerSkipped = false;
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '' || line.startsWith('#')) continue;
     const fields = splitFields(line);
     const row = fields.map(toNumber);
-    if (width < 0 && !headerSkipped && row.some((v) => v === undefined)) {
+    if (width < 0 && !headerSkipped && row.every((v) => v === undefined)) {
       headerSkipped = true; // a header line such as "f1,f2,f3"
       continue;
     }
     const bad = row.findIndex((v) => v === undefined);
-    if (bad >= 0) throw dataError(name, `line ${i + 1}: "${fields[bad]}" is not a number`);
+    if (bad >= 0) throw dataError(name, `line ${i + 1}: ${quoted(fields[bad])} is not a number`);
     if (width < 0) [width, first] = [row.length, i + 1];
     else if (row.length !== width) throw dataError(name, `line ${i + 1} has ${row.length} values, line ${first} has ${width}`);
     for (const v of row) values.push(v as number);
@@ -44,4 +46,9 @@ function toNumber(field: string): number | undefined {
   const v = Number(field);
   // Number() also reads "0x1f" and "Infinity"; only decimal notation is data here.
   return Number.isNaN(v) || /[xob]/i.test(field) ? undefined : v;
+}
+
+/** A field as shown in a message: quoted, at most 40 characters, control characters escaped. */
+function quoted(field: string): string {
+  return JSON.stringify(field.length > 40 ? `${field.slice(0, 40)}...` : field);
 }
