@@ -5,7 +5,7 @@ import type { Progress } from './progress.js';
 
 export interface Context {
   progress: Progress;
-  /** Aborted by Ctrl-C: training stops after the current iteration and nothing is written. */
+  /** Aborted by Ctrl-C: k-means and EM stop within the current pass and nothing is written. */
   signal: AbortSignal;
   /** Selects --backend (or the default) and returns the name of the backend in use. */
   backend(): Promise<string>;

@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * Ctrl-C asks the running command to stop after its current iteration; a second Ctrl-C
+ * Ctrl-C asks the running command to stop within its current pass over the data; a second Ctrl-C
  * quits at once (removing any half-written output folder).
  */
 function interruptSignal(say: (line: string) => void): AbortSignal {
@@ -77,7 +77,7 @@ function interruptSignal(say: (line: string) => void): AbortSignal {
       for (const folder of stagingFolders) rmSync(folder, { recursive: true, force: true });
       process.exit(INTERRUPTED);
     }
-    say('interrupted: stopping after the current iteration (Ctrl-C again to quit now)');
+    say('interrupted: stopping within the current pass (Ctrl-C again to quit now)');
     controller.abort();
   });
   return controller.signal;

@@ -87,7 +87,7 @@ test('Ctrl-C stops train after the current iteration and writes nothing', async 
   });
   expect(sent).toBe(true);
   expect(run.code).toBe(130);
-  expect(run.errLines).toContain('interrupted: stopping after the current iteration (Ctrl-C again to quit now)');
+  expect(run.errLines).toContain('interrupted: stopping within the current pass (Ctrl-C again to quit now)');
   expect(run.errLines[run.errLines.length - 1]).toBe(`tfjs-em: ${out}: interrupted; nothing was written`);
   expect(run.stderr).not.toMatch(/EM: step 5\//);
   expect(existsSync(out)).toBe(false);
