@@ -11,6 +11,9 @@ export interface Features {
 /** An error for the page: what went wrong, in words, naming the file. */
 export class InputError extends Error {}
 
+/** A MAP-adapted model read without its UBM: it loads once the UBM is there. */
+export class NeedsUbmError extends InputError {}
+
 export async function readFeatures(file: File): Promise<Features> {
   const name = file.name;
   const extension = name.slice(name.lastIndexOf('.')).toLowerCase();
@@ -34,7 +37,7 @@ export async function readModel(name: string, bytes: Uint8Array, ubm: GMMMachine
   } catch (error) {
     const message = messageOf(error).replace('(HDF5 bytes)', name);
     if (!/UBM is needed/.test(message)) throw new InputError(message.startsWith(name) ? message : `${name}: ${message}`);
-    if (ubm === null) throw new InputError(`${name} is a MAP-adapted model: load its UBM as well.`);
+    if (ubm === null) throw new NeedsUbmError(`${name} is a MAP-adapted model: load its UBM as well.`);
   }
   try {
     return await GMMMachine.fromHDF5(bytes, ubm);

@@ -3,9 +3,9 @@
  * the chosen backend; a histogram, a 2-D scatter and a MAP-adapt-and-download button.
  * One piece of work runs at a time; any failure is shown on the page in words.
  */
-import { GMMMachine, getBackendInfo, useBackend, type BackendName } from '../../src/index.js';
+import { GMMMachine, TfjsEmError, getBackendInfo, useBackend, type BackendName } from '../../src/index.js';
 import { installWebGPUFallback } from './webgpuFallback.js';
-import { InputError, messageOf, readFeatures, readModel, type Features } from './inputs.js';
+import { InputError, NeedsUbmError, messageOf, readFeatures, readModel, type Features } from './inputs.js';
 import { histogram, scatter } from './plots.js';
 
 /** Rows of the per-sample table; the histogram still counts every sample. */
@@ -18,12 +18,18 @@ interface Upload {
   bytes: Uint8Array;
 }
 
+type Slot = 'model' | 'ubm' | 'features';
+const SLOTS: readonly Slot[] = ['model', 'features', 'ubm'];
+
 const state = {
-  modelFile: null as Upload | null,
-  ubmFile: null as Upload | null,
+  files: { model: null, ubm: null } as Record<'model' | 'ubm', Upload | null>,
   features: null as Features | null,
   model: null as GMMMachine | null,
   ubm: null as GMMMachine | null,
+  /** The model file is MAP-adapted and waits for its UBM. */
+  modelWaits: false,
+  /** The name of the file last refused in each slot (shown until the slot changes). */
+  refused: { model: null, ubm: null, features: null } as Record<Slot, string | null>,
 };
 
 let queue = Promise.resolve();
@@ -33,6 +39,7 @@ let pending = 0;
 function run(work: () => Promise<void>): Promise<void> {
   setPending(+1);
   queue = queue.then(async () => {
+    clearError();
     try {
       await work();
     } catch (error) {
@@ -49,17 +56,32 @@ function setPending(change: number): void {
   pending += change;
   document.body.dataset.pending = String(pending);
   $('busy').hidden = pending === 0;
+  enableControls();
 }
 
+/** While work runs every control waits; a clear button needs its file, MAP adaptation valid settings. */
+function enableControls(): void {
+  const busy = pending > 0;
+  for (const id of ['model', 'features', 'ubm', 'backend', 'relevance', 'steps']) ($(id) as HTMLInputElement).disabled = busy;
+  for (const slot of SLOTS) ($(`clear-${slot}`) as HTMLButtonElement).disabled = busy || !slotTaken(slot);
+  ($('adapt') as HTMLButtonElement).disabled = busy || adaptSettings().problem !== null;
+}
+
+function slotTaken(slot: Slot): boolean {
+  return (slot === 'features' ? state.features !== null : state.files[slot] !== null) || state.refused[slot] !== null;
+}
+
+/** Messages of the user's own doing (files, settings) are shown; anything else also goes to the console. */
 function showError(error: unknown): void {
   const box = $('error');
   box.textContent = messageOf(error);
   box.hidden = false;
-  if (!(error instanceof InputError)) console.error(error);
+  if (!(error instanceof InputError || error instanceof TfjsEmError)) console.error(error);
 }
 
 function clearError(): void {
   $('error').hidden = true;
+  $('error').textContent = '';
 }
 
 function format(v: number): string {
@@ -95,63 +117,121 @@ async function loadMachines(): Promise<void> {
   state.model?.dispose();
   state.ubm?.dispose();
   state.model = state.ubm = null;
-  if (state.ubmFile) state.ubm = await readModel(state.ubmFile.name, state.ubmFile.bytes, null);
-  if (state.modelFile) state.model = await readModel(state.modelFile.name, state.modelFile.bytes, state.ubm);
+  state.modelWaits = false;
+  const { model, ubm } = state.files;
+  if (ubm) state.ubm = await readModel(ubm.name, ubm.bytes, null);
+  if (!model) return;
+  try {
+    state.model = await readModel(model.name, model.bytes, state.ubm);
+  } catch (error) {
+    if (!(error instanceof NeedsUbmError)) throw error;
+    state.modelWaits = true;
+  }
 }
 
-async function take(slot: 'model' | 'ubm' | 'features', file: File): Promise<void> {
-  const label = document.querySelector<HTMLElement>(`.file[data-for="${slot}"]`)!;
-  label.textContent = `${file.name} (reading…)`;
-  label.classList.remove('loaded');
+async function take(slot: Slot, file: File): Promise<void> {
+  state.refused[slot] = null;
+  label(slot).textContent = `${file.name} (reading…)`;
+  label(slot).classList.remove('loaded');
   try {
     if (slot === 'features') {
       state.features = null;
       state.features = await readFeatures(file);
-      const [n, d] = state.features.data.shape;
-      label.textContent = `${file.name}: ${n} samples × ${d} features`;
     } else {
-      state[slot === 'model' ? 'modelFile' : 'ubmFile'] = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+      state.files[slot] = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
       try {
         await loadMachines();
       } catch (error) {
-        state[slot === 'model' ? 'modelFile' : 'ubmFile'] = null;
+        state.files[slot] = null;
         await loadMachines().catch(() => undefined);
         throw error;
       }
-      const m = slot === 'model' ? state.model : state.ubm;
-      label.textContent = m ? `${file.name}: ${m.nGaussians} Gaussians × ${m.nFeatures} features` : file.name;
     }
-    label.classList.add('loaded');
   } catch (error) {
-    label.textContent = `${file.name}: not loaded`;
+    state.refused[slot] = file.name;
     throw error;
+  } finally {
+    showSlots();
   }
+}
+
+/** Forgets a slot's file (and the machines it made). */
+async function clearSlot(slot: Slot): Promise<void> {
+  state.refused[slot] = null;
+  ($(slot) as HTMLInputElement).value = '';
+  if (slot === 'features') state.features = null;
+  else {
+    state.files[slot] = null;
+    await loadMachines().finally(showSlots);
+  }
+  showSlots();
+}
+
+const label = (slot: Slot) => document.querySelector<HTMLElement>(`.file[data-for="${slot}"]`)!;
+
+/** Each slot's line: what is loaded, what waits, or what was refused. */
+function showSlots(): void {
+  for (const slot of SLOTS) {
+    const [text, loaded] = slotText(slot);
+    label(slot).textContent = text;
+    label(slot).classList.toggle('loaded', loaded);
+  }
+  enableControls();
+}
+
+function slotText(slot: Slot): [string, boolean] {
+  if (state.refused[slot] !== null) return [`${state.refused[slot]}: not loaded`, false];
+  if (slot === 'features') {
+    const f = state.features;
+    return f === null ? ['drop a file here or choose one', false] : [`${f.name}: ${f.data.shape[0]} samples × ${f.data.shape[1]} features`, true];
+  }
+  const file = state.files[slot];
+  const machine = slot === 'model' ? state.model : state.ubm;
+  if (file === null) return ['drop a file here or choose one', false];
+  if (slot === 'model' && state.modelWaits) return [`${file.name}: MAP-adapted, waits for its UBM`, false];
+  return machine === null ? [file.name, false] : [`${file.name}: ${machine.nGaussians} Gaussians × ${machine.nFeatures} features`, true];
 }
 
 // ---- scoring ----
 
+/** Hides the last results, so that nothing on the page belongs to inputs that are gone. */
+function clearResults(): void {
+  $('results').hidden = true;
+  for (const id of ['average', 'count', 'timing', 'histogram', 'histogram-caption', 'scatter', 'table-note']) $(id).replaceChildren();
+  $('scores').querySelector('thead')!.replaceChildren();
+  $('scores').querySelector('tbody')!.replaceChildren();
+  showAdaptSettings();
+}
+
+function showHint(): void {
+  const { model, features, modelWaits, files } = state;
+  $('hint').textContent = modelWaits
+    ? `${files.model!.name} is a MAP-adapted model: load its UBM as well.`
+    : 'Load a model and features to score them.';
+  $('hint').hidden = model !== null && features !== null;
+}
+
 async function score(): Promise<void> {
+  clearResults();
+  showHint();
   const { model, ubm, features } = state;
-  $('results').hidden = model === null || features === null;
-  $('hint').hidden = !$('results').hidden;
   if (model === null || features === null) return;
   const d = features.data.shape[1];
-  for (const [m, file] of [[model, state.modelFile], [ubm, state.ubmFile]] as const) {
+  for (const [m, file] of [[model, state.files.model], [ubm, state.files.ubm]] as const) {
     if (m !== null && m.nFeatures !== d) {
-      $('results').hidden = true;
       throw new InputError(`${features.name} has ${d} features per sample, but ${file!.name} models ${m.nFeatures}.`);
     }
   }
   const start = performance.now();
   const scored = (m: GMMMachine) =>
     m.logLikelihood(features.data).catch((error: unknown) => {
-      $('results').hidden = true;
       throw new InputError(`${features.name}: ${messageOf(error)}`);
     });
   const ll = await scored(model);
   const llUbm = ubm === null ? null : await scored(ubm);
   const ms = performance.now() - start;
   const scores = llUbm === null ? ll : ll.map((v, i) => v - llUbm[i]);
+  $('results').hidden = false;
   const average = scores.reduce((s, v) => s + v, 0) / scores.length;
 
   const what = llUbm === null ? 'log-likelihood' : 'log-likelihood ratio (model − UBM)';
@@ -189,13 +269,33 @@ function table(ll: Float64Array, llUbm: Float64Array | null, scores: Float64Arra
 
 // ---- MAP adaptation ----
 
+/** The MAP settings as numbers, and the library's objection to them (null: none). */
+function adaptSettings(): { relevance: number; steps: number; problem: string | null } {
+  const relevance = ($('relevance') as HTMLInputElement).valueAsNumber;
+  const steps = ($('steps') as HTMLInputElement).valueAsNumber;
+  try {
+    // The constructor checks the training settings; no tensor is made without a UBM.
+    new GMMMachine(1, { mapRelevanceFactor: relevance, maxFittingSteps: steps });
+    return { relevance, steps, problem: null };
+  } catch (error) {
+    return { relevance, steps, problem: messageOf(error) };
+  }
+}
+
+function showAdaptSettings(): void {
+  const { problem } = adaptSettings();
+  const status = $('adapt-status');
+  status.textContent = problem ?? '';
+  status.classList.toggle('invalid', problem !== null);
+  enableControls();
+}
+
 async function adapt(): Promise<void> {
-  const { model, features, modelFile } = state;
+  const { model, features } = state;
+  const modelFile = state.files.model;
   if (model === null || features === null || modelFile === null) throw new InputError('Load a model and features first.');
-  const relevance = Number(($('relevance') as HTMLInputElement).value);
-  const steps = Number(($('steps') as HTMLInputElement).value);
-  if (!(relevance >= 0)) throw new InputError('The relevance factor must be a number ≥ 0.');
-  if (!Number.isInteger(steps) || steps < 1) throw new InputError('EM steps must be a whole number ≥ 1.');
+  const { relevance, steps, problem } = adaptSettings();
+  if (problem !== null) throw new InputError(problem);
   const status = $('adapt-status');
   status.textContent = 'adapting…';
   const start = performance.now();
@@ -206,7 +306,7 @@ async function adapt(): Promise<void> {
     download(await adapted.toBytes(), name);
     status.textContent = `${adapted.nIter} step(s) in ${(performance.now() - start).toFixed(0)} ms; downloaded ${name}`;
   } catch (error) {
-    status.textContent = 'failed';
+    status.textContent = '';
     throw error;
   } finally {
     adapted.dispose();
@@ -229,15 +329,23 @@ function wire(): void {
     const input = $(slot) as HTMLInputElement;
     const handle = (file: File | undefined) => {
       if (file === undefined) return;
+      clearResults();
       void run(async () => {
-        clearError();
         try {
           await take(slot, file);
         } finally {
-          await score(); // also hides the results of inputs that are gone
+          await score();
         }
       });
     };
+    $(`clear-${slot}`).addEventListener('click', (e) => {
+      e.preventDefault(); // inside the slot's label: not a click on its file input
+      clearResults();
+      void run(async () => {
+        await clearSlot(slot);
+        await score();
+      });
+    });
     input.addEventListener('change', () => handle(input.files?.[0]));
     const zone = input.closest<HTMLElement>('.drop')!;
     zone.addEventListener('dragover', (e) => (e.preventDefault(), zone.classList.add('over')));
@@ -254,13 +362,14 @@ function wire(): void {
 
   const select = $('backend') as HTMLSelectElement;
   select.addEventListener('change', () => {
+    clearResults();
     void run(async () => {
-      clearError();
       await switchBackend(select.value as BackendName);
       await score();
     });
   });
   $('adapt').addEventListener('click', () => void run(adapt));
+  for (const id of ['relevance', 'steps']) $(id).addEventListener('input', showAdaptSettings);
   window.addEventListener('unhandledrejection', (e) => showError(e.reason));
   window.addEventListener('error', (e) => showError(e.error ?? e.message));
 

@@ -33,7 +33,7 @@ export function histogram(values: Float64Array, width = 420, height = 240): { sv
   const counts = new Array<number>(bins).fill(0);
   for (const v of finite) counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))]++;
   const top = Math.max(...counts);
-  const [left, right, above, below] = [40, 10, 10, 30];
+  const [left, right, above, below] = [48, 24, 10, 30];
   const w = (width - left - right) / bins;
   counts.forEach((c, i) => {
     const h = ((height - above - below) * c) / top;
@@ -76,7 +76,8 @@ export function scatter(x: HostArray2D, models: Ellipses[], size = 420): SVGElem
   };
   const [x0, x1] = range(xs);
   const [y0, y1] = range(ys);
-  const m = 36;
+  // Wide enough for a y label such as "-1.23e+4", whose minus sign would otherwise fall off the left edge.
+  const m = 60;
   const px = (v: number) => m + ((v - x0) / (x1 - x0)) * (size - 2 * m);
   const py = (v: number) => size - m - ((v - y0) / (y1 - y0)) * (size - 2 * m);
   const svg = el('svg', { width: size, height: size, viewBox: `0 0 ${size} ${size}`, role: 'img' });

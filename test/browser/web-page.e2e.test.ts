@@ -1,0 +1,196 @@
+/**
+ * The scoring page's behaviour in headless Chromium on one backend (wasm): loading order,
+ * clearing, settings checked by the library, plots' labels, busy state, downloads, a large CSV,
+ * the backend choice and the plots. Values shown are checked against the library on cpu in
+ * Node to 1e-5 relative (float32 in the page).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildWeb } from '../../scripts/serve-web.mjs';
+import { GMMMachine } from '../../src/index.js';
+import { expectClose } from '../helpers/expectClose.js';
+import { faithful } from '../helpers/reference.js';
+import { REFERENCE_DIR, newPage, openSite, whenAvailable, withTimeout, type Site } from './harness.js';
+
+const BACKEND = 'wasm';
+
+const file = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
+const reference = (name: string) => file(name, readFileSync(path.join(REFERENCE_DIR, name)));
+const csv = (data: Float64Array, d: number) =>
+  Buffer.from(Array.from({ length: data.length / d }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)).join(',')).join('\n') + '\n');
+
+async function settled(page: Page): Promise<void> {
+  // No playwright timeout: jest's timeout bounds it.
+  await page.waitForFunction(() => document.body.dataset.pending === '0', undefined, { timeout: 0 });
+}
+
+async function shown(page: Page) {
+  await settled(page);
+  return page.evaluate(() => {
+    const error = document.getElementById('error')!;
+    const column = (cls: string) => Array.from(document.querySelectorAll(`#scores td.${cls}`), (td) => Number(td.textContent));
+    const slot = (name: string) => document.querySelector(`.file[data-for="${name}"]`)!.textContent;
+    return {
+      average: Number(document.getElementById('average')!.textContent),
+      columns: { ll: column('ll'), ubm: column('ubm'), llr: column('llr') },
+      error: error.hidden ? null : error.textContent,
+      resultsHidden: document.getElementById('results')!.hidden,
+      slots: { model: slot('model'), ubm: slot('ubm'), features: slot('features') },
+    };
+  });
+}
+
+const mean = (v: ArrayLike<number>) => Array.from(v).reduce((s, x) => s + x, 0) / v.length;
+/** The library's own objection to a setting. */
+function libraryMessage(options: ConstructorParameters<typeof GMMMachine>[1]): string {
+  try {
+    new GMMMachine(1, options);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('the library accepted these options');
+}
+
+const log: string[] = [];
+const site: Site | string = await openSite(buildWeb);
+let opened: Page | string = typeof site === 'string' ? site : '';
+if (typeof site === 'object') {
+  const page = await newPage(site, `/?backend=${BACKEND}`, log);
+  const problem = await withTimeout(settled(page), 60_000, `starting ${BACKEND}`).then(() => null, (error: Error) => error.message);
+  opened = problem ?? page;
+}
+
+whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? opened : null, () => {
+  const page = opened as Page;
+  const x = { data: new Float64Array(), shape: [0, 0] as [number, number] };
+  const expected = { ll: new Float64Array(), llMap: new Float64Array() };
+  /** A MAP-adapted model as tfjs-em writes it (trainer 'map': it needs its UBM to load). */
+  let mapFile = file('adapted.h5', Buffer.alloc(0));
+
+  beforeAll(async () => {
+    Object.assign(x, await faithful());
+    const ubm = await GMMMachine.fromHDF5(path.join(REFERENCE_DIR, 'gmm_ML.hdf5'));
+    const map = new GMMMachine(2, { trainer: 'map', ubm, mapRelevanceFactor: 4, maxFittingSteps: 1 });
+    await map.fit(x);
+    mapFile = file('adapted.h5', Buffer.from(await map.toBytes()));
+    expected.ll = await ubm.logLikelihood(x);
+    expected.llMap = await map.logLikelihood(x);
+    ubm.dispose();
+    map.dispose();
+  });
+  afterAll(async () => {
+    await page.close();
+    if (typeof site === 'object') await site.close();
+    if (log.length > 0) console.log(`browser console:\n${log.join('\n')}`);
+  });
+
+  test('a MAP-adapted model loaded before its UBM waits for it, then scores (LLR to 1e-5)', async () => {
+    await page.setInputFiles('#model', mapFile);
+    let got = await shown(page);
+    expect(got.error).toBeNull();
+    expect(got.slots.model).toBe('adapted.h5: MAP-adapted, waits for its UBM');
+    expect(await page.textContent('#hint')).toMatch(/adapted\.h5 is a MAP-adapted model: load its UBM/);
+    await page.setInputFiles('#ubm', reference('gmm_ML.hdf5'));
+    await settled(page);
+    await page.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+    got = await shown(page);
+    expect(got.error).toBeNull();
+    expect(got.slots).toEqual({
+      model: 'adapted.h5: 2 Gaussians × 2 features',
+      ubm: 'gmm_ML.hdf5: 2 Gaussians × 2 features',
+      features: 'faithful.csv: 272 samples × 2 features',
+    });
+    expectClose(got.columns.ll, expected.llMap, 1e-5);
+    expectClose(got.columns.ubm, expected.ll, 1e-5);
+  });
+
+  test('each file has a clear button: without the UBM the model waits again; an ML model then scores alone', async () => {
+    await page.click('#clear-ubm');
+    let got = await shown(page);
+    expect(got.slots.ubm).toBe('drop a file here or choose one');
+    expect(got.slots.model).toBe('adapted.h5: MAP-adapted, waits for its UBM');
+    expect(got.resultsHidden).toBe(true);
+    expect(await page.isDisabled('#clear-ubm')).toBe(true);
+
+    await page.setInputFiles('#model', reference('gmm_ML.hdf5'));
+    got = await shown(page);
+    expect(got.columns.ubm).toEqual([]);
+    expectClose(got.columns.ll, expected.ll, 1e-5);
+    expectClose(got.average, mean(expected.ll), 1e-5);
+
+    await page.click('#clear-features');
+    got = await shown(page);
+    expect(got.resultsHidden).toBe(true);
+    expect(got.slots.features).toBe('drop a file here or choose one');
+    expect(await page.isHidden('#hint')).toBe(false);
+    await page.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+    await settled(page);
+  });
+
+  test("relevance 0 is refused with the library's message, no console error; a valid value adapts and no red box stays", async () => {
+    const before = log.length;
+    await page.fill('#relevance', '0');
+    expect(await page.textContent('#adapt-status')).toBe(libraryMessage({ mapRelevanceFactor: 0 }));
+    expect(await page.isDisabled('#adapt')).toBe(true);
+    await page.fill('#steps', '1.5');
+    expect(await page.textContent('#adapt-status')).toBe(libraryMessage({ mapRelevanceFactor: 0, maxFittingSteps: 1.5 }));
+    await page.fill('#steps', '1');
+    await page.fill('#relevance', '4');
+    expect(await page.textContent('#adapt-status')).toBe('');
+
+    // A refused file puts up the red box; the next piece of work takes it down.
+    await page.setInputFiles('#features', file('three.csv', Buffer.from('1,2,3\n4,5,6\n')));
+    expect((await shown(page)).error).toMatch(/three\.csv has 3 features per sample, but gmm_ML\.hdf5 models 2/);
+    await page.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+    expect((await shown(page)).error).toBeNull();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#adapt')]);
+    expect(download.suggestedFilename()).toBe('gmm_ML-map.h5');
+    expect((await shown(page)).error).toBeNull();
+    expect(log.slice(before)).toEqual([]);
+  });
+
+  test('negative axis labels keep their minus sign: every plot label lies inside its plot', async () => {
+    const shifted = x.data.map((v, i) => (i % 2 === 0 ? v - 10 : v - 150));
+    await page.setInputFiles('#features', file('shifted.csv', csv(shifted, 2)));
+    await settled(page);
+    const labels = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<SVGTextElement>('#scatter svg text, #histogram svg text'), (t) => {
+        const svg = t.ownerSVGElement!.getBoundingClientRect();
+        const box = t.getBoundingClientRect();
+        return { text: t.textContent!, inside: box.left >= svg.left - 0.5 && box.right <= svg.right + 0.5 };
+      }),
+    );
+    expect(labels.filter((l) => /^[-−]\d/.test(l.text)).length).toBeGreaterThan(1);
+    expect(labels.filter((l) => !l.inside)).toEqual([]);
+  });
+
+  test('a new run clears the old results at once and disables the controls until it ends', async () => {
+    await page.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+    await settled(page);
+    const old = await page.textContent('#average');
+    await page.evaluate(() => {
+      const seen: { average: string; results: boolean; disabled: string[] }[] = [];
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      const controls = ['model', 'features', 'ubm', 'backend', 'relevance', 'steps', 'adapt', 'clear-model', 'clear-features'];
+      const record = () =>
+        seen.push({
+          average: document.getElementById('average')!.textContent!,
+          results: !document.getElementById('results')!.hidden,
+          disabled: controls.filter((id) => (document.getElementById(id) as HTMLInputElement).disabled),
+        });
+      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    const shifted = x.data.map((v) => v + 1);
+    await page.setInputFiles('#features', file('plus-one.csv', csv(shifted, 2)));
+    await settled(page);
+    const seen = await page.evaluate(() => (window as unknown as { seen: { average: string; results: boolean; disabled: string[] }[] }).seen);
+    // The first change the page makes hides the old results; none shows them again until the new average is there.
+    expect(seen[0].results).toBe(false);
+    expect(seen.filter((s) => s.results).every((s) => s.average !== old && s.average !== '')).toBe(true);
+    // While the work ran every control was disabled; at the end all are enabled again.
+    expect(seen.some((s) => s.disabled.length === 9)).toBe(true);
+    expect(seen.at(-1)!.disabled).toEqual([]);
+    expect(seen.at(-1)!.results).toBe(true);
+  });
+});
