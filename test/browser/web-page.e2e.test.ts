@@ -4,11 +4,13 @@
  * the backend choice and the plots. Values shown are checked against the library on cpu in
  * Node to 1e-5 relative (float32 in the page).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/serve-web.mjs';
 import { GMMMachine } from '../../src/index.js';
+import { buildOnce, tfjsEm } from '../cli/cli.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { faithful } from '../helpers/reference.js';
 import { REFERENCE_DIR, newPage, openSite, whenAvailable, withTimeout, type Site } from './harness.js';
@@ -172,7 +174,7 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
     await page.evaluate(() => {
       const seen: { average: string; results: boolean; disabled: string[] }[] = [];
       (window as unknown as { seen: typeof seen }).seen = seen;
-      const controls = ['model', 'features', 'ubm', 'backend', 'relevance', 'steps', 'adapt', 'clear-model', 'clear-features'];
+      const controls = ['model', 'features', 'ubm', 'backend', 'relevance', 'steps', 'adapt', 'download-scores', 'clear-model', 'clear-features'];
       const record = () =>
         seen.push({
           average: document.getElementById('average')!.textContent!,
@@ -189,8 +191,57 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
     expect(seen[0].results).toBe(false);
     expect(seen.filter((s) => s.results).every((s) => s.average !== old && s.average !== '')).toBe(true);
     // While the work ran every control was disabled; at the end all are enabled again.
-    expect(seen.some((s) => s.disabled.length === 9)).toBe(true);
+    expect(seen.some((s) => s.disabled.length === 10)).toBe(true);
     expect(seen.at(-1)!.disabled).toEqual([]);
     expect(seen.at(-1)!.results).toBe(true);
+  });
+
+  /** The page's #download-scores CSV as [index, score] rows. */
+  async function downloadedScores(): Promise<{ name: string; header: string; rows: number[][] }> {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-scores')]);
+    const [header, ...lines] = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+    return { name: download.suggestedFilename(), header, rows: lines.map((l) => l.split(',').map(Number)) };
+  }
+
+  /** `tfjs-em score --per-sample --format csv` of one data file: [frame, score] rows. */
+  async function cliScores(args: string[]): Promise<number[][]> {
+    const run = await tfjsEm(['score', ...args, '--per-sample', '--format', 'csv']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    return run.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(',').slice(1).map(Number));
+  }
+
+  test('#download-scores gives (row index, score) equal to `tfjs-em score --per-sample` to 1e-5, with and without a UBM', async () => {
+    await buildOnce();
+    const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-web-'));
+    try {
+      const data = x.data.map((v) => v + 1);
+      const features = path.join(dir, 'plus-one.csv');
+      writeFileSync(features, csv(data, 2));
+      const ubm = path.join(REFERENCE_DIR, 'gmm_ML.hdf5');
+      const adapted = path.join(dir, 'adapted.h5');
+      writeFileSync(adapted, mapFile.buffer);
+
+      // The page still shows gmm_ML.hdf5 on plus-one.csv (the test before).
+      let got = await downloadedScores();
+      expect(got.name).toBe('plus-one-scores.csv');
+      expect(got.header).toBe('index,score');
+      let cli = await cliScores(['--model', ubm, '--data', features]);
+      expect(got.rows.map((r) => r[0])).toEqual(cli.map((r) => r[0]));
+      expectClose(got.rows.map((r) => r[1]), cli.map((r) => r[1]), 1e-5);
+
+      await page.setInputFiles('#ubm', reference('gmm_ML.hdf5'));
+      await settled(page);
+      await page.setInputFiles('#model', mapFile);
+      expect((await shown(page)).error).toBeNull();
+      got = await downloadedScores();
+      cli = await cliScores(['--model', adapted, '--ubm', ubm, '--data', features]);
+      expect(got.rows.map((r) => r[0])).toEqual(cli.map((r) => r[0]));
+      // A ratio near 0 is a difference of two float32 log-likelihoods near -4: checked to 1e-5 of those.
+      const atol = 1e-5 * Math.max(...expected.ll.map(Math.abs));
+      expectClose(got.rows.map((r) => r[1]), cli.map((r) => r[1]), 1e-5, atol);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -28,6 +28,8 @@ const state = {
   ubm: null as GMMMachine | null,
   /** The model file is MAP-adapted and waits for its UBM. */
   modelWaits: false,
+  /** The scores on show, for #download-scores. */
+  scores: null as Float64Array | null,
   /** The name of the file last refused in each slot (shown until the slot changes). */
   refused: { model: null, ubm: null, features: null } as Record<Slot, string | null>,
 };
@@ -65,6 +67,7 @@ function enableControls(): void {
   for (const id of ['model', 'features', 'ubm', 'backend', 'relevance', 'steps']) ($(id) as HTMLInputElement).disabled = busy;
   for (const slot of SLOTS) ($(`clear-${slot}`) as HTMLButtonElement).disabled = busy || !slotTaken(slot);
   ($('adapt') as HTMLButtonElement).disabled = busy || adaptSettings().problem !== null;
+  ($('download-scores') as HTMLButtonElement).disabled = busy || state.scores === null;
 }
 
 function slotTaken(slot: Slot): boolean {
@@ -197,6 +200,7 @@ function slotText(slot: Slot): [string, boolean] {
 /** Hides the last results, so that nothing on the page belongs to inputs that are gone. */
 function clearResults(): void {
   $('results').hidden = true;
+  state.scores = null;
   for (const id of ['average', 'count', 'timing', 'histogram', 'histogram-caption', 'scatter', 'table-note']) $(id).replaceChildren();
   $('scores').querySelector('thead')!.replaceChildren();
   $('scores').querySelector('tbody')!.replaceChildren();
@@ -232,6 +236,7 @@ async function score(): Promise<void> {
   const ms = performance.now() - start;
   const scores = llUbm === null ? ll : ll.map((v, i) => v - llUbm[i]);
   $('results').hidden = false;
+  state.scores = scores;
   const average = scores.reduce((s, v) => s + v, 0) / scores.length;
 
   const what = llUbm === null ? 'log-likelihood' : 'log-likelihood ratio (model − UBM)';
@@ -313,8 +318,17 @@ async function adapt(): Promise<void> {
   }
 }
 
-function download(bytes: Uint8Array, name: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/x-hdf5' }));
+/** The scores on show as CSV: a header, then each sample's row index and score at full precision. */
+function downloadScores(): void {
+  const { scores, features } = state;
+  if (scores === null || features === null) return;
+  const lines = ['index,score'];
+  for (let i = 0; i < scores.length; i++) lines.push(`${i},${scores[i]}`);
+  download(new TextEncoder().encode(`${lines.join('\n')}\n`), `${features.name.replace(/\.[^.]*$/, '')}-scores.csv`, 'text/csv');
+}
+
+function download(bytes: Uint8Array, name: string, type = 'application/x-hdf5'): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
   const a = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.appendChild(a);
   a.click();
@@ -369,6 +383,7 @@ function wire(): void {
     });
   });
   $('adapt').addEventListener('click', () => void run(adapt));
+  $('download-scores').addEventListener('click', downloadScores);
   for (const id of ['relevance', 'steps']) $(id).addEventListener('input', showAdaptSettings);
   window.addEventListener('unhandledrejection', (e) => showError(e.reason));
   window.addEventListener('error', (e) => showError(e.error ?? e.message));
