@@ -244,4 +244,102 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  /** Rows of faithful, jittered, until the CSV text is `bytes` long. */
+  function largeCsv(bytes: number): { text: string; data: Float64Array } {
+    const n = Math.ceil(bytes / 19); // "d.dddddd,dd.dddddd\n": 19 characters a row
+    const data = new Float64Array(2 * n);
+    const lines = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const r = i % x.shape[0];
+      const jitter = ((i * 7919) % 1000) / 1000;
+      data[2 * i] = Number((x.data[2 * r] + jitter).toFixed(6));
+      data[2 * i + 1] = Number((x.data[2 * r + 1] + jitter).toFixed(4));
+      lines[i] = `${data[2 * i].toFixed(6)},${data[2 * i + 1].toFixed(4)}`;
+    }
+    return { text: `${lines.join('\n')}\n`, data };
+  }
+
+  /** The average log-likelihood of 2-D samples under a diagonal GMM, in float64. */
+  function averageLogLikelihood(gmm: GMMMachine, data: Float64Array): number {
+    const d = 2;
+    let sum = 0;
+    for (let i = 0; i < data.length / d; i++) {
+      const terms = Array.from({ length: gmm.nGaussians }, (_, k) => {
+        let t = Math.log(gmm.weights[k]);
+        for (let j = 0; j < d; j++) {
+          const v = gmm.variances[k * d + j];
+          t -= 0.5 * (Math.log(2 * Math.PI * v) + (data[i * d + j] - gmm.means[k * d + j]) ** 2 / v);
+        }
+        return t;
+      });
+      const top = Math.max(...terms);
+      sum += top + Math.log(terms.reduce((s, t) => s + Math.exp(t - top), 0));
+    }
+    return sum / (data.length / d);
+  }
+
+  /** Records the page's long tasks and what its progress bar and busy line showed. */
+  async function watch(): Promise<void> {
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; progress: { text: string; value: number; max: number }[] };
+      w.longTasks = [];
+      w.progress = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+      const bar = document.getElementById('progress') as HTMLProgressElement;
+      new MutationObserver(() => {
+        if (!bar.hidden) w.progress.push({ text: document.getElementById('busy')!.textContent!, value: bar.value, max: bar.max });
+      }).observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
+    });
+  }
+
+  describe('a 60 MB CSV', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-web-'));
+    const big = path.join(dir, 'large.csv');
+    let data = new Float64Array();
+    beforeAll(() => {
+      const made = largeCsv(60e6);
+      writeFileSync(big, made.text);
+      data = made.data;
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    test('loads and scores with no main-thread task over 250 ms, showing its progress; the average matches float64 to 1e-5', async () => {
+      await page.click('#clear-ubm');
+      await page.setInputFiles('#model', reference('gmm_ML.hdf5'));
+      await settled(page);
+      await watch();
+      await page.setInputFiles('#features', big);
+      const got = await shown(page);
+      expect(got.error).toBeNull();
+      const seen = await page.evaluate(() => {
+        const w = window as unknown as { longTasks: number[]; progress: { text: string; value: number; max: number }[] };
+        return { longTasks: w.longTasks, progress: w.progress };
+      });
+      const n = data.length / 2;
+      expect(await page.textContent('#count')).toBe(String(n));
+      const ubm = await GMMMachine.fromHDF5(path.join(REFERENCE_DIR, 'gmm_ML.hdf5'));
+      expectClose(got.average, averageLogLikelihood(ubm, data), 1e-5);
+      ubm.dispose();
+      // The bar showed the scoring as it went, up to every sample.
+      const scoring = seen.progress.filter((p) => p.text.startsWith('scoring'));
+      expect(scoring.length).toBeGreaterThan(1);
+      expect(scoring.at(-1)).toEqual({ text: `scoring ${n} of ${n} samples…`, value: n, max: n });
+      console.log(`60 MB CSV, ${n} samples: longest main-thread task ${Math.max(0, ...seen.longTasks).toFixed(0)} ms (${seen.longTasks.length} over 50 ms)`);
+      expect(seen.longTasks.filter((ms) => ms > 250)).toEqual([]);
+    });
+
+    test('cancel stops the work at its next checkpoint: the file is not taken, no results, no error, the page free again', async () => {
+      await page.setInputFiles('#features', big);
+      // The worker is reading the file: it stops at its next checkpoint.
+      await page.click('#cancel');
+      const got = await shown(page);
+      expect(got.error).toBeNull();
+      expect(got.resultsHidden).toBe(true);
+      expect(got.slots.features).toBe('large.csv: cancelled');
+      expect(await page.textContent('#busy-result')).toBe('Cancelled.');
+      expect(await page.isDisabled('#cancel')).toBe(true);
+      expect(await page.isEnabled('#features')).toBe(true);
+    });
+  });
 });

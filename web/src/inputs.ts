@@ -2,17 +2,14 @@
 import { GMMMachine, type HostArray2D } from '../../src/index.js';
 import { parseNpy } from '../../src/io/data/npy.js';
 import { parseText } from '../../src/io/data/csv.js';
+import { InputError, NeedsUbmError, messageOf } from './messages.js';
+
+export { InputError, NeedsUbmError, messageOf };
 
 export interface Features {
   name: string;
   data: HostArray2D;
 }
-
-/** An error for the page: what went wrong, in words, naming the file. */
-export class InputError extends Error {}
-
-/** A MAP-adapted model read without its UBM: it loads once the UBM is there. */
-export class NeedsUbmError extends InputError {}
 
 export async function readFeatures(file: File): Promise<Features> {
   const name = file.name;
@@ -44,8 +41,4 @@ export async function readModel(name: string, bytes: Uint8Array, ubm: GMMMachine
   } catch (error) {
     throw new InputError(`${name} (with the UBM): ${messageOf(error)}`);
   }
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

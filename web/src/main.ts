@@ -1,36 +1,32 @@
 /**
  * The scoring page: model, features and optional UBM from file inputs or drops, scored on
  * the chosen backend; a histogram, a 2-D scatter and a MAP-adapt-and-download button.
- * One piece of work runs at a time; any failure is shown on the page in words.
+ * Files are read and scored in a worker (engine.ts), one piece of work at a time, with its
+ * progress and a cancel button; any failure is shown on the page in words.
  */
-import { GMMMachine, TfjsEmError, getBackendInfo, useBackend, type BackendName } from '../../src/index.js';
-import { installWebGPUFallback } from './webgpuFallback.js';
-import { InputError, NeedsUbmError, messageOf, readFeatures, readModel, type Features } from './inputs.js';
+import { GMMMachine, TfjsEmError } from '../../src/index.js';
+import { CancelledError, Engine } from './engine.js';
+import { InputError, messageOf } from './messages.js';
 import { histogram, scatter } from './plots.js';
+import type { FeaturesSummary, Machines, Progress, Scores, Upload } from './protocol.js';
 
 /** Rows of the per-sample table; the histogram still counts every sample. */
-const TABLE_ROWS = 1000;
+const TABLE_ROWS = 300;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-
-interface Upload {
-  name: string;
-  bytes: Uint8Array;
-}
 
 type Slot = 'model' | 'ubm' | 'features';
 const SLOTS: readonly Slot[] = ['model', 'features', 'ubm'];
 
+const engine = new Engine(new URL('./worker.js', import.meta.url));
+
 const state = {
   files: { model: null, ubm: null } as Record<'model' | 'ubm', Upload | null>,
-  features: null as Features | null,
-  model: null as GMMMachine | null,
-  ubm: null as GMMMachine | null,
-  /** The model file is MAP-adapted and waits for its UBM. */
-  modelWaits: false,
-  /** The scores on show, for #download-scores. */
-  scores: null as Float64Array | null,
-  /** The name of the file last refused in each slot (shown until the slot changes). */
+  features: null as FeaturesSummary | null,
+  machines: { model: null, ubm: null, modelWaits: false } as Machines,
+  /** Whether scores are on show, for #download-scores. */
+  scored: false,
+  /** The line of the file last refused in each slot, shown until the slot changes: "name: not loaded". */
   refused: { model: null, ubm: null, features: null } as Record<Slot, string | null>,
 };
 
@@ -58,16 +54,27 @@ function setPending(change: number): void {
   pending += change;
   document.body.dataset.pending = String(pending);
   $('busy').hidden = pending === 0;
+  if (pending === 0) showProgress(null);
   enableControls();
 }
 
-/** While work runs every control waits; a clear button needs its file, MAP adaptation valid settings. */
+/** While work runs every control waits but cancel; a clear button needs its file, MAP adaptation valid settings. */
 function enableControls(): void {
   const busy = pending > 0;
   for (const id of ['model', 'features', 'ubm', 'backend', 'relevance', 'steps']) ($(id) as HTMLInputElement).disabled = busy;
   for (const slot of SLOTS) ($(`clear-${slot}`) as HTMLButtonElement).disabled = busy || !slotTaken(slot);
   ($('adapt') as HTMLButtonElement).disabled = busy || adaptSettings().problem !== null;
-  ($('download-scores') as HTMLButtonElement).disabled = busy || state.scores === null;
+  ($('download-scores') as HTMLButtonElement).disabled = busy || !state.scored;
+  ($('cancel') as HTMLButtonElement).disabled = !busy;
+}
+
+function showProgress(p: Progress | null): void {
+  const bar = $('progress') as HTMLProgressElement;
+  bar.hidden = p === null || p.total === 0;
+  if (p === null) return;
+  bar.max = p.total;
+  bar.value = p.done;
+  $('busy').textContent = p.phase === 'scoring' ? `scoring ${p.done} of ${p.total} samples…` : `${p.phase}…`;
 }
 
 function slotTaken(slot: Slot): boolean {
@@ -76,6 +83,10 @@ function slotTaken(slot: Slot): boolean {
 
 /** Messages of the user's own doing (files, settings) are shown; anything else also goes to the console. */
 function showError(error: unknown): void {
+  if (error instanceof CancelledError) {
+    $('busy-result').textContent = 'Cancelled.';
+    return;
+  }
   const box = $('error');
   box.textContent = messageOf(error);
   box.hidden = false;
@@ -85,6 +96,8 @@ function showError(error: unknown): void {
 function clearError(): void {
   $('error').hidden = true;
   $('error').textContent = '';
+  $('busy-result').textContent = '';
+  $('busy').textContent = 'working…';
 }
 
 function format(v: number): string {
@@ -93,44 +106,18 @@ function format(v: number): string {
 
 // ---- backend ----
 
-async function switchBackend(name: BackendName): Promise<void> {
-  // The machines' device copies belong to the old backend; they are rebuilt on first use.
-  state.model?.dispose();
-  state.ubm?.dispose();
+async function switchBackend(name: string): Promise<void> {
   try {
-    await useBackend(name);
-  } finally {
-    showBackend();
+    const chosen = await engine.call('backend', { name }, showProgress);
+    $('backend-info').textContent = chosen.why === null ? chosen.info : `${chosen.info} — ${chosen.why}`;
+    $('backend-info').dataset.backend = chosen.name;
+  } catch (error) {
+    $('backend-info').textContent = `${name} did not start`;
+    throw error;
   }
-}
-
-function showBackend(): void {
-  const info = getBackendInfo();
-  // Chromium may hide the WebGPU adapter's names (all empty): then there is nothing to show.
-  const details = [/\w/.test(info.adapter ?? '') ? info.adapter : undefined];
-  if (info.name === 'wasm') details.push(info.limits.simd ? 'SIMD' : 'no SIMD', `${info.limits.threads ?? 1} thread(s)`);
-  if (info.name === 'cpu') details.push('plain JavaScript');
-  $('backend-info').textContent = [info.name, ...details.filter(Boolean)].join(' · ');
-  $('backend-info').dataset.backend = info.name;
 }
 
 // ---- inputs ----
-
-async function loadMachines(): Promise<void> {
-  state.model?.dispose();
-  state.ubm?.dispose();
-  state.model = state.ubm = null;
-  state.modelWaits = false;
-  const { model, ubm } = state.files;
-  if (ubm) state.ubm = await readModel(ubm.name, ubm.bytes, null);
-  if (!model) return;
-  try {
-    state.model = await readModel(model.name, model.bytes, state.ubm);
-  } catch (error) {
-    if (!(error instanceof NeedsUbmError)) throw error;
-    state.modelWaits = true;
-  }
-}
 
 async function take(slot: Slot, file: File): Promise<void> {
   state.refused[slot] = null;
@@ -139,19 +126,19 @@ async function take(slot: Slot, file: File): Promise<void> {
   try {
     if (slot === 'features') {
       state.features = null;
-      state.features = await readFeatures(file);
+      state.features = await engine.call('features', { file }, showProgress);
     } else {
       state.files[slot] = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
       try {
-        await loadMachines();
+        state.machines = await engine.call('machines', state.files);
       } catch (error) {
         state.files[slot] = null;
-        await loadMachines().catch(() => undefined);
+        state.machines = await engine.call('machines', state.files).catch(() => ({ model: null, ubm: null, modelWaits: false }));
         throw error;
       }
     }
   } catch (error) {
-    state.refused[slot] = file.name;
+    state.refused[slot] = `${file.name}: ${error instanceof CancelledError ? 'cancelled' : 'not loaded'}`;
     throw error;
   } finally {
     showSlots();
@@ -162,12 +149,15 @@ async function take(slot: Slot, file: File): Promise<void> {
 async function clearSlot(slot: Slot): Promise<void> {
   state.refused[slot] = null;
   ($(slot) as HTMLInputElement).value = '';
-  if (slot === 'features') state.features = null;
-  else {
-    state.files[slot] = null;
-    await loadMachines().finally(showSlots);
+  try {
+    if (slot === 'features') state.features = await engine.call('features', { file: null });
+    else {
+      state.files[slot] = null;
+      state.machines = await engine.call('machines', state.files);
+    }
+  } finally {
+    showSlots();
   }
-  showSlots();
 }
 
 const label = (slot: Slot) => document.querySelector<HTMLElement>(`.file[data-for="${slot}"]`)!;
@@ -183,15 +173,15 @@ function showSlots(): void {
 }
 
 function slotText(slot: Slot): [string, boolean] {
-  if (state.refused[slot] !== null) return [`${state.refused[slot]}: not loaded`, false];
+  if (state.refused[slot] !== null) return [state.refused[slot], false];
   if (slot === 'features') {
     const f = state.features;
-    return f === null ? ['drop a file here or choose one', false] : [`${f.name}: ${f.data.shape[0]} samples × ${f.data.shape[1]} features`, true];
+    return f === null ? ['drop a file here or choose one', false] : [`${f.name}: ${f.shape[0]} samples × ${f.shape[1]} features`, true];
   }
   const file = state.files[slot];
-  const machine = slot === 'model' ? state.model : state.ubm;
+  const machine = state.machines[slot];
   if (file === null) return ['drop a file here or choose one', false];
-  if (slot === 'model' && state.modelWaits) return [`${file.name}: MAP-adapted, waits for its UBM`, false];
+  if (slot === 'model' && state.machines.modelWaits) return [`${file.name}: MAP-adapted, waits for its UBM`, false];
   return machine === null ? [file.name, false] : [`${file.name}: ${machine.nGaussians} Gaussians × ${machine.nFeatures} features`, true];
 }
 
@@ -200,7 +190,7 @@ function slotText(slot: Slot): [string, boolean] {
 /** Hides the last results, so that nothing on the page belongs to inputs that are gone. */
 function clearResults(): void {
   $('results').hidden = true;
-  state.scores = null;
+  state.scored = false;
   for (const id of ['average', 'count', 'timing', 'histogram', 'histogram-caption', 'scatter', 'table-note']) $(id).replaceChildren();
   $('scores').querySelector('thead')!.replaceChildren();
   $('scores').querySelector('tbody')!.replaceChildren();
@@ -208,68 +198,63 @@ function clearResults(): void {
 }
 
 function showHint(): void {
-  const { model, features, modelWaits, files } = state;
-  $('hint').textContent = modelWaits
+  const { machines, features, files } = state;
+  $('hint').textContent = machines.modelWaits
     ? `${files.model!.name} is a MAP-adapted model: load its UBM as well.`
     : 'Load a model and features to score them.';
-  $('hint').hidden = model !== null && features !== null;
+  $('hint').hidden = machines.model !== null && features !== null;
 }
 
 async function score(): Promise<void> {
   clearResults();
   showHint();
-  const { model, ubm, features } = state;
+  const { model, ubm } = state.machines;
+  const features = state.features;
   if (model === null || features === null) return;
-  const d = features.data.shape[1];
-  for (const [m, file] of [[model, state.files.model], [ubm, state.files.ubm]] as const) {
-    if (m !== null && m.nFeatures !== d) {
-      throw new InputError(`${features.name} has ${d} features per sample, but ${file!.name} models ${m.nFeatures}.`);
-    }
-  }
-  const start = performance.now();
-  const scored = (m: GMMMachine) =>
-    m.logLikelihood(features.data).catch((error: unknown) => {
-      throw new InputError(`${features.name}: ${messageOf(error)}`);
-    });
-  const ll = await scored(model);
-  const llUbm = ubm === null ? null : await scored(ubm);
-  const ms = performance.now() - start;
-  const scores = llUbm === null ? ll : ll.map((v, i) => v - llUbm[i]);
-  $('results').hidden = false;
-  state.scores = scores;
-  const average = scores.reduce((s, v) => s + v, 0) / scores.length;
-
-  const what = llUbm === null ? 'log-likelihood' : 'log-likelihood ratio (model − UBM)';
-  $('score-title').textContent = llUbm === null ? 'Scores' : 'Scores against the UBM';
-  $('average-label').textContent = `Average ${what}`;
-  $('average').textContent = format(average);
-  $('count').textContent = String(scores.length);
-  $('timing').textContent = `(${ms.toFixed(0)} ms on ${getBackendInfo().name})`;
-
-  const { svg, nonFinite } = histogram(scores);
-  $('histogram').replaceChildren(svg);
-  $('histogram-caption').textContent = `Histogram of the per-sample ${what}${nonFinite ? `; ${nonFinite} not finite, left out` : ''}`;
-  $('scatter-figure').hidden = d !== 2;
-  if (d === 2) {
-    const models = [{ machine: model, dashed: false }];
-    if (ubm !== null) models.unshift({ machine: ubm, dashed: true });
-    $('scatter').replaceChildren(scatter(features.data, models));
-  }
-  table(ll, llUbm, scores);
+  const scored = await engine.call('score', { tableRows: TABLE_ROWS }, showProgress);
+  if (scored === null) return;
+  showScores(scored, features, ubm !== null);
 }
 
-function table(ll: Float64Array, llUbm: Float64Array | null, scores: Float64Array): void {
+function showScores(s: Scores, features: FeaturesSummary, ratio: boolean): void {
+  const what = ratio ? 'log-likelihood ratio (model − UBM)' : 'log-likelihood';
+  $('score-title').textContent = ratio ? 'Scores against the UBM' : 'Scores';
+  $('average-label').textContent = `Average ${what}`;
+  $('average').textContent = format(s.average);
+  $('count').textContent = String(s.count);
+  $('timing').textContent = `(${s.ms.toFixed(0)} ms on ${$('backend-info').dataset.backend})`;
+
+  $('histogram').replaceChildren(histogram(s.bins));
+  $('histogram-caption').textContent = `Histogram of the per-sample ${what}${s.bins.nonFinite ? `; ${s.bins.nonFinite} not finite, left out` : ''}`;
+  const d = features.shape[1];
+  $('scatter-figure').hidden = d !== 2;
+  if (d === 2 && features.points !== null) {
+    const models = [{ machine: state.machines.model!, dashed: false }];
+    if (state.machines.ubm !== null) models.unshift({ machine: state.machines.ubm, dashed: true });
+    $('scatter').replaceChildren(scatter(features.points, models, features.every, features.shape[0]));
+  }
+  table(s);
+  $('results').hidden = false;
+  state.scored = true;
+}
+
+function table({ ll, llUbm, scores, count }: Scores): void {
   // [heading, cell class, values]; the last column is the score the page is about.
   const columns: [string, string, Float64Array][] =
     llUbm === null ? [['log-likelihood', 'll', ll]] : [['log-likelihood', 'll', ll], ['UBM log-likelihood', 'ubm', llUbm], ['LLR', 'llr', scores]];
   $('scores').querySelector('thead')!.innerHTML = `<tr><th>#</th>${columns.map(([h]) => `<th>${h}</th>`).join('')}</tr>`;
   const rows: string[] = [];
-  for (let i = 0; i < Math.min(TABLE_ROWS, ll.length); i++) {
+  for (let i = 0; i < ll.length; i++) {
     const cells = columns.map(([, cls, v], j) => `<td class="${cls}${j === columns.length - 1 ? ' score' : ''}">${format(v[i])}</td>`);
     rows.push(`<tr><td>${i}</td>${cells.join('')}</tr>`);
   }
   $('scores').querySelector('tbody')!.innerHTML = rows.join('');
-  $('table-note').textContent = ll.length > TABLE_ROWS ? `The first ${TABLE_ROWS} of ${ll.length} samples.` : '';
+  $('table-note').textContent = count > ll.length ? `The first ${ll.length} of ${count} samples.` : '';
+}
+
+async function downloadScores(): Promise<void> {
+  const csv = await engine.call('scoresCsv', {});
+  download(csv, `${state.features!.name.replace(/\.[^.]*$/, '')}-scores.csv`, 'text/csv');
 }
 
 // ---- MAP adaptation ----
@@ -296,35 +281,21 @@ function showAdaptSettings(): void {
 }
 
 async function adapt(): Promise<void> {
-  const { model, features } = state;
   const modelFile = state.files.model;
-  if (model === null || features === null || modelFile === null) throw new InputError('Load a model and features first.');
+  if (modelFile === null) throw new InputError('Load a model and features first.');
   const { relevance, steps, problem } = adaptSettings();
   if (problem !== null) throw new InputError(problem);
   const status = $('adapt-status');
   status.textContent = 'adapting…';
-  const start = performance.now();
-  const adapted = new GMMMachine(model.nGaussians, { trainer: 'map', ubm: model, mapRelevanceFactor: relevance, maxFittingSteps: steps });
   try {
-    await adapted.fit(features.data);
+    const adapted = await engine.call('adapt', { relevance, steps }, showProgress);
     const name = `${modelFile.name.replace(/\.(h5|hdf5|hdf)$/i, '')}-map.h5`;
-    download(await adapted.toBytes(), name);
-    status.textContent = `${adapted.nIter} step(s) in ${(performance.now() - start).toFixed(0)} ms; downloaded ${name}`;
+    download(adapted.bytes, name);
+    status.textContent = `${adapted.nIter} step(s) in ${adapted.ms.toFixed(0)} ms; downloaded ${name}`;
   } catch (error) {
     status.textContent = '';
     throw error;
-  } finally {
-    adapted.dispose();
   }
-}
-
-/** The scores on show as CSV: a header, then each sample's row index and score at full precision. */
-function downloadScores(): void {
-  const { scores, features } = state;
-  if (scores === null || features === null) return;
-  const lines = ['index,score'];
-  for (let i = 0; i < scores.length; i++) lines.push(`${i},${scores[i]}`);
-  download(new TextEncoder().encode(`${lines.join('\n')}\n`), `${features.name.replace(/\.[^.]*$/, '')}-scores.csv`, 'text/csv');
 }
 
 function download(bytes: Uint8Array, name: string, type = 'application/x-hdf5'): void {
@@ -339,7 +310,7 @@ function download(bytes: Uint8Array, name: string, type = 'application/x-hdf5'):
 // ---- wiring ----
 
 function wire(): void {
-  for (const slot of ['model', 'ubm', 'features'] as const) {
+  for (const slot of SLOTS) {
     const input = $(slot) as HTMLInputElement;
     const handle = (file: File | undefined) => {
       if (file === undefined) return;
@@ -352,6 +323,18 @@ function wire(): void {
         }
       });
     };
+    input.addEventListener('change', () => {
+      handle(input.files?.[0]);
+      input.value = ''; // choosing the same file again (after a cancel, say) is a change too
+    });
+    const zone = input.closest<HTMLElement>('.drop')!;
+    zone.addEventListener('dragover', (e) => (e.preventDefault(), zone.classList.add('over')));
+    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+    zone.addEventListener('drop', (e) => {
+      e.preventDefault();
+      zone.classList.remove('over');
+      if (pending === 0) handle(e.dataTransfer?.files[0]);
+    });
     $(`clear-${slot}`).addEventListener('click', (e) => {
       e.preventDefault(); // inside the slot's label: not a click on its file input
       clearResults();
@@ -359,15 +342,6 @@ function wire(): void {
         await clearSlot(slot);
         await score();
       });
-    });
-    input.addEventListener('change', () => handle(input.files?.[0]));
-    const zone = input.closest<HTMLElement>('.drop')!;
-    zone.addEventListener('dragover', (e) => (e.preventDefault(), zone.classList.add('over')));
-    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-    zone.addEventListener('drop', (e) => {
-      e.preventDefault();
-      zone.classList.remove('over');
-      handle(e.dataTransfer?.files[0]);
     });
   }
   // A file dropped outside the zones would replace the page: ignore it.
@@ -378,12 +352,13 @@ function wire(): void {
   select.addEventListener('change', () => {
     clearResults();
     void run(async () => {
-      await switchBackend(select.value as BackendName);
+      await switchBackend(select.value);
       await score();
     });
   });
   $('adapt').addEventListener('click', () => void run(adapt));
-  $('download-scores').addEventListener('click', downloadScores);
+  $('download-scores').addEventListener('click', () => void run(downloadScores));
+  $('cancel').addEventListener('click', () => engine.cancel());
   for (const id of ['relevance', 'steps']) $(id).addEventListener('input', showAdaptSettings);
   window.addEventListener('unhandledrejection', (e) => showError(e.reason));
   window.addEventListener('error', (e) => showError(e.error ?? e.message));
@@ -391,9 +366,11 @@ function wire(): void {
   // ?backend=wasm picks the backend from the address (a link that keeps the choice).
   const asked = new URLSearchParams(location.search).get('backend');
   if (asked !== null && [...select.options].some((o) => o.value === asked)) select.value = asked;
-  void run(() => switchBackend(select.value as BackendName));
+  void run(async () => {
+    await engine.ready;
+    await switchBackend(select.value);
+  });
 }
 
-installWebGPUFallback();
 wire();
 document.body.dataset.ready = 'true';
