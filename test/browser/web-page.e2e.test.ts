@@ -342,4 +342,29 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
       expect(await page.isEnabled('#features')).toBe(true);
     });
   });
+
+  test("'auto' measures each backend on a probe and takes the fastest; the backend line says so", async () => {
+    const auto = await newPage(site as Site, '/', log);
+    try {
+      await settled(auto);
+      expect(await auto.isHidden('#error')).toBe(true);
+      const line = (await auto.textContent('#backend-info'))!;
+      const chosen = await auto.getAttribute('#backend-info', 'data-backend');
+      console.log(`auto: ${line}`);
+      expect(line).toMatch(new RegExp(`^${chosen}\\b.* — auto: fastest at scoring 4096 × 16 samples against 32 Gaussians \\(`));
+      // Every candidate is listed, with its time or why it is out; the chosen one has the least time.
+      const times = new Map(Array.from(line.matchAll(/(webgpu|webgl|wasm) ([\d.]+) ms/g), (m) => [m[1], Number(m[2])]));
+      for (const b of ['webgpu', 'webgl', 'wasm']) expect(line).toMatch(new RegExp(`${b} ([\\d.]+ ms|\\()`));
+      expect(times.has('wasm')).toBe(true);
+      expect(times.get(chosen!)).toBe(Math.min(...times.values()));
+      // And it scores there: bob's model on Old Faithful, as on the chosen backend alone.
+      await auto.setInputFiles('#model', reference('gmm_ML.hdf5'));
+      await settled(auto);
+      await auto.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+      await settled(auto);
+      expectClose(Number(await auto.textContent('#average')), mean(expected.ll), 1e-5);
+    } finally {
+      await auto.close();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { GMMMachine, TfjsEmError, getBackendInfo, useBackend, type BackendName }
 import { toMatrix } from '../../src/data/matrix.js';
 import { InputError, NeedsUbmError, messageOf, readFeatures, readModel, type Features } from './inputs.js';
 import type { Bins, Kind, MachineSummary, Progress, Reply, Request, Requests, Upload } from './protocol.js';
+import { chooseByProbe, describeProbe } from './probe.js';
 import { installWebGPUFallback } from './webgpuFallback.js';
 
 /** Rows scored per step: progress and cancelling happen between steps. */
@@ -46,8 +47,12 @@ async function backend({ name }: Requests['backend'][0]): Promise<Requests['back
   // The machines' device copies belong to the old backend; they are rebuilt on first use.
   state.model?.dispose();
   state.ubm?.dispose();
-  await useBackend(name as BackendName);
-  return { info: describeBackend(), name: getBackendInfo().name, why: null };
+  if (name !== 'auto') {
+    await useBackend(name as BackendName);
+    return { info: describeBackend(), name: getBackendInfo().name, why: null };
+  }
+  const { results } = await chooseByProbe((done, total) => progress('probing the backends', done, total));
+  return { info: describeBackend(), name: getBackendInfo().name, why: describeProbe(results) };
 }
 
 function describeBackend(): string {
