@@ -39,12 +39,17 @@ const NODE_ONLY = ['h5wasm/node', 'webgpu', '@tensorflow/tfjs-node', '@tensorflo
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const isBuiltin = (p) => p.startsWith('node:') || builtins.has(p) || builtins.has(p.split('/')[0]);
 
-/** Records every Node built-in import and stubs the Node-only packages' dynamic imports. */
-function nodeGuard(violations) {
+/**
+ * Records every Node built-in import and stubs the Node-only packages' dynamic imports.
+ * ownOnly: only in this project's files (dependencies then follow their package.json
+ * "browser" fields, which replace their Node branches).
+ */
+function nodeGuard(violations, ownOnly = false) {
   return {
     name: 'node-guard',
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
+        if (ownOnly && (args.importer === '' || args.importer.includes(`${path.sep}node_modules${path.sep}`))) return undefined;
         if (NODE_ONLY.includes(args.path)) {
           if (args.kind === 'dynamic-import') return { path: args.path, namespace: 'node-only' };
           violations.push(`${args.path} (Node-only) imported statically by ${args.importer}`);
@@ -120,6 +125,31 @@ export async function bundlePage(entry, outfile) {
       },
     ],
   });
+  return outfile;
+}
+
+/**
+ * Bundles a module worker (TypeScript) with everything it imports, the library and tf.js
+ * included: a worker has no import map. The project's own Node-only imports are refused or
+ * stubbed as above; dependencies take their browser builds.
+ */
+export async function bundleWorker(entry, outfile) {
+  const violations = [];
+  await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    plugins: [nodeGuard(violations, true)],
+    logLevel: 'silent',
+  });
+  if (violations.length > 0) {
+    throw new Error(`Node modules in the worker bundle:\n  ${[...new Set(violations)].join('\n  ')}`);
+  }
   return outfile;
 }
 

@@ -2,12 +2,13 @@
 //
 //   node scripts/serve-web.mjs [--port 8080] [--outdir dist/web] [--build-only]
 //
-// The folder is self-contained (index.html, app.js, lib/ = the browser build and its
-// dependencies), so it can be copied to any static host that serves .wasm as application/wasm.
+// The folder is self-contained (index.html, app.js, worker.js = the worker that reads and
+// scores, with the library and tf.js inside, lib/ = the browser build and its dependencies),
+// so it can be copied to any static host that serves .wasm as application/wasm.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildBrowser, bundlePage, importMap } from './build-browser.mjs';
+import { buildBrowser, bundlePage, bundleWorker, importMap } from './build-browser.mjs';
 import { startServer } from './static-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,6 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export async function buildWeb(outdir) {
   await buildBrowser({ outdir: path.join(outdir, 'lib') });
   await bundlePage(path.join(root, 'web/src/main.ts'), path.join(outdir, 'app.js'));
+  await bundleWorker(path.join(root, 'web/src/worker.ts'), path.join(outdir, 'worker.js'));
   const html = readFileSync(path.join(root, 'web/index.html'), 'utf8');
   writeFileSync(path.join(outdir, 'index.html'), html.replace('%IMPORT_MAP%', JSON.stringify(importMap('./lib/'))));
   copyFileSync(path.join(root, 'web/style.css'), path.join(outdir, 'style.css'));

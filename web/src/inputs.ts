@@ -2,14 +2,14 @@
 import { GMMMachine, type HostArray2D } from '../../src/index.js';
 import { parseNpy } from '../../src/io/data/npy.js';
 import { parseText } from '../../src/io/data/csv.js';
+import { InputError, NeedsUbmError, messageOf } from './messages.js';
+
+export { InputError, NeedsUbmError, messageOf };
 
 export interface Features {
   name: string;
   data: HostArray2D;
 }
-
-/** An error for the page: what went wrong, in words, naming the file. */
-export class InputError extends Error {}
 
 export async function readFeatures(file: File): Promise<Features> {
   const name = file.name;
@@ -34,15 +34,11 @@ export async function readModel(name: string, bytes: Uint8Array, ubm: GMMMachine
   } catch (error) {
     const message = messageOf(error).replace('(HDF5 bytes)', name);
     if (!/UBM is needed/.test(message)) throw new InputError(message.startsWith(name) ? message : `${name}: ${message}`);
-    if (ubm === null) throw new InputError(`${name} is a MAP-adapted model: load its UBM as well.`);
+    if (ubm === null) throw new NeedsUbmError(`${name} is a MAP-adapted model: load its UBM as well.`);
   }
   try {
     return await GMMMachine.fromHDF5(bytes, ubm);
   } catch (error) {
     throw new InputError(`${name} (with the UBM): ${messageOf(error)}`);
   }
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,29 +1,33 @@
 /**
  * The scoring page: model, features and optional UBM from file inputs or drops, scored on
  * the chosen backend; a histogram, a 2-D scatter and a MAP-adapt-and-download button.
- * One piece of work runs at a time; any failure is shown on the page in words.
+ * Files are read and scored in a worker (engine.ts), one piece of work at a time, with its
+ * progress and a cancel button; any failure is shown on the page in words.
  */
-import { GMMMachine, getBackendInfo, useBackend, type BackendName } from '../../src/index.js';
-import { installWebGPUFallback } from './webgpuFallback.js';
-import { InputError, messageOf, readFeatures, readModel, type Features } from './inputs.js';
+import { GMMMachine, TfjsEmError } from '../../src/index.js';
+import { CancelledError, Engine } from './engine.js';
+import { InputError, messageOf } from './messages.js';
 import { histogram, scatter } from './plots.js';
+import type { FeaturesSummary, Machines, Progress, Scores, Upload } from './protocol.js';
 
 /** Rows of the per-sample table; the histogram still counts every sample. */
-const TABLE_ROWS = 1000;
+const TABLE_ROWS = 300;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-interface Upload {
-  name: string;
-  bytes: Uint8Array;
-}
+type Slot = 'model' | 'ubm' | 'features';
+const SLOTS: readonly Slot[] = ['model', 'features', 'ubm'];
+
+const engine = new Engine(new URL('./worker.js', import.meta.url));
 
 const state = {
-  modelFile: null as Upload | null,
-  ubmFile: null as Upload | null,
-  features: null as Features | null,
-  model: null as GMMMachine | null,
-  ubm: null as GMMMachine | null,
+  files: { model: null, ubm: null } as Record<'model' | 'ubm', Upload | null>,
+  features: null as FeaturesSummary | null,
+  machines: { model: null, ubm: null, modelWaits: false } as Machines,
+  /** Whether scores are on show, for #download-scores. */
+  scored: false,
+  /** The line of the file last refused in each slot, shown until the slot changes: "name: not loaded". */
+  refused: { model: null, ubm: null, features: null } as Record<Slot, string | null>,
 };
 
 let queue = Promise.resolve();
@@ -33,6 +37,7 @@ let pending = 0;
 function run(work: () => Promise<void>): Promise<void> {
   setPending(+1);
   queue = queue.then(async () => {
+    clearError();
     try {
       await work();
     } catch (error) {
@@ -49,17 +54,50 @@ function setPending(change: number): void {
   pending += change;
   document.body.dataset.pending = String(pending);
   $('busy').hidden = pending === 0;
+  if (pending === 0) showProgress(null);
+  enableControls();
 }
 
+/** While work runs every control waits but cancel; a clear button needs its file, MAP adaptation valid settings. */
+function enableControls(): void {
+  const busy = pending > 0;
+  for (const id of ['model', 'features', 'ubm', 'backend', 'relevance', 'steps']) ($(id) as HTMLInputElement).disabled = busy;
+  for (const slot of SLOTS) ($(`clear-${slot}`) as HTMLButtonElement).disabled = busy || !slotTaken(slot);
+  ($('adapt') as HTMLButtonElement).disabled = busy || adaptSettings().problem !== null;
+  ($('download-scores') as HTMLButtonElement).disabled = busy || !state.scored;
+  ($('cancel') as HTMLButtonElement).disabled = !busy;
+}
+
+function showProgress(p: Progress | null): void {
+  const bar = $('progress') as HTMLProgressElement;
+  bar.hidden = p === null || p.total === 0;
+  if (p === null) return;
+  bar.max = p.total;
+  bar.value = p.done;
+  $('busy').textContent = p.phase === 'scoring' ? `scoring ${p.done} of ${p.total} samples…` : `${p.phase}…`;
+}
+
+function slotTaken(slot: Slot): boolean {
+  return (slot === 'features' ? state.features !== null : state.files[slot] !== null) || state.refused[slot] !== null;
+}
+
+/** Messages of the user's own doing (files, settings) are shown; anything else also goes to the console. */
 function showError(error: unknown): void {
+  if (error instanceof CancelledError) {
+    $('busy-result').textContent = 'Cancelled.';
+    return;
+  }
   const box = $('error');
   box.textContent = messageOf(error);
   box.hidden = false;
-  if (!(error instanceof InputError)) console.error(error);
+  if (!(error instanceof InputError || error instanceof TfjsEmError)) console.error(error);
 }
 
 function clearError(): void {
   $('error').hidden = true;
+  $('error').textContent = '';
+  $('busy-result').textContent = '';
+  $('busy').textContent = 'working…';
 }
 
 function format(v: number): string {
@@ -68,153 +106,200 @@ function format(v: number): string {
 
 // ---- backend ----
 
-async function switchBackend(name: BackendName): Promise<void> {
-  // The machines' device copies belong to the old backend; they are rebuilt on first use.
-  state.model?.dispose();
-  state.ubm?.dispose();
+async function switchBackend(name: string): Promise<void> {
   try {
-    await useBackend(name);
-  } finally {
-    showBackend();
-  }
-}
-
-function showBackend(): void {
-  const info = getBackendInfo();
-  // Chromium may hide the WebGPU adapter's names (all empty): then there is nothing to show.
-  const details = [/\w/.test(info.adapter ?? '') ? info.adapter : undefined];
-  if (info.name === 'wasm') details.push(info.limits.simd ? 'SIMD' : 'no SIMD', `${info.limits.threads ?? 1} thread(s)`);
-  if (info.name === 'cpu') details.push('plain JavaScript');
-  $('backend-info').textContent = [info.name, ...details.filter(Boolean)].join(' · ');
-  $('backend-info').dataset.backend = info.name;
-}
-
-// ---- inputs ----
-
-async function loadMachines(): Promise<void> {
-  state.model?.dispose();
-  state.ubm?.dispose();
-  state.model = state.ubm = null;
-  if (state.ubmFile) state.ubm = await readModel(state.ubmFile.name, state.ubmFile.bytes, null);
-  if (state.modelFile) state.model = await readModel(state.modelFile.name, state.modelFile.bytes, state.ubm);
-}
-
-async function take(slot: 'model' | 'ubm' | 'features', file: File): Promise<void> {
-  const label = document.querySelector<HTMLElement>(`.file[data-for="${slot}"]`)!;
-  label.textContent = `${file.name} (reading…)`;
-  label.classList.remove('loaded');
-  try {
-    if (slot === 'features') {
-      state.features = null;
-      state.features = await readFeatures(file);
-      const [n, d] = state.features.data.shape;
-      label.textContent = `${file.name}: ${n} samples × ${d} features`;
-    } else {
-      state[slot === 'model' ? 'modelFile' : 'ubmFile'] = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
-      try {
-        await loadMachines();
-      } catch (error) {
-        state[slot === 'model' ? 'modelFile' : 'ubmFile'] = null;
-        await loadMachines().catch(() => undefined);
-        throw error;
-      }
-      const m = slot === 'model' ? state.model : state.ubm;
-      label.textContent = m ? `${file.name}: ${m.nGaussians} Gaussians × ${m.nFeatures} features` : file.name;
-    }
-    label.classList.add('loaded');
+    const chosen = await engine.call('backend', { name }, showProgress);
+    $('backend-info').textContent = chosen.why === null ? chosen.info : `${chosen.info} — ${chosen.why}`;
+    $('backend-info').dataset.backend = chosen.name;
   } catch (error) {
-    label.textContent = `${file.name}: not loaded`;
+    $('backend-info').textContent = `${name} did not start`;
     throw error;
   }
 }
 
-// ---- scoring ----
+// ---- inputs ----
 
-async function score(): Promise<void> {
-  const { model, ubm, features } = state;
-  $('results').hidden = model === null || features === null;
-  $('hint').hidden = !$('results').hidden;
-  if (model === null || features === null) return;
-  const d = features.data.shape[1];
-  for (const [m, file] of [[model, state.modelFile], [ubm, state.ubmFile]] as const) {
-    if (m !== null && m.nFeatures !== d) {
-      $('results').hidden = true;
-      throw new InputError(`${features.name} has ${d} features per sample, but ${file!.name} models ${m.nFeatures}.`);
+async function take(slot: Slot, file: File): Promise<void> {
+  state.refused[slot] = null;
+  label(slot).textContent = `${file.name} (reading…)`;
+  label(slot).classList.remove('loaded');
+  try {
+    if (slot === 'features') {
+      state.features = null;
+      state.features = await engine.call('features', { file }, showProgress);
+    } else {
+      state.files[slot] = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+      try {
+        state.machines = await engine.call('machines', state.files);
+      } catch (error) {
+        state.files[slot] = null;
+        state.machines = await engine.call('machines', state.files).catch(() => ({ model: null, ubm: null, modelWaits: false }));
+        throw error;
+      }
     }
+  } catch (error) {
+    state.refused[slot] = `${file.name}: ${error instanceof CancelledError ? 'cancelled' : 'not loaded'}`;
+    throw error;
+  } finally {
+    showSlots();
   }
-  const start = performance.now();
-  const scored = (m: GMMMachine) =>
-    m.logLikelihood(features.data).catch((error: unknown) => {
-      $('results').hidden = true;
-      throw new InputError(`${features.name}: ${messageOf(error)}`);
-    });
-  const ll = await scored(model);
-  const llUbm = ubm === null ? null : await scored(ubm);
-  const ms = performance.now() - start;
-  const scores = llUbm === null ? ll : ll.map((v, i) => v - llUbm[i]);
-  const average = scores.reduce((s, v) => s + v, 0) / scores.length;
-
-  const what = llUbm === null ? 'log-likelihood' : 'log-likelihood ratio (model − UBM)';
-  $('score-title').textContent = llUbm === null ? 'Scores' : 'Scores against the UBM';
-  $('average-label').textContent = `Average ${what}`;
-  $('average').textContent = format(average);
-  $('count').textContent = String(scores.length);
-  $('timing').textContent = `(${ms.toFixed(0)} ms on ${getBackendInfo().name})`;
-
-  const { svg, nonFinite } = histogram(scores);
-  $('histogram').replaceChildren(svg);
-  $('histogram-caption').textContent = `Histogram of the per-sample ${what}${nonFinite ? `; ${nonFinite} not finite, left out` : ''}`;
-  $('scatter-figure').hidden = d !== 2;
-  if (d === 2) {
-    const models = [{ machine: model, dashed: false }];
-    if (ubm !== null) models.unshift({ machine: ubm, dashed: true });
-    $('scatter').replaceChildren(scatter(features.data, models));
-  }
-  table(ll, llUbm, scores);
 }
 
-function table(ll: Float64Array, llUbm: Float64Array | null, scores: Float64Array): void {
+/** Forgets a slot's file (and the machines it made). */
+async function clearSlot(slot: Slot): Promise<void> {
+  state.refused[slot] = null;
+  ($(slot) as HTMLInputElement).value = '';
+  try {
+    if (slot === 'features') state.features = await engine.call('features', { file: null });
+    else {
+      state.files[slot] = null;
+      state.machines = await engine.call('machines', state.files);
+    }
+  } finally {
+    showSlots();
+  }
+}
+
+const label = (slot: Slot) => document.querySelector<HTMLElement>(`.file[data-for="${slot}"]`)!;
+
+/** Each slot's line: what is loaded, what waits, or what was refused. */
+function showSlots(): void {
+  for (const slot of SLOTS) {
+    const [text, loaded] = slotText(slot);
+    label(slot).textContent = text;
+    label(slot).classList.toggle('loaded', loaded);
+  }
+  enableControls();
+}
+
+function slotText(slot: Slot): [string, boolean] {
+  if (state.refused[slot] !== null) return [state.refused[slot], false];
+  if (slot === 'features') {
+    const f = state.features;
+    return f === null ? ['drop a file here or choose one', false] : [`${f.name}: ${f.shape[0]} samples × ${f.shape[1]} features`, true];
+  }
+  const file = state.files[slot];
+  const machine = state.machines[slot];
+  if (file === null) return ['drop a file here or choose one', false];
+  if (slot === 'model' && state.machines.modelWaits) return [`${file.name}: MAP-adapted, waits for its UBM`, false];
+  return machine === null ? [file.name, false] : [`${file.name}: ${machine.nGaussians} Gaussians × ${machine.nFeatures} features`, true];
+}
+
+// ---- scoring ----
+
+/** Hides the last results, so that nothing on the page belongs to inputs that are gone. */
+function clearResults(): void {
+  $('results').hidden = true;
+  state.scored = false;
+  for (const id of ['average', 'count', 'timing', 'histogram', 'histogram-caption', 'scatter', 'table-note']) $(id).replaceChildren();
+  $('scores').querySelector('thead')!.replaceChildren();
+  $('scores').querySelector('tbody')!.replaceChildren();
+  showAdaptSettings();
+}
+
+function showHint(): void {
+  const { machines, features, files } = state;
+  $('hint').textContent = machines.modelWaits
+    ? `${files.model!.name} is a MAP-adapted model: load its UBM as well.`
+    : 'Load a model and features to score them.';
+  $('hint').hidden = machines.model !== null && features !== null;
+}
+
+async function score(): Promise<void> {
+  clearResults();
+  showHint();
+  const { model, ubm } = state.machines;
+  const features = state.features;
+  if (model === null || features === null) return;
+  const scored = await engine.call('score', { tableRows: TABLE_ROWS }, showProgress);
+  if (scored === null) return;
+  showScores(scored, features, ubm !== null);
+}
+
+function showScores(s: Scores, features: FeaturesSummary, ratio: boolean): void {
+  const what = ratio ? 'log-likelihood ratio (model − UBM)' : 'log-likelihood';
+  $('score-title').textContent = ratio ? 'Scores against the UBM' : 'Scores';
+  $('average-label').textContent = `Average ${what}`;
+  $('average').textContent = format(s.average);
+  $('count').textContent = String(s.count);
+  $('timing').textContent = `(${s.ms.toFixed(0)} ms on ${$('backend-info').dataset.backend})`;
+
+  $('histogram').replaceChildren(histogram(s.bins));
+  $('histogram-caption').textContent = `Histogram of the per-sample ${what}${s.bins.nonFinite ? `; ${s.bins.nonFinite} not finite, left out` : ''}`;
+  const d = features.shape[1];
+  $('scatter-figure').hidden = d !== 2;
+  if (d === 2 && features.points !== null) {
+    const models = [{ machine: state.machines.model!, dashed: false }];
+    if (state.machines.ubm !== null) models.unshift({ machine: state.machines.ubm, dashed: true });
+    $('scatter').replaceChildren(scatter(features.points, models, features.every, features.shape[0]));
+  }
+  table(s);
+  $('results').hidden = false;
+  state.scored = true;
+}
+
+function table({ ll, llUbm, scores, count }: Scores): void {
   // [heading, cell class, values]; the last column is the score the page is about.
   const columns: [string, string, Float64Array][] =
     llUbm === null ? [['log-likelihood', 'll', ll]] : [['log-likelihood', 'll', ll], ['UBM log-likelihood', 'ubm', llUbm], ['LLR', 'llr', scores]];
   $('scores').querySelector('thead')!.innerHTML = `<tr><th>#</th>${columns.map(([h]) => `<th>${h}</th>`).join('')}</tr>`;
   const rows: string[] = [];
-  for (let i = 0; i < Math.min(TABLE_ROWS, ll.length); i++) {
+  for (let i = 0; i < ll.length; i++) {
     const cells = columns.map(([, cls, v], j) => `<td class="${cls}${j === columns.length - 1 ? ' score' : ''}">${format(v[i])}</td>`);
     rows.push(`<tr><td>${i}</td>${cells.join('')}</tr>`);
   }
   $('scores').querySelector('tbody')!.innerHTML = rows.join('');
-  $('table-note').textContent = ll.length > TABLE_ROWS ? `The first ${TABLE_ROWS} of ${ll.length} samples.` : '';
+  $('table-note').textContent = count > ll.length ? `The first ${ll.length} of ${count} samples.` : '';
+}
+
+async function downloadScores(): Promise<void> {
+  const csv = await engine.call('scoresCsv', {});
+  download(csv, `${state.features!.name.replace(/\.[^.]*$/, '')}-scores.csv`, 'text/csv');
 }
 
 // ---- MAP adaptation ----
 
-async function adapt(): Promise<void> {
-  const { model, features, modelFile } = state;
-  if (model === null || features === null || modelFile === null) throw new InputError('Load a model and features first.');
-  const relevance = Number(($('relevance') as HTMLInputElement).value);
-  const steps = Number(($('steps') as HTMLInputElement).value);
-  if (!(relevance >= 0)) throw new InputError('The relevance factor must be a number ≥ 0.');
-  if (!Number.isInteger(steps) || steps < 1) throw new InputError('EM steps must be a whole number ≥ 1.');
-  const status = $('adapt-status');
-  status.textContent = 'adapting…';
-  const start = performance.now();
-  const adapted = new GMMMachine(model.nGaussians, { trainer: 'map', ubm: model, mapRelevanceFactor: relevance, maxFittingSteps: steps });
+/** The MAP settings as numbers, and the library's objection to them (null: none). */
+function adaptSettings(): { relevance: number; steps: number; problem: string | null } {
+  const relevance = ($('relevance') as HTMLInputElement).valueAsNumber;
+  const steps = ($('steps') as HTMLInputElement).valueAsNumber;
   try {
-    await adapted.fit(features.data);
-    const name = `${modelFile.name.replace(/\.(h5|hdf5|hdf)$/i, '')}-map.h5`;
-    download(await adapted.toBytes(), name);
-    status.textContent = `${adapted.nIter} step(s) in ${(performance.now() - start).toFixed(0)} ms; downloaded ${name}`;
+    // The constructor checks the training settings; no tensor is made without a UBM.
+    new GMMMachine(1, { mapRelevanceFactor: relevance, maxFittingSteps: steps });
+    return { relevance, steps, problem: null };
   } catch (error) {
-    status.textContent = 'failed';
-    throw error;
-  } finally {
-    adapted.dispose();
+    return { relevance, steps, problem: messageOf(error) };
   }
 }
 
-function download(bytes: Uint8Array, name: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/x-hdf5' }));
+function showAdaptSettings(): void {
+  const { problem } = adaptSettings();
+  const status = $('adapt-status');
+  status.textContent = problem ?? '';
+  status.classList.toggle('invalid', problem !== null);
+  enableControls();
+}
+
+async function adapt(): Promise<void> {
+  const modelFile = state.files.model;
+  if (modelFile === null) throw new InputError('Load a model and features first.');
+  const { relevance, steps, problem } = adaptSettings();
+  if (problem !== null) throw new InputError(problem);
+  const status = $('adapt-status');
+  status.textContent = 'adapting…';
+  try {
+    const adapted = await engine.call('adapt', { relevance, steps }, showProgress);
+    const name = `${modelFile.name.replace(/\.(h5|hdf5|hdf)$/i, '')}-map.h5`;
+    download(adapted.bytes, name);
+    status.textContent = `${adapted.nIter} step(s) in ${adapted.ms.toFixed(0)} ms; downloaded ${name}`;
+  } catch (error) {
+    status.textContent = '';
+    throw error;
+  }
+}
+
+function download(bytes: Uint8Array, name: string, type = 'application/x-hdf5'): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
   const a = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.appendChild(a);
   a.click();
@@ -225,27 +310,38 @@ function download(bytes: Uint8Array, name: string): void {
 // ---- wiring ----
 
 function wire(): void {
-  for (const slot of ['model', 'ubm', 'features'] as const) {
+  for (const slot of SLOTS) {
     const input = $(slot) as HTMLInputElement;
     const handle = (file: File | undefined) => {
       if (file === undefined) return;
+      clearResults();
       void run(async () => {
-        clearError();
         try {
           await take(slot, file);
         } finally {
-          await score(); // also hides the results of inputs that are gone
+          await score();
         }
       });
     };
-    input.addEventListener('change', () => handle(input.files?.[0]));
+    input.addEventListener('change', () => {
+      handle(input.files?.[0]);
+      input.value = ''; // choosing the same file again (after a cancel, say) is a change too
+    });
     const zone = input.closest<HTMLElement>('.drop')!;
     zone.addEventListener('dragover', (e) => (e.preventDefault(), zone.classList.add('over')));
     zone.addEventListener('dragleave', () => zone.classList.remove('over'));
     zone.addEventListener('drop', (e) => {
       e.preventDefault();
       zone.classList.remove('over');
-      handle(e.dataTransfer?.files[0]);
+      if (pending === 0) handle(e.dataTransfer?.files[0]);
+    });
+    $(`clear-${slot}`).addEventListener('click', (e) => {
+      e.preventDefault(); // inside the slot's label: not a click on its file input
+      clearResults();
+      void run(async () => {
+        await clearSlot(slot);
+        await score();
+      });
     });
   }
   // A file dropped outside the zones would replace the page: ignore it.
@@ -254,22 +350,27 @@ function wire(): void {
 
   const select = $('backend') as HTMLSelectElement;
   select.addEventListener('change', () => {
+    clearResults();
     void run(async () => {
-      clearError();
-      await switchBackend(select.value as BackendName);
+      await switchBackend(select.value);
       await score();
     });
   });
   $('adapt').addEventListener('click', () => void run(adapt));
+  $('download-scores').addEventListener('click', () => void run(downloadScores));
+  $('cancel').addEventListener('click', () => engine.cancel());
+  for (const id of ['relevance', 'steps']) $(id).addEventListener('input', showAdaptSettings);
   window.addEventListener('unhandledrejection', (e) => showError(e.reason));
   window.addEventListener('error', (e) => showError(e.error ?? e.message));
 
   // ?backend=wasm picks the backend from the address (a link that keeps the choice).
   const asked = new URLSearchParams(location.search).get('backend');
   if (asked !== null && [...select.options].some((o) => o.value === asked)) select.value = asked;
-  void run(() => switchBackend(select.value as BackendName));
+  void run(async () => {
+    await engine.ready;
+    await switchBackend(select.value);
+  });
 }
 
-installWebGPUFallback();
 wire();
 document.body.dataset.ready = 'true';

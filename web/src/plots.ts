@@ -1,10 +1,9 @@
 /** SVG plots: a histogram of scores and a 2-D scatter with Gaussian ellipses. */
-import type { GMMMachine, HostArray2D } from '../../src/index.js';
+import type { HostArray2D } from '../../src/index.js';
+import type { Bins, MachineSummary } from './protocol.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const COLOURS = ['#2f6fdb', '#d9480f', '#2b8a3e', '#862e9c', '#c2255c', '#0b7285', '#e67700', '#5c940d'];
-/** Most points drawn in the scatter; beyond it, an even subsample. */
-const MAX_POINTS = 5000;
 
 function el(name: string, attributes: Record<string, string | number>, parent?: Element): SVGElement {
   const node = document.createElementNS(NS, name);
@@ -21,19 +20,13 @@ function short(v: number): string {
   return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
 }
 
-/** Histogram of finite values; returns the SVG and how many values were not finite. */
-export function histogram(values: Float64Array, width = 420, height = 240): { svg: SVGElement; nonFinite: number } {
-  const finite = values.filter(Number.isFinite);
+/** Histogram of binned scores (the worker bins them). */
+export function histogram({ lo, hi, counts }: Bins, width = 420, height = 240): SVGElement {
   const svg = el('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img' });
-  if (finite.length === 0) return { svg, nonFinite: values.length };
-  let lo = finite.reduce((a, b) => Math.min(a, b));
-  let hi = finite.reduce((a, b) => Math.max(a, b));
-  if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
-  const bins = Math.max(5, Math.min(50, Math.round(Math.sqrt(finite.length))));
-  const counts = new Array<number>(bins).fill(0);
-  for (const v of finite) counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))]++;
+  if (counts.length === 0) return svg;
+  const bins = counts.length;
   const top = Math.max(...counts);
-  const [left, right, above, below] = [40, 10, 10, 30];
+  const [left, right, above, below] = [48, 24, 10, 30];
   const w = (width - left - right) / bins;
   counts.forEach((c, i) => {
     const h = ((height - above - below) * c) / top;
@@ -44,18 +37,17 @@ export function histogram(values: Float64Array, width = 420, height = 240): { sv
   text(svg, width - right, height - below + 16, short(hi), 'end');
   text(svg, left - 4, above + 10, String(top), 'end');
   text(svg, left - 4, height - below, '0', 'end');
-  return { svg, nonFinite: values.length - finite.length };
+  return svg;
 }
 
 interface Ellipses {
-  machine: GMMMachine;
+  machine: MachineSummary;
   dashed: boolean;
 }
 
 /** Samples of 2-D data with each Gaussian's 1- and 2-sigma ellipses (diagonal covariances). */
-export function scatter(x: HostArray2D, models: Ellipses[], size = 420): SVGElement {
+export function scatter(x: HostArray2D, models: Ellipses[], every: number, total: number, size = 420): SVGElement {
   const n = x.shape[0];
-  const step = Math.max(1, Math.ceil(n / MAX_POINTS));
   const xs: number[] = [];
   const ys: number[] = [];
   for (let i = 0; i < n; i++) xs.push(x.data[2 * i]), ys.push(x.data[2 * i + 1]);
@@ -76,13 +68,14 @@ export function scatter(x: HostArray2D, models: Ellipses[], size = 420): SVGElem
   };
   const [x0, x1] = range(xs);
   const [y0, y1] = range(ys);
-  const m = 36;
+  // Wide enough for a y label such as "-1.23e+4", whose minus sign would otherwise fall off the left edge.
+  const m = 60;
   const px = (v: number) => m + ((v - x0) / (x1 - x0)) * (size - 2 * m);
   const py = (v: number) => size - m - ((v - y0) / (y1 - y0)) * (size - 2 * m);
   const svg = el('svg', { width: size, height: size, viewBox: `0 0 ${size} ${size}`, role: 'img' });
   el('rect', { x: m, y: m, width: size - 2 * m, height: size - 2 * m, fill: 'none', stroke: '#d1d5db' }, svg);
   const points = el('g', { fill: '#374151', 'fill-opacity': 0.45 }, svg);
-  for (let i = 0; i < n; i += step) el('circle', { cx: px(x.data[2 * i]), cy: py(x.data[2 * i + 1]), r: 2 }, points);
+  for (let i = 0; i < n; i++) el('circle', { cx: px(x.data[2 * i]), cy: py(x.data[2 * i + 1]), r: 2 }, points);
   for (const { machine, dashed } of models) {
     for (let k = 0; k < machine.nGaussians; k++) {
       const colour = dashed ? '#6b7280' : COLOURS[k % COLOURS.length];
@@ -105,6 +98,6 @@ export function scatter(x: HostArray2D, models: Ellipses[], size = 420): SVGElem
   text(svg, m - 4, m + 10, short(y1), 'end');
   text(svg, size / 2, size - 8, 'feature 0');
   el('text', { x: 0, y: 0, 'text-anchor': 'middle', transform: `translate(12 ${size / 2}) rotate(-90)` }, svg).textContent = 'feature 1';
-  if (step > 1) text(svg, size / 2, m - 10, `every ${step}th of ${n} samples`);
+  if (every > 1) text(svg, size / 2, m - 10, `every ${every}th of ${total} samples`);
   return svg;
 }

@@ -1,0 +1,370 @@
+/**
+ * The scoring page's behaviour in headless Chromium on one backend (wasm): loading order,
+ * clearing, settings checked by the library, plots' labels, busy state, downloads, a large CSV,
+ * the backend choice and the plots. Values shown are checked against the library on cpu in
+ * Node to 1e-5 relative (float32 in the page).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildWeb } from '../../scripts/serve-web.mjs';
+import { GMMMachine } from '../../src/index.js';
+import { buildOnce, tfjsEm } from '../cli/cli.js';
+import { expectClose } from '../helpers/expectClose.js';
+import { faithful } from '../helpers/reference.js';
+import { REFERENCE_DIR, newPage, openSite, whenAvailable, withTimeout, type Site } from './harness.js';
+
+const BACKEND = 'wasm';
+
+const file = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
+const reference = (name: string) => file(name, readFileSync(path.join(REFERENCE_DIR, name)));
+const csv = (data: Float64Array, d: number) =>
+  Buffer.from(Array.from({ length: data.length / d }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)).join(',')).join('\n') + '\n');
+
+async function settled(page: Page): Promise<void> {
+  // No playwright timeout: jest's timeout bounds it.
+  await page.waitForFunction(() => document.body.dataset.pending === '0', undefined, { timeout: 0 });
+}
+
+async function shown(page: Page) {
+  await settled(page);
+  return page.evaluate(() => {
+    const error = document.getElementById('error')!;
+    const column = (cls: string) => Array.from(document.querySelectorAll(`#scores td.${cls}`), (td) => Number(td.textContent));
+    const slot = (name: string) => document.querySelector(`.file[data-for="${name}"]`)!.textContent;
+    return {
+      average: Number(document.getElementById('average')!.textContent),
+      columns: { ll: column('ll'), ubm: column('ubm'), llr: column('llr') },
+      error: error.hidden ? null : error.textContent,
+      resultsHidden: document.getElementById('results')!.hidden,
+      slots: { model: slot('model'), ubm: slot('ubm'), features: slot('features') },
+    };
+  });
+}
+
+const mean = (v: ArrayLike<number>) => Array.from(v).reduce((s, x) => s + x, 0) / v.length;
+/** The library's own objection to a setting. */
+function libraryMessage(options: ConstructorParameters<typeof GMMMachine>[1]): string {
+  try {
+    new GMMMachine(1, options);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('the library accepted these options');
+}
+
+const log: string[] = [];
+const site: Site | string = await openSite(buildWeb);
+let opened: Page | string = typeof site === 'string' ? site : '';
+if (typeof site === 'object') {
+  const page = await newPage(site, `/?backend=${BACKEND}`, log);
+  const problem = await withTimeout(settled(page), 60_000, `starting ${BACKEND}`).then(() => null, (error: Error) => error.message);
+  opened = problem ?? page;
+}
+
+whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? opened : null, () => {
+  const page = opened as Page;
+  const x = { data: new Float64Array(), shape: [0, 0] as [number, number] };
+  const expected = { ll: new Float64Array(), llMap: new Float64Array() };
+  /** A MAP-adapted model as tfjs-em writes it (trainer 'map': it needs its UBM to load). */
+  let mapFile = file('adapted.h5', Buffer.alloc(0));
+
+  beforeAll(async () => {
+    Object.assign(x, await faithful());
+    const ubm = await GMMMachine.fromHDF5(path.join(REFERENCE_DIR, 'gmm_ML.hdf5'));
+    const map = new GMMMachine(2, { trainer: 'map', ubm, mapRelevanceFactor: 4, maxFittingSteps: 1 });
+    await map.fit(x);
+    mapFile = file('adapted.h5', Buffer.from(await map.toBytes()));
+    expected.ll = await ubm.logLikelihood(x);
+    expected.llMap = await map.logLikelihood(x);
+    ubm.dispose();
+    map.dispose();
+  });
+  afterAll(async () => {
+    await page.close();
+    if (typeof site === 'object') await site.close();
+    if (log.length > 0) console.log(`browser console:\n${log.join('\n')}`);
+  });
+
+  test('a MAP-adapted model loaded before its UBM waits for it, then scores (LLR to 1e-5)', async () => {
+    await page.setInputFiles('#model', mapFile);
+    let got = await shown(page);
+    expect(got.error).toBeNull();
+    expect(got.slots.model).toBe('adapted.h5: MAP-adapted, waits for its UBM');
+    expect(await page.textContent('#hint')).toMatch(/adapted\.h5 is a MAP-adapted model: load its UBM/);
+    await page.setInputFiles('#ubm', reference('gmm_ML.hdf5'));
+    await settled(page);
+    await page.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+    got = await shown(page);
+    expect(got.error).toBeNull();
+    expect(got.slots).toEqual({
+      model: 'adapted.h5: 2 Gaussians × 2 features',
+      ubm: 'gmm_ML.hdf5: 2 Gaussians × 2 features',
+      features: 'faithful.csv: 272 samples × 2 features',
+    });
+    expectClose(got.columns.ll, expected.llMap, 1e-5);
+    expectClose(got.columns.ubm, expected.ll, 1e-5);
+  });
+
+  test('each file has a clear button: without the UBM the model waits again; an ML model then scores alone', async () => {
+    await page.click('#clear-ubm');
+    let got = await shown(page);
+    expect(got.slots.ubm).toBe('drop a file here or choose one');
+    expect(got.slots.model).toBe('adapted.h5: MAP-adapted, waits for its UBM');
+    expect(got.resultsHidden).toBe(true);
+    expect(await page.isDisabled('#clear-ubm')).toBe(true);
+
+    await page.setInputFiles('#model', reference('gmm_ML.hdf5'));
+    got = await shown(page);
+    expect(got.columns.ubm).toEqual([]);
+    expectClose(got.columns.ll, expected.ll, 1e-5);
+    expectClose(got.average, mean(expected.ll), 1e-5);
+
+    await page.click('#clear-features');
+    got = await shown(page);
+    expect(got.resultsHidden).toBe(true);
+    expect(got.slots.features).toBe('drop a file here or choose one');
+    expect(await page.isHidden('#hint')).toBe(false);
+    await page.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+    await settled(page);
+  });
+
+  test("relevance 0 is refused with the library's message, no console error; a valid value adapts and no red box stays", async () => {
+    const before = log.length;
+    await page.fill('#relevance', '0');
+    expect(await page.textContent('#adapt-status')).toBe(libraryMessage({ mapRelevanceFactor: 0 }));
+    expect(await page.isDisabled('#adapt')).toBe(true);
+    await page.fill('#steps', '1.5');
+    expect(await page.textContent('#adapt-status')).toBe(libraryMessage({ mapRelevanceFactor: 0, maxFittingSteps: 1.5 }));
+    await page.fill('#steps', '1');
+    await page.fill('#relevance', '4');
+    expect(await page.textContent('#adapt-status')).toBe('');
+
+    // A refused file puts up the red box; the next piece of work takes it down.
+    await page.setInputFiles('#features', file('three.csv', Buffer.from('1,2,3\n4,5,6\n')));
+    expect((await shown(page)).error).toMatch(/three\.csv has 3 features per sample, but gmm_ML\.hdf5 models 2/);
+    await page.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+    expect((await shown(page)).error).toBeNull();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#adapt')]);
+    expect(download.suggestedFilename()).toBe('gmm_ML-map.h5');
+    expect((await shown(page)).error).toBeNull();
+    expect(log.slice(before)).toEqual([]);
+  });
+
+  test('negative axis labels keep their minus sign: every plot label lies inside its plot', async () => {
+    const shifted = x.data.map((v, i) => (i % 2 === 0 ? v - 10 : v - 150));
+    await page.setInputFiles('#features', file('shifted.csv', csv(shifted, 2)));
+    await settled(page);
+    const labels = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<SVGTextElement>('#scatter svg text, #histogram svg text'), (t) => {
+        const svg = t.ownerSVGElement!.getBoundingClientRect();
+        const box = t.getBoundingClientRect();
+        return { text: t.textContent!, inside: box.left >= svg.left - 0.5 && box.right <= svg.right + 0.5 };
+      }),
+    );
+    expect(labels.filter((l) => /^[-−]\d/.test(l.text)).length).toBeGreaterThan(1);
+    expect(labels.filter((l) => !l.inside)).toEqual([]);
+  });
+
+  test('a new run clears the old results at once and disables the controls until it ends', async () => {
+    await page.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+    await settled(page);
+    const old = await page.textContent('#average');
+    await page.evaluate(() => {
+      const seen: { average: string; results: boolean; disabled: string[] }[] = [];
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      const controls = ['model', 'features', 'ubm', 'backend', 'relevance', 'steps', 'adapt', 'download-scores', 'clear-model', 'clear-features'];
+      const record = () =>
+        seen.push({
+          average: document.getElementById('average')!.textContent!,
+          results: !document.getElementById('results')!.hidden,
+          disabled: controls.filter((id) => (document.getElementById(id) as HTMLInputElement).disabled),
+        });
+      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    const shifted = x.data.map((v) => v + 1);
+    await page.setInputFiles('#features', file('plus-one.csv', csv(shifted, 2)));
+    await settled(page);
+    const seen = await page.evaluate(() => (window as unknown as { seen: { average: string; results: boolean; disabled: string[] }[] }).seen);
+    // The first change the page makes hides the old results; none shows them again until the new average is there.
+    expect(seen[0].results).toBe(false);
+    expect(seen.filter((s) => s.results).every((s) => s.average !== old && s.average !== '')).toBe(true);
+    // While the work ran every control was disabled; at the end all are enabled again.
+    expect(seen.some((s) => s.disabled.length === 10)).toBe(true);
+    expect(seen.at(-1)!.disabled).toEqual([]);
+    expect(seen.at(-1)!.results).toBe(true);
+  });
+
+  /** The page's #download-scores CSV as [index, score] rows. */
+  async function downloadedScores(): Promise<{ name: string; header: string; rows: number[][] }> {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-scores')]);
+    const [header, ...lines] = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+    return { name: download.suggestedFilename(), header, rows: lines.map((l) => l.split(',').map(Number)) };
+  }
+
+  /** `tfjs-em score --per-sample --format csv` of one data file: [frame, score] rows. */
+  async function cliScores(args: string[]): Promise<number[][]> {
+    const run = await tfjsEm(['score', ...args, '--per-sample', '--format', 'csv']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    return run.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(',').slice(1).map(Number));
+  }
+
+  test('#download-scores gives (row index, score) equal to `tfjs-em score --per-sample` to 1e-5, with and without a UBM', async () => {
+    await buildOnce();
+    const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-web-'));
+    try {
+      const data = x.data.map((v) => v + 1);
+      const features = path.join(dir, 'plus-one.csv');
+      writeFileSync(features, csv(data, 2));
+      const ubm = path.join(REFERENCE_DIR, 'gmm_ML.hdf5');
+      const adapted = path.join(dir, 'adapted.h5');
+      writeFileSync(adapted, mapFile.buffer);
+
+      // The page still shows gmm_ML.hdf5 on plus-one.csv (the test before).
+      let got = await downloadedScores();
+      expect(got.name).toBe('plus-one-scores.csv');
+      expect(got.header).toBe('index,score');
+      let cli = await cliScores(['--model', ubm, '--data', features]);
+      expect(got.rows.map((r) => r[0])).toEqual(cli.map((r) => r[0]));
+      expectClose(got.rows.map((r) => r[1]), cli.map((r) => r[1]), 1e-5);
+
+      await page.setInputFiles('#ubm', reference('gmm_ML.hdf5'));
+      await settled(page);
+      await page.setInputFiles('#model', mapFile);
+      expect((await shown(page)).error).toBeNull();
+      got = await downloadedScores();
+      cli = await cliScores(['--model', adapted, '--ubm', ubm, '--data', features]);
+      expect(got.rows.map((r) => r[0])).toEqual(cli.map((r) => r[0]));
+      // A ratio near 0 is a difference of two float32 log-likelihoods near -4: checked to 1e-5 of those.
+      const atol = 1e-5 * Math.max(...expected.ll.map(Math.abs));
+      expectClose(got.rows.map((r) => r[1]), cli.map((r) => r[1]), 1e-5, atol);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** Rows of faithful, jittered, until the CSV text is `bytes` long. */
+  function largeCsv(bytes: number): { text: string; data: Float64Array } {
+    const n = Math.ceil(bytes / 19); // "d.dddddd,dd.dddddd\n": 19 characters a row
+    const data = new Float64Array(2 * n);
+    const lines = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const r = i % x.shape[0];
+      const jitter = ((i * 7919) % 1000) / 1000;
+      data[2 * i] = Number((x.data[2 * r] + jitter).toFixed(6));
+      data[2 * i + 1] = Number((x.data[2 * r + 1] + jitter).toFixed(4));
+      lines[i] = `${data[2 * i].toFixed(6)},${data[2 * i + 1].toFixed(4)}`;
+    }
+    return { text: `${lines.join('\n')}\n`, data };
+  }
+
+  /** The average log-likelihood of 2-D samples under a diagonal GMM, in float64. */
+  function averageLogLikelihood(gmm: GMMMachine, data: Float64Array): number {
+    const d = 2;
+    let sum = 0;
+    for (let i = 0; i < data.length / d; i++) {
+      const terms = Array.from({ length: gmm.nGaussians }, (_, k) => {
+        let t = Math.log(gmm.weights[k]);
+        for (let j = 0; j < d; j++) {
+          const v = gmm.variances[k * d + j];
+          t -= 0.5 * (Math.log(2 * Math.PI * v) + (data[i * d + j] - gmm.means[k * d + j]) ** 2 / v);
+        }
+        return t;
+      });
+      const top = Math.max(...terms);
+      sum += top + Math.log(terms.reduce((s, t) => s + Math.exp(t - top), 0));
+    }
+    return sum / (data.length / d);
+  }
+
+  /** Records the page's long tasks and what its progress bar and busy line showed. */
+  async function watch(): Promise<void> {
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; progress: { text: string; value: number; max: number }[] };
+      w.longTasks = [];
+      w.progress = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+      const bar = document.getElementById('progress') as HTMLProgressElement;
+      new MutationObserver(() => {
+        if (!bar.hidden) w.progress.push({ text: document.getElementById('busy')!.textContent!, value: bar.value, max: bar.max });
+      }).observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
+    });
+  }
+
+  describe('a 60 MB CSV', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-web-'));
+    const big = path.join(dir, 'large.csv');
+    let data = new Float64Array();
+    beforeAll(() => {
+      const made = largeCsv(60e6);
+      writeFileSync(big, made.text);
+      data = made.data;
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    test('loads and scores with no main-thread task over 250 ms, showing its progress; the average matches float64 to 1e-5', async () => {
+      await page.click('#clear-ubm');
+      await page.setInputFiles('#model', reference('gmm_ML.hdf5'));
+      await settled(page);
+      await watch();
+      await page.setInputFiles('#features', big);
+      const got = await shown(page);
+      expect(got.error).toBeNull();
+      const seen = await page.evaluate(() => {
+        const w = window as unknown as { longTasks: number[]; progress: { text: string; value: number; max: number }[] };
+        return { longTasks: w.longTasks, progress: w.progress };
+      });
+      const n = data.length / 2;
+      expect(await page.textContent('#count')).toBe(String(n));
+      const ubm = await GMMMachine.fromHDF5(path.join(REFERENCE_DIR, 'gmm_ML.hdf5'));
+      expectClose(got.average, averageLogLikelihood(ubm, data), 1e-5);
+      ubm.dispose();
+      // The bar showed the scoring as it went, up to every sample.
+      const scoring = seen.progress.filter((p) => p.text.startsWith('scoring'));
+      expect(scoring.length).toBeGreaterThan(1);
+      expect(scoring.at(-1)).toEqual({ text: `scoring ${n} of ${n} samples…`, value: n, max: n });
+      console.log(`60 MB CSV, ${n} samples: longest main-thread task ${Math.max(0, ...seen.longTasks).toFixed(0)} ms (${seen.longTasks.length} over 50 ms)`);
+      expect(seen.longTasks.filter((ms) => ms > 250)).toEqual([]);
+    });
+
+    test('cancel stops the work at its next checkpoint: the file is not taken, no results, no error, the page free again', async () => {
+      await page.setInputFiles('#features', big);
+      // The worker is reading the file: it stops at its next checkpoint.
+      await page.click('#cancel');
+      const got = await shown(page);
+      expect(got.error).toBeNull();
+      expect(got.resultsHidden).toBe(true);
+      expect(got.slots.features).toBe('large.csv: cancelled');
+      expect(await page.textContent('#busy-result')).toBe('Cancelled.');
+      expect(await page.isDisabled('#cancel')).toBe(true);
+      expect(await page.isEnabled('#features')).toBe(true);
+    });
+  });
+
+  test("'auto' measures each backend on a probe and takes the fastest; the backend line says so", async () => {
+    const auto = await newPage(site as Site, '/', log);
+    try {
+      await settled(auto);
+      expect(await auto.isHidden('#error')).toBe(true);
+      const line = (await auto.textContent('#backend-info'))!;
+      const chosen = await auto.getAttribute('#backend-info', 'data-backend');
+      console.log(`auto: ${line}`);
+      expect(line).toMatch(new RegExp(`^${chosen}\\b.* — auto: fastest at scoring 4096 × 16 samples against 32 Gaussians \\(`));
+      // Every candidate is listed, with its time or why it is out; the chosen one has the least time.
+      const times = new Map(Array.from(line.matchAll(/(webgpu|webgl|wasm) ([\d.]+) ms/g), (m) => [m[1], Number(m[2])]));
+      for (const b of ['webgpu', 'webgl', 'wasm']) expect(line).toMatch(new RegExp(`${b} ([\\d.]+ ms|\\()`));
+      expect(times.has('wasm')).toBe(true);
+      expect(times.get(chosen!)).toBe(Math.min(...times.values()));
+      // And it scores there: bob's model on Old Faithful, as on the chosen backend alone.
+      await auto.setInputFiles('#model', reference('gmm_ML.hdf5'));
+      await settled(auto);
+      await auto.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+      await settled(auto);
+      expectClose(Number(await auto.textContent('#average')), mean(expected.ll), 1e-5);
+    } finally {
+      await auto.close();
+    }
+  });
+});

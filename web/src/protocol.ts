@@ -1,0 +1,90 @@
+/**
+ * Messages between the page and its worker (web/src/worker.ts), which holds the files, the
+ * machines and the backend, so that parsing and scoring never hold up the page.
+ */
+import type { HostArray2D } from '../../src/index.js';
+
+export interface Upload {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** What the page draws and labels from a machine. */
+export interface MachineSummary {
+  nGaussians: number;
+  nFeatures: number;
+  means: Float64Array;
+  variances: Float64Array;
+}
+
+export interface Machines {
+  model: MachineSummary | null;
+  ubm: MachineSummary | null;
+  /** The model is MAP-adapted and waits for its UBM. */
+  modelWaits: boolean;
+}
+
+export interface FeaturesSummary {
+  name: string;
+  shape: [number, number];
+  /** For 2-D features: every `every`-th sample, for the scatter plot. */
+  points: HostArray2D | null;
+  every: number;
+}
+
+export interface Bins {
+  lo: number;
+  hi: number;
+  counts: number[];
+  nonFinite: number;
+}
+
+export interface Scores {
+  count: number;
+  average: number;
+  /** The first rows, for the table: log-likelihoods, the UBM's, and the scores (LLR with a UBM). */
+  ll: Float64Array;
+  llUbm: Float64Array | null;
+  scores: Float64Array;
+  bins: Bins;
+  ms: number;
+}
+
+export interface Backend {
+  /** The backend's line: its name and device. */
+  info: string;
+  name: string;
+  /** For 'auto': why this backend (the probe's times). */
+  why: string | null;
+}
+
+export interface Adapted {
+  bytes: Uint8Array;
+  nIter: number;
+  ms: number;
+}
+
+export interface Requests {
+  backend: [{ name: string }, Backend];
+  machines: [{ model: Upload | null; ubm: Upload | null }, Machines];
+  features: [{ file: File | null }, FeaturesSummary | null];
+  score: [{ tableRows: number }, Scores | null];
+  adapt: [{ relevance: number; steps: number }, Adapted];
+  scoresCsv: [Record<string, never>, Uint8Array];
+}
+
+export type Kind = keyof Requests;
+
+export type Request = { [K in Kind]: { id: number; kind: K; args: Requests[K][0] } }[Kind] | { kind: 'cancel' };
+
+export interface Progress {
+  /** 'reading', 'parsing', 'scoring', 'adapting', 'probing' */
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export type Reply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; message: string; user: boolean; cancelled: boolean }
+  | { id: number; progress: Progress };
