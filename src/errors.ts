@@ -6,7 +6,8 @@ export type ErrorCode =
   | 'NOT_INITIALIZED'
   | 'FILE_FORMAT'
   | 'PRECISION'
-  | 'BACKEND_UNAVAILABLE';
+  | 'BACKEND_UNAVAILABLE'
+  | 'CLUSTER';
 
 export class TfjsEmError extends Error {
   readonly code: ErrorCode;

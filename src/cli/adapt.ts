@@ -58,7 +58,7 @@ async function run(args: Args, context: Context): Promise<Result> {
   return { json, columns: ['file', 'model', 'frames', 'steps', 'avg_log_likelihood'], rows: rows.map((r) => Object.values(r)) };
 }
 
-function mapSettings(args: Args): MapSettings {
+export function mapSettings(args: Args): MapSettings {
   const alpha = args.number('alpha', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
   const relevance = args.nonNegative('relevance');
   if (alpha !== undefined && relevance !== undefined) throw new CliError('--alpha', 'give either --alpha or --relevance, not both');

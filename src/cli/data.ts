@@ -1,7 +1,8 @@
 /** Reading --data inputs, with every problem reported against the file it comes from. */
 import { toMatrix, type HostArray2D } from '../data/matrix.js';
 import { expandInputs, parseDataSpec, readData, type DataSpec } from '../io/data/read.js';
-import { about } from './errors.js';
+import { CliError, about } from './errors.js';
+import { LocalShards } from '../machines/shards.js';
 
 export interface Samples {
   spec: DataSpec;
@@ -26,4 +27,30 @@ export async function loadSamples(spec: DataSpec): Promise<Samples> {
 
 export async function loadOne(input: string): Promise<Samples> {
   return loadSamples(await about(input, async () => parseDataSpec(input)));
+}
+
+/** The inputs of --data as one data set: one shard per file, folders expanded in name order. */
+export interface DataSet {
+  specs: DataSpec[];
+  /** What errors are reported against: the file, or the inputs as given. */
+  subject: string;
+}
+
+export async function dataSet(inputs: string[]): Promise<DataSet> {
+  const specs = await dataSpecs(inputs);
+  return { specs, subject: specs.length === 1 ? specs[0].file : inputs.join(' ') };
+}
+
+/** Reads every shard of the data set (each checked as one input is) and holds them as local shards. */
+export async function loadShards(set: DataSet, chunkSize: number | undefined): Promise<LocalShards> {
+  const matrices: HostArray2D[] = [];
+  for (const spec of set.specs) {
+    const { data } = await loadSamples(spec);
+    const first = matrices[0]?.shape[1];
+    if (first !== undefined && data.shape[1] !== first) {
+      throw new CliError(spec.file, `has ${data.shape[1]} features per sample; ${set.specs[0].file} has ${first}`);
+    }
+    matrices.push(data);
+  }
+  return about(set.subject, () => LocalShards.of(matrices, chunkSize));
 }

@@ -4,21 +4,24 @@ import { KMeansMachine } from '../machines/KMeansMachine.js';
 import { readGMMFile } from '../io/index.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
-import { loadOne, type Samples } from './data.js';
+import { dataSet, loadShards, type DataSet } from './data.js';
 import { CliError, about } from './errors.js';
 import { assertFeatures, assertOutputFile, fileKind } from './files.js';
 import type { Result } from './format.js';
-import { EM_OPTIONS, applySettings, emOptions, emUsage, fitWithProgress } from './training.js';
+import type { EmSettings } from './training.js';
+import { EM_OPTIONS, applySettings, emOptions, emUsage, fitShardsWithProgress } from './training.js';
+import type { GMMData } from '../machines/GMMMachine.js';
 
 export const train: Command = {
   name: 'train',
   summary: 'train a GMM by maximum likelihood (k-means start, or --init)',
-  usage: `Usage: tfjs-em train --data X --gaussians K --out ubm.h5 [options]
+  usage: `Usage: tfjs-em train --data X [X...] --gaussians K --out ubm.h5 [options]
 
 Trains a GMM with diagonal covariances by EM (maximum likelihood), as bob.learn.em's
 GMMMachine(trainer="ml"). The start point is k-means on the data, or --init.
 
-  --data X             samples: .npy, .csv/.txt, or file.h5:/dataset
+  --data X [X...]      samples: .npy, .csv/.txt, file.h5:/dataset, or folders of such files;
+                       several files are one data set, read and processed file by file
   --gaussians K        number of Gaussians (optional with --init)
   --init FILE          start from this GMM (bob's or ours) or k-means file; no k-means runs
   --out FILE           the model to write (HDF5, bob's layout 1.0)
@@ -26,13 +29,13 @@ GMMMachine(trainer="ml"). The start point is k-means on the data, or --init.
   --seed S             seed of the k-means initialisation (default 0)
 ${emUsage('means,variances,weights')}
 ${DEVICE_USAGE}`,
-  options: { data: 'value', gaussians: 'value', init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { data: 'values', gaussians: 'value', init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
 async function run(args: Args, context: Context): Promise<Result> {
   const out = args.requiredString('out');
-  const dataInput = args.requiredString('data');
+  const set = await dataSet(args.requiredList('data'));
   const init = args.string('init');
   const gaussians = init === undefined ? requiredGaussians(args) : args.positiveInteger('gaussians');
   const floor = args.nonNegative('variance-floor');
@@ -40,18 +43,34 @@ async function run(args: Args, context: Context): Promise<Result> {
   const seed = args.integer('seed') ?? 0;
   assertOutputFile(out);
   const backend = await context.backend();
-  const samples = await loadOne(dataInput);
+  const data = await loadShards(set, settings.chunkSize);
+  return trainOn(data, set, { out, init, gaussians, floor, settings, seed, backend }, context);
+}
+
+export interface TrainJob {
+  out: string;
+  init: string | undefined;
+  gaussians: number | undefined;
+  floor: number | undefined;
+  settings: EmSettings;
+  seed: number;
+  backend: string;
+}
+
+/** ML training on a data set (local shards, or workers holding them), written to job.out. */
+export async function trainOn(data: GMMData, set: DataSet, job: TrainJob, context: Context): Promise<Result> {
+  const { out, init, settings } = job;
   const gmm = init === undefined
-    ? await kmeansStart(samples, gaussians!, seed, settings.chunkSize, context)
-    : await givenStart(init, gaussians, samples);
+    ? await kmeansStart(data, set.subject, job.gaussians!, job.seed, settings.chunkSize, context)
+    : await givenStart(init, job.gaussians, data, set.subject);
   try {
     applySettings(gmm, settings);
-    if (floor !== undefined) gmm.varianceThresholds = floor;
-    const last = await fitWithProgress(gmm, samples.data, samples.spec.file, 'EM', context);
+    if (job.floor !== undefined) gmm.varianceThresholds = job.floor;
+    const last = await fitShardsWithProgress(gmm, data, set.subject, 'EM', context);
     context.signal.throwIfAborted();
     await about(out, () => gmm.save(out));
     context.progress.info(`wrote ${out}`);
-    return summary(out, backend, gmm, samples, last?.averageLogLikelihood ?? null);
+    return summary(out, job.backend, gmm, data.nSamples, last?.averageLogLikelihood ?? null);
   } finally {
     gmm.dispose();
   }
@@ -62,29 +81,29 @@ function requiredGaussians(args: Args): number {
   return args.positiveInteger('gaussians')!;
 }
 
-async function kmeansStart(samples: Samples, k: number, seed: number, chunkSize: number | undefined, context: Context): Promise<GMMMachine> {
+async function kmeansStart(data: GMMData, subject: string, k: number, seed: number, chunkSize: number | undefined, context: Context): Promise<GMMMachine> {
   const kmeans = new KMeansMachine(k, { randomState: seed, chunkSize });
   const gmm = new GMMMachine(k, { kMeansTrainer: kmeans });
   const start = performance.now();
-  context.progress.info(`k-means: ${k} clusters on ${samples.data.shape[0]} frames...`);
-  await about(samples.spec.file, () => gmm.initializeGaussians(samples.data));
+  context.progress.info(`k-means: ${k} clusters on ${data.nSamples} frames...`);
+  await about(subject, () => gmm.initializeFromPasses(data));
   context.progress.info(`k-means: ${kmeans.nIter} iterations in ${seconds(start)} s`);
   context.signal.throwIfAborted();
   return gmm;
 }
 
 /** A GMM file's parameters, or a k-means file's centroids with the per-cluster variances and weights of the data. */
-async function givenStart(file: string, k: number | undefined, samples: Samples): Promise<GMMMachine> {
+async function givenStart(file: string, k: number | undefined, data: GMMData, subject: string): Promise<GMMMachine> {
   const { kind } = await fileKind(file);
   if (kind === 'GMMStats') throw new CliError(file, 'is a statistics file; --init takes a GMM or k-means file');
   if (kind === 'KMeansMachine') {
     const kmeans = await about(file, () => KMeansMachine.fromHDF5(file));
-    checkStart(file, kmeans.nClusters, kmeans.nFeatures!, k, samples);
-    const { variances, weights } = await about(samples.spec.file, () => kmeans.getVariancesAndWeightsForEachCluster(samples.data));
+    checkStart(file, kmeans.nClusters, kmeans.nFeatures!, k, data, subject);
+    const { variances, weights } = await about(subject, () => kmeans.variancesAndWeightsOf(data));
     return withParameters(new GMMMachine(kmeans.nClusters), kmeans.centroids, variances, weights);
   }
   const record = await about(file, () => readGMMFile(file));
-  checkStart(file, record.nGaussians, record.nFeatures, k, samples);
+  checkStart(file, record.nGaussians, record.nFeatures, k, data, subject);
   const gmm = new GMMMachine(record.nGaussians);
   gmm.varianceThresholds = record.varianceThresholds;
   return withParameters(gmm, record.means, record.variances, record.weights);
@@ -97,22 +116,22 @@ function withParameters(gmm: GMMMachine, means: Float64Array, variances: Float64
   return gmm;
 }
 
-function checkStart(file: string, k: number, d: number, requested: number | undefined, samples: Samples): void {
+function checkStart(file: string, k: number, d: number, requested: number | undefined, data: GMMData, subject: string): void {
   if (requested !== undefined && requested !== k) throw new CliError(file, `has ${k} Gaussians, but --gaussians is ${requested}`);
-  assertFeatures(samples.spec.file, samples.data.shape[1], file, d);
+  assertFeatures(subject, data.nFeatures, file, d);
 }
 
 function seconds(start: number): string {
   return ((performance.now() - start) / 1000).toFixed(1);
 }
 
-function summary(out: string, backend: string, gmm: GMMMachine, samples: Samples, averageLogLikelihood: number | null): Result {
+function summary(out: string, backend: string, gmm: GMMMachine, frames: number, averageLogLikelihood: number | null): Result {
   const json = {
     out,
     backend,
     gaussians: gmm.nGaussians,
     features: gmm.nFeatures,
-    frames: samples.data.shape[0],
+    frames,
     steps: gmm.nIter,
     converged: gmm.converged,
     /** Measured by the last e-step, before the last m-step. */

@@ -1,5 +1,5 @@
 /** Options and steps shared by train and adapt. */
-import type { FitStep, GMMMachine } from '../machines/GMMMachine.js';
+import type { FitOptions, FitStep, GMMData, GMMMachine } from '../machines/GMMMachine.js';
 import type { HostArray2D } from '../data/matrix.js';
 import type { Args } from './args.js';
 import type { Context } from './command.js';
@@ -49,21 +49,31 @@ export function applySettings(gmm: GMMMachine, settings: EmSettings): void {
 }
 
 /** EM on `data` with a progress bar; Ctrl-C stops it after the current iteration. Returns the last step. */
-export async function fitWithProgress(
+export function fitWithProgress(gmm: GMMMachine, data: HostArray2D, file: string, label: string, context: Context): Promise<FitStep | undefined> {
+  return withProgress(gmm, data.shape[0], file, label, context, (options) => gmm.fit(data, options));
+}
+
+/** fitWithProgress on a data set of shards (files, or workers holding them). */
+export function fitShardsWithProgress(gmm: GMMMachine, data: GMMData, subject: string, label: string, context: Context): Promise<FitStep | undefined> {
+  return withProgress(gmm, data.nSamples, subject, label, context, (options) => gmm.fitShards(data, options));
+}
+
+async function withProgress(
   gmm: GMMMachine,
-  data: HostArray2D,
-  file: string,
+  frames: number,
+  subject: string,
   label: string,
   context: Context,
+  fit: (options: FitOptions) => Promise<unknown>,
 ): Promise<FitStep | undefined> {
-  const show = context.progress.em(label, data.shape[0], gmm.maxFittingSteps);
+  const show = context.progress.em(label, frames, gmm.maxFittingSteps);
   let last: FitStep | undefined;
   const onStep = (step: FitStep) => {
     last = step;
     show(step);
   };
   try {
-    await about(file, () => gmm.fit(data, { onStep, signal: context.signal }));
+    await about(subject, () => fit({ onStep, signal: context.signal }));
     return last;
   } finally {
     context.progress.end();
