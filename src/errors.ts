@@ -11,11 +11,14 @@ export type ErrorCode =
 
 export class TfjsEmError extends Error {
   readonly code: ErrorCode;
+  /** What the error is about when that is not the caller's input (a shard a worker read, a Redis URL). */
+  readonly subject?: string;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, subject?: string) {
     super(message);
     this.name = 'TfjsEmError';
     this.code = code;
+    this.subject = subject;
   }
 }
 

@@ -1,5 +1,8 @@
 /** tfjs-em train: maximum-likelihood GMM (a UBM), from k-means or from a given start point. */
+import path from 'node:path';
 import { GMMMachine } from '../machines/GMMMachine.js';
+import { Cluster } from '../distributed/cluster.js';
+import { shownUrl } from '../distributed/connection.js';
 import { KMeansMachine } from '../machines/KMeansMachine.js';
 import { readGMMFile } from '../io/index.js';
 import type { Args } from './args.js';
@@ -27,9 +30,12 @@ GMMMachine(trainer="ml"). The start point is k-means on the data, or --init.
   --out FILE           the model to write (HDF5, bob's layout 1.0)
   --variance-floor V   smallest variance allowed (default: 2.2e-16, or --init's floor)
   --seed S             seed of the k-means initialisation (default 0)
+  --redis URL          run every pass over the data on tfjs-em workers (see tfjs-em worker);
+                       the data paths must be valid on the workers. Same result as without.
+  --queue NAME         the workers' queue (default tfjs-em)
 ${emUsage('means,variances,weights')}
 ${DEVICE_USAGE}`,
-  options: { data: 'values', gaussians: 'value', init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { data: 'values', gaussians: 'value', redis: 'value', queue: 'value', init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
@@ -43,8 +49,17 @@ async function run(args: Args, context: Context): Promise<Result> {
   const seed = args.integer('seed') ?? 0;
   assertOutputFile(out);
   const backend = await context.backend();
-  const data = await loadShards(set, settings.chunkSize);
-  return trainOn(data, set, { out, init, gaussians, floor, settings, seed, backend }, context);
+  const job = { out, init, gaussians, floor, settings, seed, backend };
+  const url = args.string('redis');
+  if (url === undefined) return trainOn(await loadShards(set, settings.chunkSize), set, job, context);
+  const cluster = await about(shownUrl(url), () => Cluster.connect(url, { queue: args.string('queue'), chunkSize: settings.chunkSize }));
+  try {
+    context.progress.info(`run ${cluster.run}: ${set.specs.length} shards on the workers of ${shownUrl(url)}`);
+    const data = await about(set.subject, () => cluster.data(set.specs.map((s) => path.resolve(s.spec))));
+    return await trainOn(data, set, job, context);
+  } finally {
+    await cluster.close();
+  }
 }
 
 export interface TrainJob {
