@@ -25,6 +25,7 @@ const once = [
   '<rootDir>/test/cli/',
   '<rootDir>/test/browser/',
   '<rootDir>/test/kernels/browser\\.test\\.ts$',
+  '<rootDir>/test/distributed/',
 ];
 
 export default {

@@ -13,7 +13,7 @@ import type { GMMStats } from '../machines/GMMStats.js';
 import type { KMeansStats } from '../math/kmeans/accumulate.js';
 import { TfjsEmError } from '../errors.js';
 import { decodeFloats, decodeGMMStats, decodeKMeansStats, encodeFloats, type EncodedGMMStats, type EncodedKMeansStats } from './codec.js';
-import { connect, lost, ready, shownUrl } from './connection.js';
+import { clusterError, connect, lost, ready, shownUrl } from './connection.js';
 import { SUM_JOB, type ShardJobName } from './jobs.js';
 import type { ShardResult } from './work.js';
 
@@ -65,14 +65,22 @@ export class Cluster {
 
   /** One job on one shard; its result, checked to be this run's answer to this job. */
   async call(name: ShardJobName, shard: number, file: string, args: Record<string, unknown>): Promise<ShardResult> {
+    return this.redisErrors(() => this.callOnce(name, shard, file, args));
+  }
+
+  private async callOnce(name: ShardJobName, shard: number, file: string, args: Record<string, unknown>): Promise<ShardResult> {
     const pass = ++this.seq;
     const job = await this.queue.add(name, { run: this.run, pass, shard, file, chunkSize: this.chunkSize, args }, { ...KEEP, jobId: `${this.run}-${pass}-${shard}`, attempts: 1 });
-    const result = await this.finished(job, [file]);
+    const result = await this.finished(job, [[job.id!, file]]);
     return checkResult(result, this.run, pass, shard);
   }
 
   /** The shards' GMM statistics under the model (HDF5 bytes), summed by the flow's parent. */
   async gmmStats(files: string[], model: Uint8Array, k: number, d: number): Promise<EncodedGMMStats> {
+    return this.redisErrors(() => this.gmmStatsOnce(files, model, k, d));
+  }
+
+  private async gmmStatsOnce(files: string[], model: Uint8Array, k: number, d: number): Promise<EncodedGMMStats> {
     const pass = ++this.seq;
     const modelText = Buffer.from(model).toString('base64');
     const tree = await this.flows.add({
@@ -87,9 +95,21 @@ export class Cluster {
         opts: { ...KEEP, jobId: `${this.run}-${pass}-${shard}`, attempts: 1, failParentOnFailure: true },
       })),
     });
-    const result = await this.finished(tree.job, files);
+    const result = await this.finished(tree.job, files.map((file, shard) => [`${this.run}-${pass}-${shard}`, file]));
     if (result?.run !== this.run || result?.pass !== pass) throw new TfjsEmError('CLUSTER', `the sum of pass ${pass} came back for another run or pass`);
     return result as unknown as EncodedGMMStats;
+  }
+
+  /** Redis commands failing (the server gone): a clusterError naming the URL. */
+  private async redisErrors<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof TfjsEmError) throw error;
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      const lostIt = this.connection.status !== 'ready';
+      throw clusterError(this.url, lostIt ? `lost the connection to Redis (${message})` : `Redis: ${message}`);
+    }
   }
 
   async close(): Promise<void> {
@@ -101,22 +121,21 @@ export class Cluster {
    * The job's result. A failed job (or flow) fails the run with the failing shard's file
    * and the worker's reason; a lost Redis connection fails it too.
    */
-  private async finished(job: Job, files: string[]): Promise<Record<string, unknown>> {
+  private async finished(job: Job, shardJobs: [string, string][]): Promise<Record<string, unknown>> {
     try {
       const value = await Promise.race([job.waitUntilFinished(this.events), this.lostConnection]);
       await job.remove({ removeChildren: true }).catch(() => {});
       return value as Record<string, unknown>;
     } catch (error) {
       if (error instanceof TfjsEmError) throw error;
-      throw await this.failure(job, files, error);
+      throw await this.failure(job, shardJobs, error);
     }
   }
 
-  /** The error of the first failed shard job of this pass (by shard order), naming its file. */
-  private async failure(job: Job, files: string[], error: unknown): Promise<TfjsEmError> {
-    const prefix = job.id!.replace(/-(sum|\d+)$/, '');
-    for (const [shard, file] of files.entries()) {
-      const child = await Job.fromId(this.queue, `${prefix}-${shard}`).catch(() => undefined);
+  /** The error of the first failed shard job (by shard order), naming its file. */
+  private async failure(job: Job, shardJobs: [string, string][], error: unknown): Promise<TfjsEmError> {
+    for (const [id, file] of shardJobs) {
+      const child = await Job.fromId(this.queue, id).catch(() => undefined);
       if (child?.failedReason) return new TfjsEmError('CLUSTER', withoutPrefix(child.failedReason, file), file);
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -18,12 +18,17 @@ export function connect(url: string): Redis {
 
 /** Connects and checks the server answers; a clear error otherwise. */
 export async function ready(connection: Redis, url: string): Promise<void> {
+  let last: unknown;
+  const remember = (e: unknown) => (last = e);
+  connection.on('error', remember);
   try {
     await connection.connect();
     await connection.ping();
   } catch (error) {
     connection.disconnect();
-    throw clusterError(url, `cannot connect to Redis (${reason(error)})`);
+    throw clusterError(url, `cannot connect to Redis (${reason(last ?? error)})`);
+  } finally {
+    connection.off('error', remember);
   }
 }
 

@@ -86,8 +86,10 @@ export async function runShardJob(name: string, job: ShardJob): Promise<ShardRes
       const settings = args.settings === undefined ? {} : checkMapSettings(args.settings);
       const gmm = new GMMMachine(ubm.nGaussians, { trainer: 'map', ubm, chunkSize: job.chunkSize, ...settings });
       try {
-        await gmm.fitShards(new LocalShards([passes]));
-        return { ...tag, model: Buffer.from(await gmm.toBytes()).toString('base64'), frames: x.nSamples, steps: gmm.nIter };
+        let averageLogLikelihood: number | null = null;
+        await gmm.fitShards(new LocalShards([passes]), { onStep: (step) => (averageLogLikelihood = step.averageLogLikelihood) });
+        const model = Buffer.from(await gmm.toBytes()).toString('base64');
+        return { ...tag, model, frames: x.nSamples, steps: gmm.nIter, averageLogLikelihood };
       } finally {
         gmm.dispose();
         ubm.dispose();
