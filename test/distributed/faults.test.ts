@@ -1,9 +1,10 @@
 /**
  * Faults and access: a worker SIGKILLed mid-job (its job is taken over, same model), Redis
- * killed mid-run (a clear error, no output file), a password-protected Redis, and a worker
+ * killed mid-run (a clear error, no output file), a password-protected Redis, TLS, and a worker
  * refusing a shard outside its data root.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
 import { expectClose } from '../helpers/expectClose.js';
@@ -17,6 +18,18 @@ mkdirSync(shardDir);
 const centres = Array.from({ length: 8 }, (_, i) => Array.from({ length: 16 }, (_, j) => ((i * 7 + j * 3) % 11) - 5));
 // Shards large enough that a job lasts a while: the worker is killed while it runs one.
 const shards = [0, 1, 2, 3].map((i) => writeNpy(path.join(shardDir, `s${i}.npy`), blobs(centres, 1500, 20 + i)));
+
+/** A private CA and a server certificate for 127.0.0.1 (openssl). */
+function certificates(folder: string): { cert: string; key: string; ca: string } {
+  mkdirSync(folder);
+  const f = (name: string) => path.join(folder, name);
+  const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=tfjs-em test CA', '-keyout', f('ca.key'), '-out', f('ca.pem')]);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', f('server.key'), '-out', f('server.csr')]);
+  writeFileSync(f('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', f('ext.cnf'), '-out', f('server.pem')]);
+  return { cert: f('server.pem'), key: f('server.key'), ca: f('ca.pem') };
+}
 
 async function parameters(file: string): Promise<number[]> {
   const m = await GMMMachine.fromHDF5(file);
@@ -99,6 +112,24 @@ withRedis(() => {
       expect(refused.code).toBe(1);
       expect(refused.errLines).toEqual([expect.stringMatching(new RegExp(`^tfjs-em: ${anonymous}: cannot connect to Redis \\(NOAUTH`))]);
     } finally {
+      await redis.stop();
+    }
+  });
+
+  test('rediss:// (TLS, a private CA given by NODE_EXTRA_CA_CERTS): workers and runs work over it', async () => {
+    const tls = certificates(path.join(dir, 'tls'));
+    const redis = await startRedis([], undefined, tls);
+    const saved = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = tls.ca; // read by the worker and train processes
+    try {
+      expect(redis.url).toMatch(/^rediss:\/\//);
+      started.push(await startWorker(redis.url));
+      const out = path.join(dir, 'tls.h5');
+      expectOk(await tfjsEm(['train', '--redis', redis.url, '--data', shardDir, '--init', init, '--steps', '3', '--out', out, '-q']));
+      expectClose(await parameters(out), await parameters(localModel), 1e-6);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = saved;
       await redis.stop();
     }
   });

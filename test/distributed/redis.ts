@@ -47,10 +47,16 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** redis-server on 127.0.0.1 and a free port; `extra` adds options (e.g. --requirepass). */
-export async function startRedis(extra: string[] = [], password?: string): Promise<RedisServer> {
+/**
+ * redis-server on 127.0.0.1 and a free port; `extra` adds options (e.g. --requirepass).
+ * With tls (certificate files), the port speaks TLS only and the URL is rediss://.
+ */
+export async function startRedis(extra: string[] = [], password?: string, tls?: { cert: string; key: string; ca: string }): Promise<RedisServer> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const listen = tls === undefined
+    ? ['--port', String(port)]
+    : ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'no'];
+  const child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 10_000);
@@ -65,7 +71,7 @@ export async function startRedis(extra: string[] = [], password?: string): Promi
   });
   return {
     port,
-    url: password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${password}@127.0.0.1:${port}`,
+    url: `${tls === undefined ? 'redis' : 'rediss'}://${password === undefined ? '' : `:${password}@`}127.0.0.1:${port}`,
     process: child,
     stop: () => stopProcess(child, 'SIGKILL').then(() => undefined),
   };
