@@ -30,6 +30,7 @@ const once = [
   '<rootDir>/test/io/',
   '<rootDir>/test/hardening/fuzz\\.test\\.ts$',
   '<rootDir>/test/cli/',
+  '<rootDir>/test/distributed/',
   ...browser,
 ];
 

@@ -16,6 +16,11 @@ import { pythonProblem, startPython } from './lib/python.mjs';
 import { markdownTable, summarise, svgChart } from './lib/report.mjs';
 import { memoryRun, memoryTable } from './lib/memory.mjs';
 
+if (process.argv.includes('--cluster')) {
+  const { clusterBench } = await import('./lib/cluster.mjs');
+  await clusterBench(process.argv.slice(2), (...a) => console.error(...a));
+  process.exit(0);
+}
 const o = parseArgs(process.argv.slice(2));
 const log = (...a) => console.error(...a);
 const started = new Date();

@@ -17,7 +17,7 @@ quiet() {
   return $status
 }
 
-apt_packages=(python3-h5py python3-numpy python3-scipy python3-sklearn chromium)
+apt_packages=(python3-h5py python3-numpy python3-scipy python3-sklearn chromium redis-server openssl)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -6,15 +6,19 @@ export type ErrorCode =
   | 'NOT_INITIALIZED'
   | 'FILE_FORMAT'
   | 'PRECISION'
-  | 'BACKEND_UNAVAILABLE';
+  | 'BACKEND_UNAVAILABLE'
+  | 'CLUSTER';
 
 export class TfjsEmError extends Error {
   readonly code: ErrorCode;
+  /** What the error is about when that is not the caller's input (a shard a worker read, a Redis URL). */
+  readonly subject?: string;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, subject?: string) {
     super(message);
     this.name = 'TfjsEmError';
     this.code = code;
+    this.subject = subject;
   }
 }
 

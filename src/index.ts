@@ -1,5 +1,7 @@
 export { GMMMachine } from './machines/GMMMachine.js';
-export type { GMMMachineOptions, FitOptions, FitStep } from './machines/GMMMachine.js';
+export type { GMMMachineOptions, FitOptions, FitStep, GMMData } from './machines/GMMMachine.js';
+export { LocalShards, sumGMMStats } from './machines/shards.js';
+export type { DataPasses } from './data/passes.js';
 export { GMMStats } from './machines/GMMStats.js';
 export type { GMMStatsFields } from './machines/GMMStats.js';
 export { KMeansMachine } from './machines/KMeansMachine.js';

@@ -1,6 +1,8 @@
 /** tfjs-em adapt: MAP adaptation of a UBM to each input file (one utterance or speaker per file). */
 import path from 'node:path';
 import { GMMMachine } from '../machines/GMMMachine.js';
+import { Cluster } from '../distributed/cluster.js';
+import { shownUrl } from '../distributed/connection.js';
 import { baseName, type DataSpec } from '../io/data/read.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
@@ -25,9 +27,12 @@ file, named after it. Nothing is written unless every model is.
   --out PATH           model file, or folder for several inputs
   --relevance R        Reynolds' relevance factor (default 4)
   --alpha A            a fixed adaptation weight instead of the relevance factor
+  --redis URL          adapt on tfjs-em workers, one job per file (see tfjs-em worker);
+                       the data paths must be valid on the workers
+  --queue NAME         the workers' queue (default tfjs-em)
 ${emUsage('means')}
 ${DEVICE_USAGE}`,
-  options: { ubm: 'value', data: 'values', out: 'value', relevance: 'value', alpha: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { ubm: 'value', data: 'values', out: 'value', redis: 'value', queue: 'value', relevance: 'value', alpha: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
@@ -49,16 +54,19 @@ async function run(args: Args, context: Context): Promise<Result> {
   const backend = await context.backend();
   const ubm = await loadGMM(ubmFile);
   const job = { specs, ubm, ubmFile, settings, context };
+  const url = args.string('redis');
+  const adaptTo = (targets: string[], shown: string[]) =>
+    url === undefined ? adaptAll(job, targets, shown) : adaptOnWorkers(url, args.string('queue'), job, targets, shown);
   const rows = toFolder
-    ? await writeFolder(out, (dir) => adaptAll(job, names.map((name) => path.join(dir, name)), names))
-    : await adaptAll(job, [out], [out]);
+    ? await writeFolder(out, (dir) => adaptTo(names.map((name) => path.join(dir, name)), names))
+    : await adaptTo([out], [out]);
   ubm.dispose();
   context.progress.info(`wrote ${out}`);
   const json = { backend, ubm: ubmFile, out, models: rows };
   return { json, columns: ['file', 'model', 'frames', 'steps', 'avg_log_likelihood'], rows: rows.map((r) => Object.values(r)) };
 }
 
-function mapSettings(args: Args): MapSettings {
+export function mapSettings(args: Args): MapSettings {
   const alpha = args.number('alpha', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
   const relevance = args.number('relevance', (v) => v > 0, 'a number > 0');
   if (alpha !== undefined && relevance !== undefined) throw new CliError('--alpha', 'give either --alpha or --relevance, not both');
@@ -114,4 +122,35 @@ async function adaptAll(job: Job, targets: string[], names: string[]): Promise<A
     }
   }
   return rows;
+}
+
+/** adaptAll on the workers of a Redis: one job per file, all queued at once; the models come back as bytes. */
+async function adaptOnWorkers(url: string, queue: string | undefined, job: Job, targets: string[], names: string[]): Promise<Adapted[]> {
+  const { specs, ubm, settings, context } = job;
+  const cluster = await about(shownUrl(url), () => Cluster.connect(url, { queue, chunkSize: settings.chunkSize }));
+  try {
+    const model = Buffer.from(await ubm.toBytes()).toString('base64');
+    const mapArgs = {
+      maxFittingSteps: settings.maxFittingSteps,
+      convergenceThreshold: settings.convergenceThreshold,
+      updateMeans: settings.updateMeans,
+      updateVariances: settings.updateVariances,
+      updateWeights: settings.updateWeights,
+      mapRelevanceFactor: settings.mapRelevanceFactor,
+      mapAlpha: settings.mapAlpha,
+    };
+    context.progress.info(`run ${cluster.run}: ${specs.length} files on the workers of ${shownUrl(url)}`);
+    const results = await Promise.all(
+      specs.map((spec, i) => about(spec.file, () => cluster.call('adapt', i, path.resolve(spec.spec), { model, settings: mapArgs }))),
+    );
+    const rows: Adapted[] = [];
+    for (const [i, r] of results.entries()) {
+      const adapted = await about(specs[i].file, () => GMMMachine.fromHDF5(new Uint8Array(Buffer.from(r.model as string, 'base64')), ubm));
+      await about(targets[i], () => adapted.save(targets[i]));
+      rows.push({ file: specs[i].spec, model: names[i], frames: r.frames as number, steps: r.steps as number, averageLogLikelihood: r.averageLogLikelihood as number | null });
+    }
+    return rows;
+  } finally {
+    await cluster.close();
+  }
 }

@@ -2,6 +2,7 @@
 import { toMatrix, type HostArray2D } from '../data/matrix.js';
 import { expandInputs, parseDataSpec, readData, type DataSpec } from '../io/data/read.js';
 import { CliError, about } from './errors.js';
+import { LocalShards } from '../machines/shards.js';
 
 export interface Samples {
   spec: DataSpec;
@@ -29,7 +30,32 @@ export async function loadOne(input: string): Promise<Samples> {
 }
 
 /** Checked before any machine is built: a machine of k Gaussians allocates k-sized arrays. */
-export function assertClusters(option: string, k: number, samples: Samples): void {
-  const n = samples.data.shape[0];
-  if (k > n) throw new CliError(option, `${k} is more than the ${n} samples of ${samples.spec.spec}`);
+export function assertClusters(option: string, k: number, nSamples: number, subject: string): void {
+  if (k > nSamples) throw new CliError(option, `${k} is more than the ${nSamples} samples of ${subject}`);
+}
+
+/** The inputs of --data as one data set: one shard per file, folders expanded in name order. */
+export interface DataSet {
+  specs: DataSpec[];
+  /** What errors are reported against: the file, or the inputs as given. */
+  subject: string;
+}
+
+export async function dataSet(inputs: string[]): Promise<DataSet> {
+  const specs = await dataSpecs(inputs);
+  return { specs, subject: specs.length === 1 ? specs[0].file : inputs.join(' ') };
+}
+
+/** Reads every shard of the data set (each checked as one input is) and holds them as local shards. */
+export async function loadShards(set: DataSet, chunkSize: number | undefined): Promise<LocalShards> {
+  const matrices: HostArray2D[] = [];
+  for (const spec of set.specs) {
+    const { data } = await loadSamples(spec);
+    const first = matrices[0]?.shape[1];
+    if (first !== undefined && data.shape[1] !== first) {
+      throw new CliError(spec.file, `has ${data.shape[1]} features per sample; ${set.specs[0].file} has ${first}`);
+    }
+    matrices.push(data);
+  }
+  return about(set.subject, () => LocalShards.of(matrices, chunkSize));
 }

@@ -23,7 +23,10 @@ export async function about<T>(subject: string, action: () => Promise<T>): Promi
   try {
     return await action();
   } catch (error) {
-    if (error instanceof TfjsEmError) throw new CliError(subject, withoutPrefix(error.message, subject));
+    if (error instanceof TfjsEmError) {
+      const about = error.subject ?? subject;
+      throw new CliError(about, withoutPrefix(error.message, about));
+    }
     throw error;
   }
 }

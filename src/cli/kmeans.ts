@@ -40,7 +40,7 @@ async function run(args: Args, context: Context): Promise<Result> {
   assertOutputFile(out, [dataInput]);
   const backend = await context.backend();
   const samples = await loadOne(dataInput);
-  assertClusters('--clusters', machine.nClusters, samples);
+  assertClusters('--clusters', machine.nClusters, samples.data.shape[0], samples.spec.spec);
   const start = performance.now();
   context.progress.info(`k-means: ${machine.nClusters} clusters on ${samples.data.shape[0]} frames...`);
   await about(samples.spec.file, () => machine.fit(samples.data, { signal: context.signal }));

@@ -11,13 +11,15 @@ import { createProgress } from './progress.js';
 import { runWithoutDawnNotes } from './quietDawn.js';
 import { adapt } from './adapt.js';
 import { demo } from './demo.js';
+import { estimate } from './estimate.js';
 import { info } from './info.js';
 import { kmeans } from './kmeans.js';
 import { score } from './score.js';
 import { stats } from './stats.js';
 import { train } from './train.js';
+import { worker } from './worker.js';
 
-const COMMANDS: Command[] = [demo, kmeans, train, adapt, stats, score, info];
+const COMMANDS: Command[] = [demo, kmeans, train, adapt, stats, estimate, score, info, worker];
 const COMMON_OPTIONS = { quiet: 'flag', format: 'value', help: 'flag' } as const;
 const COMMON_USAGE = `  --format F           table (default), json or csv; json prints one document on stdout
   --quiet, -q          no progress or information on stderr

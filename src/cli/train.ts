@@ -1,59 +1,94 @@
 /** tfjs-em train: maximum-likelihood GMM (a UBM), from k-means or from a given start point. */
+import path from 'node:path';
 import { GMMMachine } from '../machines/GMMMachine.js';
+import { Cluster } from '../distributed/cluster.js';
+import { shownUrl } from '../distributed/connection.js';
 import { KMeansMachine } from '../machines/KMeansMachine.js';
 import { readGMMFile } from '../io/index.js';
 import { expandThresholds } from '../machines/thresholds.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
-import { assertClusters, loadOne, type Samples } from './data.js';
+import { assertClusters, dataSet, loadShards, type DataSet } from './data.js';
 import { CliError, about } from './errors.js';
 import { assertFeatures, assertOutputFile, fileKind } from './files.js';
 import type { Result } from './format.js';
-import { EM_OPTIONS, applySettings, emOptions, emUsage, fitWithProgress, withFloorAdvice } from './training.js';
+import type { EmSettings } from './training.js';
+import { EM_OPTIONS, applySettings, emOptions, emUsage, fitShardsWithProgress, withFloorAdvice } from './training.js';
+import type { GMMData } from '../machines/GMMMachine.js';
 
 export const train: Command = {
   name: 'train',
   summary: 'train a GMM by maximum likelihood (k-means start, or --init)',
-  usage: `Usage: tfjs-em train --data X --gaussians K --out ubm.h5 [options]
+  usage: `Usage: tfjs-em train --data X [X...] --gaussians K --out ubm.h5 [options]
 
 Trains a GMM with diagonal covariances by EM (maximum likelihood), as bob.learn.em's
 GMMMachine(trainer="ml"). The start point is k-means on the data, or --init.
 
-  --data X             samples: .npy, .csv/.txt, or file.h5:/dataset
+  --data X [X...]      samples: .npy, .csv/.txt, file.h5:/dataset, or folders of such files;
+                       several files are one data set, read and processed file by file
   --gaussians K        number of Gaussians (optional with --init)
   --init FILE          start from this GMM (bob's or ours) or k-means file; no k-means runs
   --out FILE           the model to write (HDF5, bob's layout 1.0)
   --variance-floor V   smallest variance allowed (default: 2.2e-16, or --init's floor)
   --seed S             seed of the k-means initialisation (default 0)
+  --redis URL          run every pass over the data on tfjs-em workers (see tfjs-em worker);
+                       the data paths must be valid on the workers. Same result as without.
+  --queue NAME         the workers' queue (default tfjs-em)
 ${emUsage('means,variances,weights')}
 ${DEVICE_USAGE}`,
-  options: { data: 'value', gaussians: 'value', init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { data: 'values', gaussians: 'value', redis: 'value', queue: 'value', init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
 async function run(args: Args, context: Context): Promise<Result> {
   const out = args.requiredString('out');
-  const dataInput = args.requiredString('data');
+  const inputs = args.requiredList('data');
+  const set = await dataSet(inputs);
   const init = args.string('init');
   const gaussians = init === undefined ? requiredGaussians(args) : args.positiveInteger('gaussians');
   const floor = args.nonNegative('variance-floor');
   const settings = emOptions(args, ['means', 'variances', 'weights']);
   const seed = args.integer('seed') ?? 0;
-  assertOutputFile(out, [dataInput, init]);
+  assertOutputFile(out, [...inputs, init]);
   const backend = await context.backend();
-  const samples = await loadOne(dataInput);
-  if (gaussians !== undefined) assertClusters('--gaussians', gaussians, samples);
+  const job = { out, init, gaussians, floor, settings, seed, backend };
+  const url = args.string('redis');
+  if (url === undefined) return trainOn(await loadShards(set, settings.chunkSize), set, job, context);
+  const cluster = await about(shownUrl(url), () => Cluster.connect(url, { queue: args.string('queue'), chunkSize: settings.chunkSize }));
+  try {
+    context.progress.info(`run ${cluster.run}: ${set.specs.length} shards on the workers of ${shownUrl(url)}`);
+    const data = await about(set.subject, () => cluster.data(set.specs.map((s) => path.resolve(s.spec))));
+    return await trainOn(data, set, job, context);
+  } finally {
+    await cluster.close();
+  }
+}
+
+export interface TrainJob {
+  out: string;
+  init: string | undefined;
+  gaussians: number | undefined;
+  floor: number | undefined;
+  settings: EmSettings;
+  seed: number;
+  backend: string;
+}
+
+/** ML training on a data set (local shards, or workers holding them), written to job.out. */
+export async function trainOn(data: GMMData, set: DataSet, job: TrainJob, context: Context): Promise<Result> {
+  const { out, init, settings } = job;
+  if (job.gaussians !== undefined) assertClusters('--gaussians', job.gaussians, data.nSamples, set.subject);
   const gmm = init === undefined
-    ? await kmeansStart(samples, gaussians!, seed, settings.chunkSize, context)
-    : await givenStart(init, gaussians, samples, floor);
+    ? await kmeansStart(data, set.subject, job.gaussians!, job.seed, settings.chunkSize, context)
+    : await givenStart(init, job.gaussians, data, set.subject, job.floor);
   try {
     applySettings(gmm, settings);
-    if (floor !== undefined) gmm.varianceThresholds = floor;
-    const last = await fitWithProgress(gmm, samples.data, samples.spec.file, 'EM', context);
+    if (job.floor !== undefined) gmm.varianceThresholds = job.floor;
+    const last = await fitShardsWithProgress(gmm, data, set.subject, 'EM', context);
     context.signal.throwIfAborted();
     await about(out, () => gmm.save(out));
     context.progress.info(`wrote ${out}`);
-    return summary(out, backend, gmm, samples, last?.averageLogLikelihood ?? null);
+    return summary(out, job.backend, gmm, data.nSamples, last?.averageLogLikelihood ?? null);
   } finally {
     gmm.dispose();
   }
@@ -64,12 +99,12 @@ function requiredGaussians(args: Args): number {
   return args.positiveInteger('gaussians')!;
 }
 
-async function kmeansStart(samples: Samples, k: number, seed: number, chunkSize: number | undefined, context: Context): Promise<GMMMachine> {
+async function kmeansStart(data: GMMData, subject: string, k: number, seed: number, chunkSize: number | undefined, context: Context): Promise<GMMMachine> {
   const kmeans = new KMeansMachine(k, { randomState: seed, chunkSize });
   const gmm = new GMMMachine(k, { kMeansTrainer: kmeans });
   const start = performance.now();
-  context.progress.info(`k-means: ${k} clusters on ${samples.data.shape[0]} frames...`);
-  await about(samples.spec.file, () => withFloorAdvice('--variance-floor', () => gmm.initializeGaussians(samples.data, context.signal)));
+  context.progress.info(`k-means: ${k} clusters on ${data.nSamples} frames...`);
+  await about(subject, () => withFloorAdvice('--variance-floor', () => gmm.initializeFromPasses(data, context.signal)));
   context.progress.info(`k-means: ${kmeans.nIter} iterations in ${seconds(start)} s`);
   context.signal.throwIfAborted();
   return gmm;
@@ -80,21 +115,21 @@ async function kmeansStart(samples: Samples, k: number, seed: number, chunkSize:
  * weights of the data. The floor (--variance-floor, else the file's, else bob's default) is set
  * first: a cluster of one sample has variance 0, which the floor raises, as k-means starts do.
  */
-async function givenStart(file: string, k: number | undefined, samples: Samples, floor: number | undefined): Promise<GMMMachine> {
+async function givenStart(file: string, k: number | undefined, data: GMMData, subject: string, floor: number | undefined): Promise<GMMMachine> {
   const { kind } = await fileKind(file);
   if (kind === 'GMMStats') throw new CliError(file, 'is a statistics file; --init takes a GMM or k-means file');
   if (kind === 'KMeansMachine') {
     const kmeans = await about(file, () => KMeansMachine.fromHDF5(file));
-    checkStart(file, kmeans.nClusters, kmeans.nFeatures!, k, samples);
-    const { variances, weights } = await about(samples.spec.file, () => kmeans.getVariancesAndWeightsForEachCluster(samples.data));
+    checkStart(file, kmeans.nClusters, kmeans.nFeatures!, k, data, subject);
+    const { variances, weights } = await about(subject, () => kmeans.variancesAndWeightsOf(data));
     const empty = weights.findIndex((w) => !(w > 0));
-    if (empty >= 0) throw new CliError(file, `cluster ${empty} holds none of the samples of ${samples.spec.spec}; run kmeans on this data`);
+    if (empty >= 0) throw new CliError(file, `cluster ${empty} holds none of the samples of ${subject}; run kmeans on this data`);
     const gmm = new GMMMachine(kmeans.nClusters);
     if (floor !== undefined) gmm.varianceThresholds = floor;
     return about(file, async () => withParameters(gmm, kmeans.centroids, floored(variances, gmm), weights));
   }
   const record = await about(file, () => readGMMFile(file));
-  checkStart(file, record.nGaussians, record.nFeatures, k, samples);
+  checkStart(file, record.nGaussians, record.nFeatures, k, data, subject);
   // As loading does: weights saved by training sum to 1 within float32 sums, not exactly.
   const gmm = await about(file, async () => GMMMachine.fromRecord({ ...record, trainer: 'ml' }));
   if (floor !== undefined) gmm.varianceThresholds = floor;
@@ -116,22 +151,22 @@ function withParameters(gmm: GMMMachine, means: Float64Array, variances: Float64
   return gmm;
 }
 
-function checkStart(file: string, k: number, d: number, requested: number | undefined, samples: Samples): void {
+function checkStart(file: string, k: number, d: number, requested: number | undefined, data: GMMData, subject: string): void {
   if (requested !== undefined && requested !== k) throw new CliError(file, `has ${k} Gaussians, but --gaussians is ${requested}`);
-  assertFeatures(samples.spec.file, samples.data.shape[1], file, d);
+  assertFeatures(subject, data.nFeatures, file, d);
 }
 
 function seconds(start: number): string {
   return ((performance.now() - start) / 1000).toFixed(1);
 }
 
-function summary(out: string, backend: string, gmm: GMMMachine, samples: Samples, averageLogLikelihood: number | null): Result {
+function summary(out: string, backend: string, gmm: GMMMachine, frames: number, averageLogLikelihood: number | null): Result {
   const json = {
     out,
     backend,
     gaussians: gmm.nGaussians,
     features: gmm.nFeatures,
-    frames: samples.data.shape[0],
+    frames,
     steps: gmm.nIter,
     converged: gmm.converged,
     /** Measured by the last e-step, before the last m-step. */

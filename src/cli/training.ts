@@ -1,5 +1,5 @@
 /** Options and steps shared by train and adapt. */
-import type { FitStep, GMMMachine } from '../machines/GMMMachine.js';
+import type { FitOptions, FitStep, GMMData, GMMMachine } from '../machines/GMMMachine.js';
 import type { HostArray2D } from '../data/matrix.js';
 import type { Args } from './args.js';
 import type { Context } from './command.js';
@@ -54,7 +54,7 @@ export function applySettings(gmm: GMMMachine, settings: EmSettings): void {
  * step. A variance too small for float32 is reported against `floorFrom` (the option or the
  * model file that set the floor), not against the data.
  */
-export async function fitWithProgress(
+export function fitWithProgress(
   gmm: GMMMachine,
   data: HostArray2D,
   file: string,
@@ -62,14 +62,31 @@ export async function fitWithProgress(
   context: Context,
   floorFrom = '--variance-floor',
 ): Promise<FitStep | undefined> {
-  const show = context.progress.em(label, data.shape[0], gmm.maxFittingSteps);
+  return withProgress(gmm, data.shape[0], file, label, context, floorFrom, (options) => gmm.fit(data, options));
+}
+
+/** fitWithProgress on a data set of shards (files, or workers holding them). */
+export function fitShardsWithProgress(gmm: GMMMachine, data: GMMData, subject: string, label: string, context: Context): Promise<FitStep | undefined> {
+  return withProgress(gmm, data.nSamples, subject, label, context, '--variance-floor', (options) => gmm.fitShards(data, options));
+}
+
+async function withProgress(
+  gmm: GMMMachine,
+  frames: number,
+  subject: string,
+  label: string,
+  context: Context,
+  floorFrom: string,
+  fit: (options: FitOptions) => Promise<unknown>,
+): Promise<FitStep | undefined> {
+  const show = context.progress.em(label, frames, gmm.maxFittingSteps);
   let last: FitStep | undefined;
   const onStep = (step: FitStep) => {
     last = step;
     show(step);
   };
   try {
-    await about(file, () => withFloorAdvice(floorFrom, () => gmm.fit(data, { onStep, signal: context.signal })));
+    await about(subject, () => withFloorAdvice(floorFrom, () => fit({ onStep, signal: context.signal })));
     return last;
   } finally {
     context.progress.end();

@@ -3,6 +3,7 @@ import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
 import { DataInput, HostArray2D, Matrix, expectFeatures, toMatrix } from '../data/matrix.js';
 import { streamChunks } from '../data/streamChunks.js';
 import { abortable } from '../data/abortable.js';
+import type { DataPasses } from '../data/passes.js';
 import { chunkRows } from '../backend/limits.js';
 import { ensureBackend } from '../backend/select.js';
 import type { BackendName } from '../backend/names.js';
@@ -47,6 +48,12 @@ export interface GMMMachineOptions {
    * kernel on cpu and wasm), 'fused' (a fused kernel or an error) or 'plain' (TF.js ops).
    */
   eStep?: EStepMode;
+}
+
+/** A data set for EM: the passes of the k-means start, and the e-step. */
+export interface GMMData extends DataPasses {
+  /** The statistics of every sample under the machine's current parameters. */
+  gmmStats(machine: GMMMachine): Promise<GMMStats>;
 }
 
 export interface FitStep {
@@ -265,15 +272,52 @@ export class GMMMachine {
     await ensureBackend(this.backend);
     const x = abortable(await toMatrix(X), options.signal);
     if (this._means === null) await this.initializeGaussians(x, options.signal);
-    else if (this._variances === null) this.variances = new Float64Array(this.means.length).fill(1);
-    expectFeatures(x, this.nFeatures);
+    return this.em(x.nFeatures, () => this.expectation(x), options);
+  }
+
+  /**
+   * fit on a data set of several shards (files, or workers holding them): the
+   * k-means start and every e-step run per shard, their statistics summed in
+   * float64 in shard order.
+   */
+  async fitShards(data: GMMData, options: FitOptions = {}): Promise<this> {
+    options.signal?.throwIfAborted();
+    this.checkOptions();
+    await ensureBackend(this.backend);
+    if (this._means === null) await this.initializeFromPasses(data, options.signal);
+    return this.em(data.nFeatures, () => data.gmmStats(this), options);
+  }
+
+  /** initializeGaussians on a data set given by its passes. */
+  async initializeFromPasses(data: DataPasses, signal?: AbortSignal): Promise<void> {
+    if (this.trainer === 'map') {
+      this.copyFrom(this.ubm!);
+      return;
+    }
+    const kmeans =
+      this.kMeansTrainer ??
+      new KMeansMachine(this.nGaussians, { randomState: this.randomState, chunkSize: this.chunkSize, backend: this.backend });
+    await kmeans.fitPasses(data, { signal });
+    const { variances, weights } = await kmeans.variancesAndWeightsOf(data);
+    this._variances = null;
+    this.means = kmeans.centroids;
+    this.setVariances(variances);
+    this.setWeights(weights);
+  }
+
+  /** EM steps from the current parameters, each e-step's statistics given by expectation. */
+  private async em(nFeatures: number, expectation: () => Promise<GMMStats>, options: FitOptions): Promise<this> {
+    if (this._variances === null) this.variances = new Float64Array(this.means.length).fill(1);
+    if (nFeatures !== this.nFeatures) {
+      throw shapeMismatch(`data has ${nFeatures} features per sample; the model has ${this.nFeatures}`);
+    }
     this.nIter = 0;
     this.converged = false;
     let average = 0;
     for (let step = 1; this.maxFittingSteps === null || step <= this.maxFittingSteps; step++) {
       options.signal?.throwIfAborted();
       const previous = average;
-      const stats = await this.expectation(x);
+      const stats = await expectation();
       if (!Number.isFinite(stats.logLikelihood)) {
         throw new TfjsEmError(
           'INVALID_DATA',
@@ -355,7 +399,7 @@ export class GMMMachine {
   }
 
   /** The e-step statistics of X. */
-  async accStats(X: DataInput): Promise<GMMStats> {
+  async accStats(X: DataInput | Matrix): Promise<GMMStats> {
     return this.expectation(await this.checkedMatrix(X));
   }
 
@@ -534,9 +578,9 @@ export class GMMMachine {
     }
   }
 
-  private async checkedMatrix(X: DataInput): Promise<Matrix> {
+  private async checkedMatrix(X: DataInput | Matrix): Promise<Matrix> {
     await ensureBackend(this.backend);
-    const x = await toMatrix(X);
+    const x = await asMatrix(X);
     if (this._variances === null) this.variances; // throws NOT_INITIALIZED
     expectFeatures(x, this.nFeatures);
     return x;

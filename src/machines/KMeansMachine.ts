@@ -3,13 +3,15 @@ import { abortable } from '../data/abortable.js';
 import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
 import { Random } from '../math/random.js';
 import { chunkRows } from '../backend/limits.js';
+import { DataPasses, MatrixPasses } from '../data/passes.js';
 import { ensureBackend } from '../backend/select.js';
 import type { BackendName } from '../backend/names.js';
 import { allClose } from './GMMStats.js';
 import { clusterMeans, kmeansMStep } from '../math/kmeans/mStep.js';
 import { hasConverged } from '../math/kmeans/converged.js';
 import { clusterVariancesAndWeights } from '../math/kmeans/clusterMoments.js';
-import { clusterMomentsPass, distancesPass, eStepPass, labelsPass, withDeviceCentroids } from '../math/kmeans/passes.js';
+import { distancesPass, labelsPass, withDeviceCentroids } from '../math/kmeans/passes.js';
+import { hostCentroids } from '../math/kmeans/deviceCentroids.js';
 import { initRandom } from '../math/kmeans/initRandom.js';
 import { initKMeansPlusPlus } from '../math/kmeans/initKMeansPlusPlus.js';
 import { initKMeansParallel } from '../math/kmeans/initKMeansParallel.js';
@@ -122,7 +124,15 @@ export class KMeansMachine {
     options.signal?.throwIfAborted();
     this.checkOptions();
     await ensureBackend(this.backend);
-    const x = abortable(await asMatrix(X), options.signal);
+    return this.fitPasses(new MatrixPasses(abortable(await asMatrix(X), options.signal), this.chunkSize), options);
+  }
+
+  /**
+   * fit on a data set given by its passes (several shards, or workers holding them).
+   * An aborted signal rejects between passes (a matrix's passes also check it per chunk).
+   */
+  async fitPasses(x: DataPasses, options: KMeansFitOptions = {}): Promise<this> {
+    this.checkOptions();
     const k = this.nClusters;
     if (k > x.nSamples) {
       throw new TfjsEmError(
@@ -130,16 +140,14 @@ export class KMeansMachine {
         `nClusters (${k}) is larger than the number of samples (${x.nSamples})`,
       );
     }
-    const rows = chunkRows(k, x.nFeatures, this.chunkSize);
     let centroids = await this.initialCentroids(x, new Random(this.randomState));
     let previous = NaN;
     let average = NaN;
     let step = 0;
     while (step < this.maxIter) {
+      options.signal?.throwIfAborted();
       previous = average;
-      const result = await withDeviceCentroids(centroids, k, async (c) =>
-        kmeansMStep(centroids, c, await eStepPass(x, c, rows)),
-      );
+      const result = kmeansMStep(centroids, hostCentroids(centroids, k), await x.kmeansStats(centroids, k));
       centroids = result.centroids;
       average = result.averageMinDistance;
       step++;
@@ -180,13 +188,19 @@ export class KMeansMachine {
   async getVariancesAndWeightsForEachCluster(
     X: DataInput | Matrix,
   ): Promise<{ variances: Float64Array; weights: Float64Array }> {
-    const { x, centroids, rows } = await this.prepare(X);
-    return withDeviceCentroids(centroids, this.nClusters, async (c) => {
-      const stats = await eStepPass(x, c, rows);
-      const means = clusterMeans(centroids, c, stats);
-      const moments = await clusterMomentsPass(x, c, means, rows);
-      return clusterVariancesAndWeights(stats.counts, moments, x.nSamples);
-    });
+    const { x } = await this.prepare(X);
+    return this.variancesAndWeightsOf(new MatrixPasses(x, this.chunkSize));
+  }
+
+  /** getVariancesAndWeightsForEachCluster on a data set given by its passes. */
+  async variancesAndWeightsOf(x: DataPasses): Promise<{ variances: Float64Array; weights: Float64Array }> {
+    const centroids = this.centroids;
+    const k = this.nClusters;
+    if (x.nFeatures !== this.nFeatures) throw shapeMismatch(`data has ${x.nFeatures} features per sample; the model has ${this.nFeatures}`);
+    const stats = await x.kmeansStats(centroids, k);
+    const means = clusterMeans(centroids, hostCentroids(centroids, k), stats);
+    const moments = await x.clusterMoments(centroids, k, means);
+    return clusterVariancesAndWeights(stats.counts, moments, x.nSamples);
   }
 
   /** Same number of clusters and features and identical centroids (both unset counts as equal). */
@@ -250,7 +264,7 @@ export class KMeansMachine {
   /** Holds no tf.Variable or tensor between calls: nothing to free. */
   dispose(): void {}
 
-  private async initialCentroids(x: Matrix, rng: Random): Promise<Float64Array> {
+  private async initialCentroids(x: DataPasses, rng: Random): Promise<Float64Array> {
     const k = this.nClusters;
     const init = this.initMethod;
     if (typeof init !== 'string') {
@@ -261,8 +275,8 @@ export class KMeansMachine {
       return given;
     }
     if (init === 'random') return initRandom(x, k, rng);
-    if (init === 'k-means++') return initKMeansPlusPlus(x, k, rng, this.chunkSize);
-    return initKMeansParallel(x, k, rng, this.initMaxIter, this.oversamplingFactor, this.chunkSize);
+    if (init === 'k-means++') return initKMeansPlusPlus(x, k, rng);
+    return initKMeansParallel(x, k, rng, this.initMaxIter, this.oversamplingFactor);
   }
 
   private async prepare(X: DataInput | Matrix): Promise<{ x: Matrix; centroids: Float64Array; rows: number }> {

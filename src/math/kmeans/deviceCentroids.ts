@@ -32,6 +32,17 @@ export function meanOfRows(values: Float64Array, k: number): Float64Array {
   return mean;
 }
 
+/** What the host keeps of centroids [k, D] sent to the device centred on their own mean (see toDeviceCentroids). */
+export type HostCentroids = Pick<DeviceCentroids, 'nClusters' | 'nFeatures' | 'shift' | 'hostCentred'>;
+
+export function hostCentroids(centroids: Float64Array, k: number): HostCentroids {
+  const shift = meanOfRows(centroids, k);
+  const d = shift.length;
+  const hostCentred = new Float64Array(k * d);
+  for (let i = 0; i < k; i++) for (let j = 0; j < d; j++) hostCentred[i * d + j] = Math.fround(centroids[i * d + j] - shift[j]);
+  return { nClusters: k, nFeatures: d, shift, hostCentred };
+}
+
 /** Uploads centroids [k, D] (float64, row-major) relative to shift; dispose with disposeDeviceCentroids. */
 export function toDeviceCentroids(centroids: Float64Array, k: number, shift: Float64Array): DeviceCentroids {
   const d = shift.length;

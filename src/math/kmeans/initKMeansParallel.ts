@@ -1,7 +1,5 @@
-import type { Matrix } from '../../data/matrix.js';
+import type { DataPasses } from '../../data/passes.js';
 import type { Random } from '../random.js';
-import { chunkRows } from '../../backend/limits.js';
-import { eStepPass, minDistancePass, withDeviceCentroids } from './passes.js';
 import { weightedKMeansPlusPlus, weightedLloyd } from './hostKMeans.js';
 
 /** Weighted Lloyd iterations on the candidates (on the host) after their k-means++ seeding. */
@@ -17,12 +15,11 @@ const CANDIDATE_LLOYD_ITERATIONS = 10;
  * distinct random samples make up the rest. Returns [k, D].
  */
 export async function initKMeansParallel(
-  x: Matrix,
+  x: DataPasses,
   k: number,
   rng: Random,
   rounds: number,
   oversamplingFactor: number,
-  chunkSize?: number,
 ): Promise<Float64Array> {
   const n = x.nSamples;
   const d = x.nFeatures;
@@ -31,7 +28,7 @@ export async function initKMeansParallel(
   const candidates = [first];
   const taken = new Set(candidates);
   const parts = [await x.rows([first])];
-  const minD = await minDistancePass(x, parts[0], 1, chunkRows(1, d, chunkSize));
+  const minD = await x.minDistances(parts[0], 1);
   minD[first] = 0;
   for (let round = 0; round < rounds; round++) {
     let phi = 0;
@@ -43,7 +40,7 @@ export async function initKMeansParallel(
     }
     if (picked.length === 0) continue;
     const points = await x.rows(picked);
-    const dist = await minDistancePass(x, points, picked.length, chunkRows(picked.length, d, chunkSize));
+    const dist = await x.minDistances(points, picked.length);
     for (let i = 0; i < n; i++) minD[i] = Math.min(minD[i], dist[i]);
     for (const p of picked) {
       minD[p] = 0;
@@ -67,7 +64,7 @@ export async function initKMeansParallel(
     out.set(await x.rows(extra), m * d);
     return out;
   }
-  const { counts } = await withDeviceCentroids(points, m, (c) => eStepPass(x, c, chunkRows(m, d, chunkSize)));
+  const { counts } = await x.kmeansStats(points, m);
   const seeds = weightedKMeansPlusPlus(points, counts, m, k, rng);
   return weightedLloyd(points, counts, m, seeds, k, CANDIDATE_LLOYD_ITERATIONS);
 }

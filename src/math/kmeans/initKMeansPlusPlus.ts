@@ -1,8 +1,6 @@
-import type { Matrix } from '../../data/matrix.js';
+import type { DataPasses } from '../../data/passes.js';
 import type { Random } from '../random.js';
-import { chunkRows } from '../../backend/limits.js';
 import { drawIndex } from './drawIndex.js';
-import { minDistancePass } from './passes.js';
 
 /**
  * 'k-means++' (Arthur and Vassilvitskii, 2007): the first centre is a uniformly
@@ -11,9 +9,8 @@ import { minDistancePass } from './passes.js';
  * data per centre (the distances to the new centre, measured on data centred
  * on that centre, so exactly ||x - c||^2 up to float32 rounding). Returns [k, D].
  */
-export async function initKMeansPlusPlus(x: Matrix, k: number, rng: Random, chunkSize?: number): Promise<Float64Array> {
+export async function initKMeansPlusPlus(x: DataPasses, k: number, rng: Random): Promise<Float64Array> {
   const d = x.nFeatures;
-  const rows = chunkRows(1, d, chunkSize);
   const centres = new Float64Array(k * d);
   const taken = new Set<number>();
   let minD: Float64Array = new Float64Array(0);
@@ -23,7 +20,7 @@ export async function initKMeansPlusPlus(x: Matrix, k: number, rng: Random, chun
     const centre = await x.rows([pick]);
     centres.set(centre, c * d);
     if (c === k - 1) return centres;
-    const dist = await minDistancePass(x, centre, 1, rows);
+    const dist = await x.minDistances(centre, 1);
     if (c === 0) minD = dist;
     else for (let i = 0; i < minD.length; i++) minD[i] = Math.min(minD[i], dist[i]);
     for (const t of taken) minD[t] = 0;

@@ -1,4 +1,4 @@
-import type { DeviceCentroids } from './deviceCentroids.js';
+import type { HostCentroids } from './deviceCentroids.js';
 import type { KMeansStats } from './accumulate.js';
 
 /**
@@ -8,7 +8,7 @@ import type { KMeansStats } from './accumulate.js';
  * centroid (bob divides by the count; keeping the centroid avoids 0/0 and lets
  * the cluster pick up members in a later step).
  */
-export function clusterMeans(previous: Float64Array, c: DeviceCentroids, stats: KMeansStats): Float64Array {
+export function clusterMeans(previous: Float64Array, c: HostCentroids, stats: KMeansStats): Float64Array {
   const { nClusters: k, nFeatures: d, shift, hostCentred } = c;
   const means = previous.slice();
   for (let i = 0; i < k; i++) {
@@ -25,7 +25,7 @@ export function clusterMeans(previous: Float64Array, c: DeviceCentroids, stats: 
 /** The k-means m-step: new centroids and the average min distance of the e-step that produced stats. */
 export function kmeansMStep(
   previous: Float64Array,
-  c: DeviceCentroids,
+  c: HostCentroids,
   stats: KMeansStats,
 ): { centroids: Float64Array; averageMinDistance: number } {
   return { centroids: clusterMeans(previous, c, stats), averageMinDistance: stats.minDistanceSum / stats.nSamples };

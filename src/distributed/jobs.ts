@@ -1,0 +1,100 @@
+/**
+ * The jobs tfjs-em puts on its queue: names, payloads, and the checks a worker makes
+ * before touching anything. A worker runs these names only; every payload is checked
+ * for its schema and sizes, and every path against the worker's data root.
+ */
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { badPayload } from './codec.js';
+
+/** Per-shard work (children), and the parent that sums a flow's children in shard order. */
+export const SHARD_JOBS = ['shape', 'rows', 'min-distances', 'kmeans-stats', 'cluster-moments', 'gmm-stats', 'adapt'] as const;
+export const SUM_JOB = 'sum-stats';
+export type ShardJobName = (typeof SHARD_JOBS)[number];
+export type JobName = ShardJobName | typeof SUM_JOB;
+
+/** Every job names its run and its pass: results of another run or an earlier pass are never used. */
+export interface JobTag {
+  run: string;
+  pass: number;
+}
+
+export interface ShardJob extends JobTag {
+  shard: number;
+  file: string;
+  /** Rows per device chunk: the coordinator's, so that every worker chunks a shard alike. */
+  chunkSize?: number;
+  /** The operation's arguments (base64 float64 arrays, counts), checked per name. */
+  args: Record<string, unknown>;
+}
+
+export interface SumJob extends JobTag {
+  shards: number;
+  k: number;
+  d: number;
+}
+
+/** Limits on what a payload may ask for: a worker refuses anything larger. */
+export const LIMITS = { clusters: 1 << 16, features: 1 << 14, rows: 1 << 20, shards: 1 << 20, modelBytes: 1 << 30 };
+
+const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function checkTag(data: Record<string, unknown>): JobTag {
+  if (typeof data.run !== 'string' || !RUN_ID.test(data.run)) throw badPayload('run is not an identifier');
+  return { run: data.run, pass: integer(data.pass, 'pass', 0, Number.MAX_SAFE_INTEGER) };
+}
+
+/** A per-shard job's payload, its file resolved and, with a data root, inside it. */
+export function checkShardJob(name: string, data: unknown, dataRoot: string | undefined): ShardJob {
+  if (!(SHARD_JOBS as readonly string[]).includes(name)) throw badPayload(`'${name}' is not a tfjs-em job`);
+  const d = object(data, 'payload');
+  const tag = checkTag(d);
+  const shard = integer(d.shard, 'shard', 0, LIMITS.shards);
+  if (typeof d.file !== 'string' || d.file === '' || d.file.includes('\0')) throw badPayload('file is not a path');
+  const chunkSize = d.chunkSize === undefined ? undefined : integer(d.chunkSize, 'chunkSize', 1, Number.MAX_SAFE_INTEGER);
+  return { ...tag, shard, file: insideRoot(d.file, dataRoot), chunkSize, args: object(d.args, 'args') };
+}
+
+export function checkSumJob(data: unknown): SumJob {
+  const d = object(data, 'payload');
+  return {
+    ...checkTag(d),
+    shards: integer(d.shards, 'shards', 1, LIMITS.shards),
+    k: integer(d.k, 'k', 1, LIMITS.clusters),
+    d: integer(d.d, 'd', 1, LIMITS.features),
+  };
+}
+
+/** The file as an absolute path; with a root, it must resolve (links followed) inside the root. */
+export function insideRoot(file: string, root: string | undefined): string {
+  const absolute = path.resolve(file);
+  if (root === undefined) return absolute;
+  const realRoot = realpathSync(root);
+  let real: string;
+  try {
+    real = realpathSync(absolute);
+  } catch {
+    real = absolute; // missing: reported as such when read, once known to lie under the root
+  }
+  const relative = path.relative(realRoot, real);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) throw badPayload(`${file} is outside the worker's data root ${root}`);
+  return real;
+}
+
+export function integer(value: unknown, what: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
+    throw badPayload(`${what} must be an integer in [${min}, ${max}]; got ${JSON.stringify(value)}`);
+  }
+  return value as number;
+}
+
+export function object(value: unknown, what: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badPayload(`${what} is not an object`);
+  return value as Record<string, unknown>;
+}
+
+export function stringArg(args: Record<string, unknown>, name: string, maxLength: number): string {
+  const v = args[name];
+  if (typeof v !== 'string' || v.length > maxLength) throw badPayload(`${name} must be a string of at most ${maxLength} characters`);
+  return v;
+}

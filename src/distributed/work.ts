@@ -1,0 +1,142 @@
+/** What a worker computes for each job: per-shard passes on the shard's file, and the sum of a flow's children. */
+import { statSync } from 'node:fs';
+import { MatrixPasses } from '../data/passes.js';
+import { toMatrix, type Matrix } from '../data/matrix.js';
+import { parseDataSpec, readData } from '../io/data/read.js';
+import { GMMMachine } from '../machines/GMMMachine.js';
+import { LocalShards, sumGMMStats } from '../machines/shards.js';
+import { readGMMFile } from '../io/gmm.js';
+import { TfjsEmError } from '../errors.js';
+import { decodeFloats, decodeGMMStats, encodeFloats, encodeGMMStats, encodeKMeansStats, badPayload, type EncodedGMMStats } from './codec.js';
+import { LIMITS, integer, stringArg, type ShardJob, type SumJob } from './jobs.js';
+
+/** Shards read recently, kept while their file is unchanged (EM reads every shard once per iteration). */
+const cache = new Map<string, { stamp: string; matrix: Matrix }>();
+const CACHED_SHARDS = 64;
+
+async function shardMatrix(file: string): Promise<Matrix> {
+  const spec = parseDataSpec(file);
+  const st = statOrThrow(spec.file);
+  const stamp = `${st.size}:${st.mtimeMs}`;
+  const hit = cache.get(file);
+  if (hit?.stamp === stamp) return hit.matrix;
+  const matrix = await toMatrix(await readData(spec), file);
+  cache.delete(file);
+  cache.set(file, { stamp, matrix });
+  if (cache.size > CACHED_SHARDS) cache.delete(cache.keys().next().value!);
+  return matrix;
+}
+
+function statOrThrow(file: string) {
+  try {
+    return statSync(file);
+  } catch {
+    throw new TfjsEmError('INVALID_DATA', `${file}: no such file`);
+  }
+}
+
+export interface ShardResult {
+  run: string;
+  pass: number;
+  shard: number;
+  [key: string]: unknown;
+}
+
+/** Runs one per-shard job; the result carries the job's run, pass and shard. */
+export async function runShardJob(name: string, job: ShardJob): Promise<ShardResult> {
+  const tag = { run: job.run, pass: job.pass, shard: job.shard };
+  const x = await shardMatrix(job.file);
+  const passes = new MatrixPasses(x, job.chunkSize);
+  const d = x.nFeatures;
+  const { args } = job;
+  const k = () => integer(args.k, 'k', 1, LIMITS.clusters);
+  switch (name) {
+    case 'shape':
+      return { ...tag, nSamples: x.nSamples, nFeatures: d };
+    case 'rows': {
+      const indices = args.indices;
+      if (!Array.isArray(indices) || indices.length > LIMITS.rows) throw badPayload('indices must be an array of row numbers');
+      const rows = indices.map((i) => integer(i, 'row', 0, x.nSamples - 1));
+      return { ...tag, rows: encodeFloats(await passes.rows(rows)) };
+    }
+    case 'min-distances': {
+      const m = k();
+      return { ...tag, distances: encodeFloats(await passes.minDistances(decodeFloats(args.centres, 'centres', m * d), m)) };
+    }
+    case 'kmeans-stats': {
+      const m = k();
+      return { ...tag, stats: encodeKMeansStats(await passes.kmeansStats(decodeFloats(args.centroids, 'centroids', m * d), m)) };
+    }
+    case 'cluster-moments': {
+      const m = k();
+      const centroids = decodeFloats(args.centroids, 'centroids', m * d);
+      return { ...tag, moments: encodeFloats(await passes.clusterMoments(centroids, m, decodeFloats(args.means, 'means', m * d))) };
+    }
+    case 'gmm-stats': {
+      const machine = await modelOf(args, d);
+      machine.chunkSize = job.chunkSize;
+      try {
+        return { ...tag, stats: encodeGMMStats(await machine.accStats(x)) };
+      } finally {
+        machine.dispose();
+      }
+    }
+    case 'adapt': {
+      const ubm = await modelOf(args, d);
+      const settings = args.settings === undefined ? {} : checkMapSettings(args.settings);
+      const gmm = new GMMMachine(ubm.nGaussians, { trainer: 'map', ubm, chunkSize: job.chunkSize, ...settings });
+      try {
+        let averageLogLikelihood: number | null = null;
+        await gmm.fitShards(new LocalShards([passes]), { onStep: (step) => (averageLogLikelihood = step.averageLogLikelihood) });
+        const model = Buffer.from(await gmm.toBytes()).toString('base64');
+        return { ...tag, model, frames: x.nSamples, steps: gmm.nIter, averageLogLikelihood };
+      } finally {
+        gmm.dispose();
+        ubm.dispose();
+      }
+    }
+    default:
+      throw badPayload(`'${name}' is not a tfjs-em job`);
+  }
+}
+
+/** The model of a job (HDF5 bytes, base64), checked to fit the shard. */
+async function modelOf(args: Record<string, unknown>, d: number): Promise<GMMMachine> {
+  const bytes = Buffer.from(stringArg(args, 'model', Math.ceil((LIMITS.modelBytes * 4) / 3)), 'base64');
+  const machine = GMMMachine.fromRecord({ ...(await readGMMFile(new Uint8Array(bytes))), trainer: 'ml' });
+  if (machine.nFeatures !== d) throw new TfjsEmError('SHAPE_MISMATCH', `the shard has ${d} features per sample; the model has ${machine.nFeatures}`);
+  return machine;
+}
+
+const MAP_KEYS = ['maxFittingSteps', 'convergenceThreshold', 'updateMeans', 'updateVariances', 'updateWeights', 'mapRelevanceFactor', 'mapAlpha'] as const;
+
+function checkMapSettings(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object') throw badPayload('settings is not an object');
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (!(MAP_KEYS as readonly string[]).includes(key)) throw badPayload(`unknown setting '${key}'`);
+    if (!(v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) throw badPayload(`setting ${key} is not a number or boolean`);
+    out[key] = v;
+  }
+  return out; // GMMMachine checks the values themselves
+}
+
+/**
+ * The parent of a flow: its children's statistics summed in float64 in shard order.
+ * Children of another run or pass (a stale result) are left out; every shard must be there.
+ */
+export function sumChildren(job: SumJob, children: Record<string, unknown>): EncodedGMMStats {
+  const byShard = new Map<number, EncodedGMMStats>();
+  for (const value of Object.values(children)) {
+    const r = value as ShardResult | null;
+    if (r === null || typeof r !== 'object' || r.run !== job.run || r.pass !== job.pass) continue;
+    if (Number.isInteger(r.shard) && r.shard >= 0 && r.shard < job.shards) byShard.set(r.shard, r.stats as EncodedGMMStats);
+  }
+  const parts = [];
+  for (let s = 0; s < job.shards; s++) {
+    const stats = byShard.get(s);
+    if (stats === undefined) throw badPayload(`no result of shard ${s} for run ${job.run}, pass ${job.pass}`);
+    parts.push(decodeGMMStats(stats, job.k, job.d));
+  }
+  return encodeGMMStats(sumGMMStats(parts));
+}

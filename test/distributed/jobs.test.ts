@@ -1,0 +1,64 @@
+/** What a worker accepts: job names, payload schemas and sizes, paths under its data root; stale results left out of a sum. */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GMMStats } from '../../src/machines/GMMStats.js';
+import { checkShardJob, checkSumJob } from '../../src/distributed/jobs.js';
+import { sumChildren } from '../../src/distributed/work.js';
+import { decodeGMMStats, encodeGMMStats } from '../../src/distributed/codec.js';
+
+const root = mkdtempSync(path.join(tmpdir(), 'tfjs-em-jobs-'));
+const inside = path.join(root, 'data', 'a.npy');
+mkdirSync(path.dirname(inside));
+writeFileSync(inside, '');
+const outsideDir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-outside-'));
+writeFileSync(path.join(outsideDir, 'b.npy'), '');
+symlinkSync(path.join(outsideDir, 'b.npy'), path.join(root, 'data', 'link.npy'));
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(outsideDir, { recursive: true, force: true });
+});
+
+const job = (over: Record<string, unknown> = {}) => ({ run: 'r1', pass: 3, shard: 0, file: inside, args: {}, ...over });
+
+test('a shard job inside the data root is accepted, with its path resolved', () => {
+  expect(checkShardJob('gmm-stats', job(), root)).toMatchObject({ run: 'r1', pass: 3, shard: 0, file: inside });
+});
+
+test.each([
+  ['an unknown job name', 'eval', job(), /'eval' is not a tfjs-em job/],
+  ['a path outside the root', 'shape', job({ file: path.join(root, '..', 'x.npy') }), /outside the worker's data root/],
+  ['a link leading outside the root', 'shape', job({ file: path.join(root, 'data', 'link.npy') }), /outside the worker's data root/],
+  ['a run id that is not an identifier', 'shape', job({ run: 'a:b c' }), /run is not an identifier/],
+  ['a negative shard', 'shape', job({ shard: -1 }), /shard must be an integer/],
+  ['a fractional chunk size', 'shape', job({ chunkSize: 1.5 }), /chunkSize must be an integer/],
+  ['args that are not an object', 'shape', job({ args: [1] }), /args is not an object/],
+  ['a payload that is not an object', 'shape', 'file.npy', /payload is not an object/],
+])('a worker refuses %s', (_what, name, data, message) => {
+  expect(() => checkShardJob(name, data, root)).toThrow(message);
+});
+
+test('a sum job checks its counts', () => {
+  expect(() => checkSumJob({ run: 'r1', pass: 1, shards: 0, k: 2, d: 2 })).toThrow(/shards must be an integer in \[1/);
+});
+
+function stats(seed: number): GMMStats {
+  const v = (n: number) => Array.from({ length: n }, (_, i) => seed + i / 7);
+  return new GMMStats(2, 3).initFields({ t: 10 * seed, logLikelihood: -seed, n: v(2), sumPx: v(6), sumPxx: v(6) });
+}
+
+test('the sum of a flow leaves out stale results (another pass or run) and sums the rest in shard order', () => {
+  const tag = (shard: number, pass = 3, run = 'r1') => ({ run, pass, shard });
+  const children = {
+    a: { ...tag(1), stats: encodeGMMStats(stats(2)) },
+    b: { ...tag(0, 2), stats: encodeGMMStats(stats(100)) }, // an earlier pass
+    c: { ...tag(0, 3, 'r2'), stats: encodeGMMStats(stats(200)) }, // another run
+    d: { ...tag(0), stats: encodeGMMStats(stats(1)) },
+  };
+  const sum = decodeGMMStats(sumChildren({ run: 'r1', pass: 3, shards: 2, k: 2, d: 3 }, children), 2, 3);
+  const expected = stats(1).add(stats(2)); // float64, shard 0 then shard 1: exact
+  expect([sum.t, sum.logLikelihood, ...sum.n, ...sum.sumPx, ...sum.sumPxx]).toEqual([
+    expected.t, expected.logLikelihood, ...expected.n, ...expected.sumPx, ...expected.sumPxx,
+  ]);
+  expect(() => sumChildren({ run: 'r1', pass: 3, shards: 2, k: 2, d: 3 }, { b: children.b, a: children.a })).toThrow(/no result of shard 0 for run r1, pass 3/);
+});

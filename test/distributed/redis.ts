@@ -1,0 +1,127 @@
+/**
+ * A private redis-server for a test file (127.0.0.1, a free port, no persistence), and
+ * tfjs-em workers started against it. Without redis-server the tests fail under CI=true
+ * and are skipped with a warning elsewhere.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { MAIN, BACKEND } from '../cli/cli.js';
+
+const CI = process.env.CI === 'true';
+
+/** Why redis-server cannot run here, or null. */
+export function redisProblem(): string | null {
+  const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  return found.error ? 'redis-server is not installed (scripts/setup.sh: apt-get install redis-server)' : null;
+}
+
+/** Registers the file's tests when redis-server exists; otherwise one failing test in CI, or a loud skip. */
+export function withRedis(body: () => void): void {
+  const problem = redisProblem();
+  if (problem === null) return body();
+  if (CI) {
+    test('redis-server starts', () => {
+      throw new Error(problem);
+    });
+    return;
+  }
+  console.warn(`SKIPPED distributed tests: ${problem}`);
+  test.skip(`distributed tests (skipped: ${problem})`, () => undefined);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RedisServer {
+  port: number;
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * redis-server on 127.0.0.1 and a free port; `extra` adds options (e.g. --requirepass).
+ * With tls (certificate files), the port speaks TLS only and the URL is rediss://.
+ */
+export async function startRedis(extra: string[] = [], password?: string, tls?: { cert: string; key: string; ca: string }): Promise<RedisServer> {
+  const port = await freePort();
+  const listen = tls === undefined
+    ? ['--port', String(port)]
+    : ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'no'];
+  const child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 10_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`redis-server exited (${code}):\n${out}`)));
+  });
+  return {
+    port,
+    url: `${tls === undefined ? 'redis' : 'rediss'}://${password === undefined ? '' : `:${password}@`}127.0.0.1:${port}`,
+    process: child,
+    stop: () => stopProcess(child, 'SIGKILL').then(() => undefined),
+  };
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  stderr(): string;
+  /** Resolves once stderr matches. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `tfjs-em worker --redis url ...` on this project's backend. */
+export async function startWorker(url: string, extra: string[] = []): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [MAIN, 'worker', '--redis', url, ...extra], {
+    env: { ...process.env, TFJS_EM_BACKEND: BACKEND, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stderr!.on('data', (d) => {
+    err += d;
+    for (const w of waiters.filter((w) => w.pattern.test(err))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  child.stdout!.resume();
+  const worker: WorkerProcess = {
+    child,
+    stderr: () => err,
+    waitFor: (pattern, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        if (pattern.test(err)) return resolve();
+        const timer = setTimeout(() => reject(new Error(`worker never printed ${pattern}:\n${err}`)), timeoutMs);
+        waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
+      }),
+    stop: () => stopProcess(child, 'SIGTERM'),
+  };
+  await worker.waitFor(/waiting for jobs/);
+  return worker;
+}
+
+/** Sends the signal (unless the process already exited) and resolves with its exit code. */
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill(signal);
+  });
+}
