@@ -65,8 +65,8 @@ if (typeof site === 'object') {
 
 whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? opened : null, () => {
   const page = opened as Page;
-  const x = { data: new Float64Array(), shape: [0, 0] as [number, number] };
-  const expected = { ll: new Float64Array(), llMap: new Float64Array() };
+  const x = { data: new Float64Array() as Float64Array<ArrayBufferLike>, shape: [0, 0] as [number, number] };
+  const expected = { ll: new Float64Array() as Float64Array<ArrayBufferLike>, llMap: new Float64Array() as Float64Array<ArrayBufferLike> };
   /** A MAP-adapted model as tfjs-em writes it (trainer 'map': it needs its UBM to load). */
   let mapFile = file('adapted.h5', Buffer.alloc(0));
 
@@ -296,7 +296,7 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
   describe('a 60 MB CSV', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-web-'));
     const big = path.join(dir, 'large.csv');
-    let data = new Float64Array();
+    let data: Float64Array<ArrayBufferLike> = new Float64Array();
     beforeAll(() => {
       const made = largeCsv(60e6);
       writeFileSync(big, made.text);

@@ -296,7 +296,7 @@ describe(`fuzzing the readers (seed ${SEED})`, () => {
       const values = numbers(c);
       const data = c.dtype === 'S' ? values.map(String) : c.dtype === '<q' ? BigInt64Array.from(values, BigInt) : DTYPES[c.dtype].from(values);
       const chunks = c.chunked && c.shape.length > 0 && c.shape.every((s) => s > 0) ? c.shape.map((s) => Math.max(1, Math.ceil(s / 3))) : null;
-      group.create_dataset({ name: 'x', data, shape: c.shape, dtype: c.dtype, chunks, ...(chunks && c.gzip && c.dtype !== 'S' ? { compression: 'gzip' as const } : {}) });
+      group.create_dataset({ name: 'x', data, shape: [...c.shape], dtype: c.dtype, chunks, ...(chunks && c.gzip && c.dtype !== 'S' ? { compression: 'gzip' as const } : {}) });
       if (c.sibling) file.create_dataset({ name: 'other', data: Float64Array.of(1, 2), shape: [2], dtype: '<d' });
       if (c.cycle && c.groups.length > 0) (file.get(`/${c.groups[0]}0`) as ReturnType<H5File['create_group']>).create_hard_link(`/${c.groups[0]}0`, 'loop');
     });
