@@ -120,7 +120,7 @@ export async function clusterBench(argv, log) {
   const url = `redis://127.0.0.1:${redisPort}`;
   const main = path.resolve('dist/src/cli/main.js');
   const startWorkers = (count) =>
-    Promise.all(Array.from({ length: count }, () => startProcess(process.execPath, [main, 'worker', '--redis', url, '--backend', o.backend], /waiting for jobs/, { TFJS_EM_BACKEND: o.backend }).catch(() => null)));
+    Promise.all(Array.from({ length: count }, () => startProcess(process.execPath, [main, 'worker', '--redis', url, '--backend', o.backend], /waiting for jobs/, { TFJS_EM_BACKEND: o.backend, TFJS_EM_THREADS: '1' }).catch(() => null)));
   const rows = [];
   try {
     await useBackend('cpu'); // the coordinator: m-steps and the model's bytes only

@@ -181,6 +181,13 @@ export async function toMatrix(input: DataInput, name = 'data'): Promise<Matrix>
   return matrix;
 }
 
+/** A Matrix as it is, or any other input checked and wrapped by toMatrix. */
+export async function asMatrix(X: DataInput | Matrix): Promise<Matrix> {
+  return X !== null && typeof X === 'object' && 'chunk' in X && typeof X.chunk === 'function'
+    ? (X as Matrix)
+    : toMatrix(X as DataInput);
+}
+
 function isRowSource(input: unknown): input is RowSource {
   return typeof (input as RowSource | undefined)?.read === 'function';
 }

@@ -73,13 +73,9 @@ export async function runShardJob(name: string, job: ShardJob): Promise<ShardRes
       return { ...tag, moments: encodeFloats(await passes.clusterMoments(centroids, m, decodeFloats(args.means, 'means', m * d))) };
     }
     case 'gmm-stats': {
-      const machine = await modelOf(args, d);
+      const machine = await passModel(job, d);
       machine.chunkSize = job.chunkSize;
-      try {
-        return { ...tag, stats: encodeGMMStats(await machine.accStats(x)) };
-      } finally {
-        machine.dispose();
-      }
+      return { ...tag, stats: encodeGMMStats(await machine.accStats(x)) };
     }
     case 'adapt': {
       const ubm = await modelOf(args, d);
@@ -98,6 +94,23 @@ export async function runShardJob(name: string, job: ShardJob): Promise<ShardRes
     default:
       throw badPayload(`'${name}' is not a tfjs-em job`);
   }
+}
+
+/**
+ * The model of an e-step pass, read once per pass: every shard of a pass carries the same
+ * model, and reading it (HDF5, device upload) costs more than a small shard's e-step.
+ * Kept only while it is the one the jobs send (same run, pass and bytes).
+ */
+let lastPass: { key: string; model: string; machine: GMMMachine } | null = null;
+
+async function passModel(job: ShardJob, d: number): Promise<GMMMachine> {
+  const key = `${job.run}/${job.pass}`;
+  const model = job.args.model;
+  if (lastPass !== null && lastPass.key === key && lastPass.model === model && lastPass.machine.nFeatures === d) return lastPass.machine;
+  const machine = await modelOf(job.args, d);
+  lastPass?.machine.dispose();
+  lastPass = { key, model: model as string, machine };
+  return machine;
 }
 
 /** The model of a job (HDF5 bytes, base64), checked to fit the shard. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
-import { DataInput, HostArray2D, Matrix, expectFeatures, toMatrix } from '../data/matrix.js';
+import { DataInput, HostArray2D, Matrix, asMatrix, expectFeatures, toMatrix } from '../data/matrix.js';
 import { streamChunks } from '../data/streamChunks.js';
 import { abortable } from '../data/abortable.js';
 import type { DataPasses } from '../data/passes.js';
@@ -657,10 +657,6 @@ export class GMMMachine {
  * far Gaussians, where the GEMM form's terms cancel.
  */
 const DIRECT_FORM_MAX_ELEMENTS = 1024;
-
-async function asMatrix(X: DataInput | Matrix): Promise<Matrix> {
-  return 'chunk' in X && typeof X.chunk === 'function' ? (X as Matrix) : toMatrix(X as DataInput);
-}
 
 /**
  * Weights of a record (a file): finite and >= 0 (bob writes weight 0 for a Gaussian that k-means left

@@ -1,4 +1,4 @@
-import { DataInput, HostArray2D, Matrix, expectFeatures, toMatrix } from '../data/matrix.js';
+import { DataInput, HostArray2D, Matrix, asMatrix, expectFeatures } from '../data/matrix.js';
 import { abortable } from '../data/abortable.js';
 import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
 import { Random } from '../math/random.js';
@@ -316,12 +316,6 @@ export class KMeansMachine {
     }
     if (this.chunkSize !== undefined) positiveInteger('chunkSize', this.chunkSize);
   }
-}
-
-async function asMatrix(X: DataInput | Matrix): Promise<Matrix> {
-  return X !== null && typeof X === 'object' && 'chunk' in X && typeof X.chunk === 'function'
-    ? (X as Matrix)
-    : toMatrix(X as DataInput);
 }
 
 /** Centroids [k, D] given as rows, flat row-major values or { data, shape }, copied into float64 and checked. */

@@ -11,9 +11,9 @@ const MAX_ELEMENTS = 2 ** 32 - 1;
  */
 export function assertFitsInMemory(file: string, what: string, count: number, bytesPer: number): void {
   const bytes = count * bytesPer;
-  if (count > MAX_ELEMENTS) throw dataError(file, `${what} are more than one array holds here (${MAX_ELEMENTS} values)`);
   const available = freemem();
   if (bytes > available) throw dataError(file, `${what} need ${megabytes(bytes)}, more than the ${megabytes(available)} of memory available`);
+  if (count > MAX_ELEMENTS) throw dataError(file, `${what} are more than one array holds here (${MAX_ELEMENTS} values)`);
 }
 
 export function megabytes(bytes: number): string {
