@@ -29,6 +29,7 @@ const once = [
   '<rootDir>/test/gmm/gmmStats\\.test\\.ts$',
   '<rootDir>/test/io/',
   '<rootDir>/test/hardening/fuzz\\.test\\.ts$',
+  '<rootDir>/test/hardening/hostile\\.test\\.ts$',
   '<rootDir>/test/cli/',
   '<rootDir>/test/distributed/',
   ...browser,
