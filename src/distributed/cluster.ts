@@ -12,9 +12,10 @@ import type { GMMData, GMMMachine } from '../machines/GMMMachine.js';
 import type { GMMStats } from '../machines/GMMStats.js';
 import type { KMeansStats } from '../math/kmeans/accumulate.js';
 import { TfjsEmError } from '../errors.js';
-import { decodeFloats, decodeGMMStats, decodeKMeansStats, encodeFloats, type EncodedGMMStats, type EncodedKMeansStats } from './codec.js';
+import { decodeFloats, decodeKMeansStats, encodeFloats, type EncodedKMeansStats } from './codec.js';
 import { clusterError, connect, lost, ready, shownUrl } from './connection.js';
 import { SUM_JOB, type ShardJobName } from './jobs.js';
+import { PassData } from './passData.js';
 import type { ShardResult } from './work.js';
 
 export const DEFAULT_QUEUE = 'tfjs-em';
@@ -33,6 +34,7 @@ export class Cluster {
   readonly run = randomBytes(6).toString('hex');
   private seq = 0;
   private readonly lostConnection: Promise<never>;
+  private readonly passData: PassData;
 
   private constructor(
     private readonly url: string,
@@ -43,6 +45,7 @@ export class Cluster {
     readonly chunkSize: number | undefined,
   ) {
     this.lostConnection = lost(connection, url);
+    this.passData = new PassData(connection, queue.name);
     this.lostConnection.catch(() => {});
   }
 
@@ -76,13 +79,24 @@ export class Cluster {
   }
 
   /** The shards' GMM statistics under the model (HDF5 bytes), summed by the flow's parent. */
-  async gmmStats(files: string[], model: Uint8Array, k: number, d: number): Promise<EncodedGMMStats> {
+  async gmmStats(files: string[], model: Uint8Array, k: number, d: number): Promise<GMMStats> {
     return this.redisErrors(() => this.gmmStatsOnce(files, model, k, d));
   }
 
-  private async gmmStatsOnce(files: string[], model: Uint8Array, k: number, d: number): Promise<EncodedGMMStats> {
-    const pass = ++this.seq;
-    const modelText = Buffer.from(model).toString('base64');
+  private async gmmStatsOnce(files: string[], model: Uint8Array, k: number, d: number): Promise<GMMStats> {
+    const tag = { run: this.run, pass: ++this.seq };
+    try {
+      await this.passData.putModel(tag, model);
+      await this.sumFlow(files, tag.pass, k, d);
+      const sum = await this.passData.stats(tag, 'sum', k, d);
+      if (sum === null) throw new TfjsEmError('CLUSTER', `the sum of pass ${tag.pass} is missing from Redis`);
+      return sum;
+    } finally {
+      await this.passData.clear(tag, files.length).catch(() => {});
+    }
+  }
+
+  private async sumFlow(files: string[], pass: number, k: number, d: number): Promise<void> {
     const tree = await this.flows.add({
       name: SUM_JOB,
       queueName: this.queue.name,
@@ -91,13 +105,12 @@ export class Cluster {
       children: files.map((file, shard) => ({
         name: 'gmm-stats',
         queueName: this.queue.name,
-        data: { run: this.run, pass, shard, file, chunkSize: this.chunkSize, args: { model: modelText } },
+        data: { run: this.run, pass, shard, file, chunkSize: this.chunkSize, args: {} },
         opts: { ...KEEP, jobId: `${this.run}-${pass}-${shard}`, attempts: 1, failParentOnFailure: true },
       })),
     });
     const result = await this.finished(tree.job, files.map((file, shard) => [`${this.run}-${pass}-${shard}`, file]));
     if (result?.run !== this.run || result?.pass !== pass) throw new TfjsEmError('CLUSTER', `the sum of pass ${pass} came back for another run or pass`);
-    return result as unknown as EncodedGMMStats;
   }
 
   /** Redis commands failing (the server gone): a clusterError naming the URL. */
@@ -196,7 +209,6 @@ export class RemoteData extends ShardedPasses<RemoteShard> implements GMMData {
 
   async gmmStats(machine: GMMMachine): Promise<GMMStats> {
     const [k, d] = machine.shape;
-    const sum = await this.cluster.gmmStats(this.shards.map((s) => s.file), await machine.toBytes(), k, d);
-    return decodeGMMStats(sum, k, d);
+    return this.cluster.gmmStats(this.shards.map((s) => s.file), await machine.toBytes(), k, d);
   }
 }

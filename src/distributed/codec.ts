@@ -1,5 +1,4 @@
-/** Float64 arrays and statistics as JSON-safe job payloads and results (exact: the bytes in base64). */
-import { GMMStats } from '../machines/GMMStats.js';
+/** Float64 arrays and k-means statistics as JSON-safe job payloads and results (exact: the bytes in base64). */
 import type { KMeansStats } from '../math/kmeans/accumulate.js';
 import { TfjsEmError } from '../errors.js';
 
@@ -17,31 +16,6 @@ export function decodeFloats(text: unknown, what: string, length?: number): Floa
   const out = new Float64Array(bytes.length / 8);
   new Uint8Array(out.buffer).set(bytes);
   return out;
-}
-
-export interface EncodedGMMStats {
-  k: number;
-  d: number;
-  t: number;
-  logLikelihood: number;
-  n: string;
-  sumPx: string;
-  sumPxx: string;
-}
-
-export function encodeGMMStats(s: GMMStats): EncodedGMMStats {
-  return { k: s.nGaussians, d: s.nFeatures, t: s.t, logLikelihood: s.logLikelihood, n: encodeFloats(s.n), sumPx: encodeFloats(s.sumPx), sumPxx: encodeFloats(s.sumPxx) };
-}
-
-export function decodeGMMStats(e: EncodedGMMStats, k: number, d: number): GMMStats {
-  if (e.k !== k || e.d !== d) throw badPayload(`statistics of shape [${e.k},${e.d}]; expected [${k},${d}]`);
-  return new GMMStats(k, d).initFields({
-    t: e.t,
-    logLikelihood: e.logLikelihood,
-    n: decodeFloats(e.n, 'n', k),
-    sumPx: decodeFloats(e.sumPx, 'sumPx', k * d),
-    sumPxx: decodeFloats(e.sumPxx, 'sumPxx', k * d),
-  });
 }
 
 export interface EncodedKMeansStats {

@@ -7,7 +7,9 @@ import { GMMMachine } from '../machines/GMMMachine.js';
 import { LocalShards, sumGMMStats } from '../machines/shards.js';
 import { readGMMFile } from '../io/gmm.js';
 import { TfjsEmError } from '../errors.js';
-import { decodeFloats, decodeGMMStats, encodeFloats, encodeGMMStats, encodeKMeansStats, badPayload, type EncodedGMMStats } from './codec.js';
+import { decodeFloats, encodeFloats, encodeKMeansStats, badPayload } from './codec.js';
+import type { PassData } from './passData.js';
+import type { GMMStats } from '../machines/GMMStats.js';
 import { LIMITS, integer, stringArg, type ShardJob, type SumJob } from './jobs.js';
 
 /** Shards read recently, kept while their file is unchanged (EM reads every shard once per iteration). */
@@ -43,7 +45,7 @@ export interface ShardResult {
 }
 
 /** Runs one per-shard job; the result carries the job's run, pass and shard. */
-export async function runShardJob(name: string, job: ShardJob): Promise<ShardResult> {
+export async function runShardJob(name: string, job: ShardJob, passData: PassData): Promise<ShardResult> {
   const tag = { run: job.run, pass: job.pass, shard: job.shard };
   const x = await shardMatrix(job.file);
   const passes = new MatrixPasses(x, job.chunkSize);
@@ -73,9 +75,10 @@ export async function runShardJob(name: string, job: ShardJob): Promise<ShardRes
       return { ...tag, moments: encodeFloats(await passes.clusterMoments(centroids, m, decodeFloats(args.means, 'means', m * d))) };
     }
     case 'gmm-stats': {
-      const machine = await passModel(job, d);
+      const machine = await passModel(job, d, passData);
       machine.chunkSize = job.chunkSize;
-      return { ...tag, stats: encodeGMMStats(await machine.accStats(x)) };
+      await passData.putStats(job, job.shard, await machine.accStats(x));
+      return tag;
     }
     case 'adapt': {
       const ubm = await modelOf(args, d);
@@ -97,25 +100,29 @@ export async function runShardJob(name: string, job: ShardJob): Promise<ShardRes
 }
 
 /**
- * The model of an e-step pass, read once per pass: every shard of a pass carries the same
- * model, and reading it (HDF5, device upload) costs more than a small shard's e-step.
- * Kept only while it is the one the jobs send (same run, pass and bytes).
+ * The model of an e-step pass, read once per pass: every shard of a pass uses the same model,
+ * and reading it (Redis, HDF5, device upload) costs more than a small shard's e-step.
  */
-let lastPass: { key: string; model: string; machine: GMMMachine } | null = null;
+let lastPass: { key: string; machine: GMMMachine } | null = null;
 
-async function passModel(job: ShardJob, d: number): Promise<GMMMachine> {
+async function passModel(job: ShardJob, d: number, passData: PassData): Promise<GMMMachine> {
   const key = `${job.run}/${job.pass}`;
-  const model = job.args.model;
-  if (lastPass !== null && lastPass.key === key && lastPass.model === model && lastPass.machine.nFeatures === d) return lastPass.machine;
-  const machine = await modelOf(job.args, d);
+  if (lastPass?.key === key && lastPass.machine.nFeatures === d) return lastPass.machine;
+  const bytes = await passData.model(job);
+  if (bytes === null) throw badPayload(`the model of run ${job.run}, pass ${job.pass} is not in Redis (the run ended or moved on)`);
+  if (bytes.length > LIMITS.modelBytes) throw badPayload(`the model of pass ${job.pass} is larger than ${LIMITS.modelBytes} bytes`);
+  const machine = await checkedModel(bytes, d);
   lastPass?.machine.dispose();
-  lastPass = { key, model: model as string, machine };
+  lastPass = { key, machine };
   return machine;
 }
 
 /** The model of a job (HDF5 bytes, base64), checked to fit the shard. */
 async function modelOf(args: Record<string, unknown>, d: number): Promise<GMMMachine> {
-  const bytes = Buffer.from(stringArg(args, 'model', Math.ceil((LIMITS.modelBytes * 4) / 3)), 'base64');
+  return checkedModel(Buffer.from(stringArg(args, 'model', Math.ceil((LIMITS.modelBytes * 4) / 3)), 'base64'), d);
+}
+
+async function checkedModel(bytes: Uint8Array, d: number): Promise<GMMMachine> {
   const machine = GMMMachine.fromRecord({ ...(await readGMMFile(new Uint8Array(bytes))), trainer: 'ml' });
   if (machine.nFeatures !== d) throw new TfjsEmError('SHAPE_MISMATCH', `the shard has ${d} features per sample; the model has ${machine.nFeatures}`);
   return machine;
@@ -135,21 +142,21 @@ function checkMapSettings(value: unknown): Record<string, unknown> {
 }
 
 /**
- * The parent of a flow: its children's statistics summed in float64 in shard order.
- * Children of another run or pass (a stale result) are left out; every shard must be there.
+ * The parent of a flow: its children's statistics summed in float64 in shard order, stored as
+ * the pass's sum. Only children that answered for this run and pass count (a stale result of
+ * another run or an earlier pass is never used); every shard must be there.
  */
-export function sumChildren(job: SumJob, children: Record<string, unknown>): EncodedGMMStats {
-  const byShard = new Map<number, EncodedGMMStats>();
+export async function sumChildren(job: SumJob, children: Record<string, unknown>, passData: PassData): Promise<void> {
+  const answered = new Set<number>();
   for (const value of Object.values(children)) {
     const r = value as ShardResult | null;
-    if (r === null || typeof r !== 'object' || r.run !== job.run || r.pass !== job.pass) continue;
-    if (Number.isInteger(r.shard) && r.shard >= 0 && r.shard < job.shards) byShard.set(r.shard, r.stats as EncodedGMMStats);
+    if (r !== null && typeof r === 'object' && r.run === job.run && r.pass === job.pass && Number.isInteger(r.shard)) answered.add(r.shard);
   }
-  const parts = [];
+  const parts: GMMStats[] = [];
   for (let s = 0; s < job.shards; s++) {
-    const stats = byShard.get(s);
-    if (stats === undefined) throw badPayload(`no result of shard ${s} for run ${job.run}, pass ${job.pass}`);
-    parts.push(decodeGMMStats(stats, job.k, job.d));
+    const stats = answered.has(s) ? await passData.stats(job, s, job.k, job.d) : null;
+    if (stats === null) throw badPayload(`no result of shard ${s} for run ${job.run}, pass ${job.pass}`);
+    parts.push(stats);
   }
-  return encodeGMMStats(sumGMMStats(parts));
+  await passData.putStats(job, 'sum', sumGMMStats(parts));
 }

@@ -6,6 +6,7 @@
  */
 import { Worker, type Job } from 'bullmq';
 import { checkShardJob, checkSumJob, SUM_JOB } from './jobs.js';
+import { PassData } from './passData.js';
 import { runShardJob, sumChildren } from './work.js';
 import { connect, lost, ready } from './connection.js';
 import { DEFAULT_QUEUE } from './cluster.js';
@@ -33,7 +34,9 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
   const connection = connect(url);
   await ready(connection, url);
   const lockDuration = options.lockDuration ?? 60_000;
-  const worker = new Worker(options.queue ?? DEFAULT_QUEUE, (job) => runJob(job, options), {
+  const queue = options.queue ?? DEFAULT_QUEUE;
+  const passData = new PassData(connection, queue);
+  const worker = new Worker(queue, (job) => runJob(job, options, passData), {
     connection,
     concurrency: 1,
     lockDuration,
@@ -54,10 +57,11 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
   };
 }
 
-async function runJob(job: Job, options: WorkerOptions): Promise<unknown> {
+async function runJob(job: Job, options: WorkerOptions, passData: PassData): Promise<unknown> {
   if (job.name === SUM_JOB) {
     const sum = checkSumJob(job.data);
-    return { ...sumChildren(sum, await job.getChildrenValues()), run: sum.run, pass: sum.pass };
+    await sumChildren(sum, await job.getChildrenValues(), passData);
+    return { run: sum.run, pass: sum.pass };
   }
-  return runShardJob(job.name, checkShardJob(job.name, job.data, options.dataRoot));
+  return runShardJob(job.name, checkShardJob(job.name, job.data, options.dataRoot), passData);
 }

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { GMMStats } from '../../src/machines/GMMStats.js';
 import { checkShardJob, checkSumJob } from '../../src/distributed/jobs.js';
 import { sumChildren } from '../../src/distributed/work.js';
-import { decodeGMMStats, encodeGMMStats } from '../../src/distributed/codec.js';
+import { PassData } from '../../src/distributed/passData.js';
+import type { Redis } from 'ioredis';
 
 const root = mkdtempSync(path.join(tmpdir(), 'tfjs-em-jobs-'));
 const inside = path.join(root, 'data', 'a.npy');
@@ -47,18 +48,46 @@ function stats(seed: number): GMMStats {
   return new GMMStats(2, 3).initFields({ t: 10 * seed, logLikelihood: -seed, n: v(2), sumPx: v(6), sumPxx: v(6) });
 }
 
-test('the sum of a flow leaves out stale results (another pass or run) and sums the rest in shard order', () => {
+test('the sum of a flow leaves out stale results (another pass or run) and sums the rest in shard order', async () => {
   const tag = (shard: number, pass = 3, run = 'r1') => ({ run, pass, shard });
-  const children = {
-    a: { ...tag(1), stats: encodeGMMStats(stats(2)) },
-    b: { ...tag(0, 2), stats: encodeGMMStats(stats(100)) }, // an earlier pass
-    c: { ...tag(0, 3, 'r2'), stats: encodeGMMStats(stats(200)) }, // another run
-    d: { ...tag(0), stats: encodeGMMStats(stats(1)) },
-  };
-  const sum = decodeGMMStats(sumChildren({ run: 'r1', pass: 3, shards: 2, k: 2, d: 3 }, children), 2, 3);
+  const redis = new MemoryRedis();
+  const passData = new PassData(redis as unknown as Redis, 'q');
+  await passData.putStats(tag(0), 0, stats(1));
+  await passData.putStats(tag(1), 1, stats(2));
+  await passData.putStats(tag(0, 2), 0, stats(100)); // an earlier pass
+  await passData.putStats(tag(0, 3, 'r2'), 0, stats(200)); // another run
+  const children = { a: tag(1), b: tag(0, 2), c: tag(0, 3, 'r2'), d: tag(0) };
+  const job = { run: 'r1', pass: 3, shards: 2, k: 2, d: 3 };
+  await sumChildren(job, children, passData);
+  const sum = (await passData.stats(job, 'sum', 2, 3))!;
   const expected = stats(1).add(stats(2)); // float64, shard 0 then shard 1: exact
   expect([sum.t, sum.logLikelihood, ...sum.n, ...sum.sumPx, ...sum.sumPxx]).toEqual([
     expected.t, expected.logLikelihood, ...expected.n, ...expected.sumPx, ...expected.sumPxx,
   ]);
-  expect(() => sumChildren({ run: 'r1', pass: 3, shards: 2, k: 2, d: 3 }, { b: children.b, a: children.a })).toThrow(/no result of shard 0 for run r1, pass 3/);
+  // shard 0 answered only for another pass and another run: its statistics of this pass are not taken
+  await expect(sumChildren(job, { b: children.b, c: children.c, a: children.a }, passData)).rejects.toThrow(/no result of shard 0 for run r1, pass 3/);
+  await passData.clear(job, 2);
+  expect([...redis.values.keys()].sort()).toEqual(['tfjs-em:q:stats:r1:2:0', 'tfjs-em:q:stats:r2:3:0']);
+  await expect(passData.stats(job, 0, 3, 2)).resolves.toBeNull();
 });
+
+test('statistics of another shape than the job says are refused', async () => {
+  const passData = new PassData(new MemoryRedis() as unknown as Redis, 'q');
+  await passData.putStats({ run: 'r1', pass: 1 }, 0, stats(1));
+  await expect(passData.stats({ run: 'r1', pass: 1 }, 0, 3, 2)).rejects.toThrow(/statistics of shape \[2,3\]; expected \[3,2\]/);
+});
+
+/** The few Redis commands PassData uses, on a Map. */
+class MemoryRedis {
+  readonly values = new Map<string, Buffer>();
+  async set(key: string, value: Buffer): Promise<'OK'> {
+    this.values.set(key, Buffer.from(value));
+    return 'OK';
+  }
+  async getBuffer(key: string): Promise<Buffer | null> {
+    return this.values.get(key) ?? null;
+  }
+  async del(...keys: string[]): Promise<number> {
+    return keys.filter((k) => this.values.delete(k)).length;
+  }
+}

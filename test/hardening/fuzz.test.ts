@@ -17,12 +17,8 @@ import { writeBytes } from '../../src/io/h5file.js';
 import type { H5File } from '../../src/io/h5.js';
 import type { HostArray2D } from '../../src/data/matrix.js';
 import { scratchDir } from './helpers.js';
+import { FC_SEED, fcRun } from '../helpers/fastCheckSeed.js';
 
-const CI_SEED = 20261201;
-const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : process.env.CI === 'true' ? CI_SEED : (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0;
-if (!Number.isSafeInteger(SEED)) throw new Error(`FC_SEED must be an integer; got ${process.env.FC_SEED}`);
-console.log(`fuzz seed ${SEED} (replay: FC_SEED=${SEED})`);
-const run = (numRuns: number) => ({ seed: SEED, numRuns });
 
 const dir = scratchDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -139,7 +135,7 @@ print(json.dumps(out))`;
 
 const hex = (data: Float32Array | Float64Array) => Buffer.from(Float64Array.from(data).buffer).toString('hex');
 
-describe(`fuzzing the readers (seed ${SEED})`, () => {
+describe(`fuzzing the readers (seed ${FC_SEED})`, () => {
   test('.npy: well-formed headers in any spelling read to the exact values; Fortran order only when it is C order too [120 cases]', () => {
     fc.assert(
       fc.property(npyCase, (c) => {
@@ -153,12 +149,12 @@ describe(`fuzzing the readers (seed ${SEED})`, () => {
         expect(read.shape).toEqual(c.shape.length === 1 ? [c.shape[0], 1] : c.shape);
         expect(hex(read.data)).toBe(hex(c.dtype === '<f4' ? Float32Array.from(c.values) : Float64Array.from(c.values)));
       }),
-      run(120),
+      fcRun(120),
     );
   });
 
   test('.npy: respelled headers are read exactly as numpy.load reads them, or refused [150 cases]', () => {
-    const cases = fc.sample(fc.tuple(npyCase, respelling), run(150));
+    const cases = fc.sample(fc.tuple(npyCase, respelling), fcRun(150));
     const files = cases.map(([c, r], i) => {
       const bytes = respelled(c, r);
       const file = path.join(dir, `m${i}.npy`);
@@ -176,7 +172,7 @@ describe(`fuzzing the readers (seed ${SEED})`, () => {
         }
       })();
       const theirs = numpy[i];
-      const context = `case ${i} (seed ${SEED}): ${JSON.stringify(bytes.subarray(0, 80).toString('latin1'))} numpy: ${JSON.stringify(theirs?.slice(0, 3))}`;
+      const context = `case ${i} (seed ${FC_SEED}): ${JSON.stringify(bytes.subarray(0, 80).toString('latin1'))} numpy: ${JSON.stringify(theirs?.slice(0, 3))}`;
       if (ours === null) return; // refusing is always allowed: fewer layouts than numpy are supported
       expect({ context, numpyRead: theirs !== null }).toEqual({ context, numpyRead: true });
       const [shape, dtype, , values] = theirs!;
@@ -227,7 +223,7 @@ describe(`fuzzing the readers (seed ${SEED})`, () => {
         expect(read.shape).toEqual([c.values.length / c.d, c.d]);
         expect(Array.from(read.data)).toEqual(c.values);
       }),
-      run(120),
+      fcRun(120),
     );
   });
 
@@ -243,7 +239,7 @@ describe(`fuzzing the readers (seed ${SEED})`, () => {
         lines[row] = fields.join(c.separator.trim() === ',' ? ',' : ' ');
         expect(() => parseText(lines.join(c.eol), 't.csv')).toThrow(`t.csv: line ${row + 1}: "${w}" is not a number`);
       }),
-      run(80),
+      fcRun(80),
     );
   });
 
@@ -256,7 +252,7 @@ describe(`fuzzing the readers (seed ${SEED})`, () => {
         if (typeof read === 'string') expect(read).toMatch(/^j\.csv: /);
         else expect(read.shape[0]).toBeGreaterThanOrEqual(1);
       }),
-      run(80),
+      fcRun(80),
     );
   });
 
@@ -318,7 +314,7 @@ describe(`fuzzing the readers (seed ${SEED})`, () => {
         const values = numbers(c).slice(0, data.length);
         expect(Array.from(data)).toEqual(c.dtype === '<f' ? Array.from(Float32Array.from(values)) : values);
       }),
-      run(120),
+      fcRun(120),
     );
   });
 
@@ -333,7 +329,7 @@ describe(`fuzzing the readers (seed ${SEED})`, () => {
         writeFileSync(file, bytes);
         await outcome(() => readHdf5Dataset(file, datasetPath(c), c.chunkBytes));
       }),
-      run(50),
+      fcRun(50),
     );
   });
 });

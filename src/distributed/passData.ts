@@ -1,0 +1,74 @@
+/**
+ * What an e-step pass exchanges through Redis as raw bytes under keys of its own (run, pass),
+ * instead of inside job payloads and results: the model (written once, read once per worker)
+ * and the statistics of each shard and of their sum. JSON payloads would copy, base64-encode
+ * and parse each of these (K x D x 2 float64 values) several times per shard.
+ */
+import type { Redis } from 'ioredis';
+import { GMMStats } from '../machines/GMMStats.js';
+import { badPayload } from './codec.js';
+import type { JobTag } from './jobs.js';
+
+/** Keys outlive their pass at most this long (seconds), should their run die before clearing them. */
+const TTL_S = 24 * 3600;
+
+export class PassData {
+  constructor(
+    private readonly redis: Redis,
+    private readonly queue: string,
+  ) {}
+
+  putModel(tag: JobTag, bytes: Uint8Array): Promise<unknown> {
+    return this.redis.set(this.key('model', tag), Buffer.from(bytes), 'EX', TTL_S);
+  }
+
+  /** The pass's model (HDF5 bytes), or null once the pass is over. */
+  model(tag: JobTag): Promise<Uint8Array | null> {
+    return this.redis.getBuffer(this.key('model', tag));
+  }
+
+  putStats(tag: JobTag, shard: number | 'sum', stats: GMMStats): Promise<unknown> {
+    return this.redis.set(this.key('stats', tag, shard), statsToBytes(stats), 'EX', TTL_S);
+  }
+
+  /** A shard's statistics (or the sum's), checked to be [k, d]; null when absent. */
+  async stats(tag: JobTag, shard: number | 'sum', k: number, d: number): Promise<GMMStats | null> {
+    const bytes = await this.redis.getBuffer(this.key('stats', tag, shard));
+    return bytes === null ? null : statsFromBytes(bytes, k, d);
+  }
+
+  /** Removes what the pass left: its model, its shards' statistics and their sum. */
+  async clear(tag: JobTag, shards: number): Promise<void> {
+    const keys = [this.key('model', tag), this.key('stats', tag, 'sum'), ...Array.from({ length: shards }, (_, s) => this.key('stats', tag, s))];
+    await this.redis.del(...keys);
+  }
+
+  private key(kind: 'model' | 'stats', tag: JobTag, shard?: number | 'sum'): string {
+    return `tfjs-em:${this.queue}:${kind}:${tag.run}:${tag.pass}${shard === undefined ? '' : `:${shard}`}`;
+  }
+}
+
+/** [k, d, t, logLikelihood, n (k), sumPx (k d), sumPxx (k d)] as float64 bytes. */
+function statsToBytes(s: GMMStats): Buffer {
+  const { nGaussians: k, nFeatures: d } = s;
+  const values = new Float64Array(4 + k + 2 * k * d);
+  values.set([k, d, s.t, s.logLikelihood]);
+  values.set(s.n, 4);
+  values.set(s.sumPx, 4 + k);
+  values.set(s.sumPxx, 4 + k + k * d);
+  return Buffer.from(values.buffer);
+}
+
+function statsFromBytes(bytes: Uint8Array, k: number, d: number): GMMStats {
+  const v = new Float64Array(Math.floor(bytes.length / 8));
+  new Uint8Array(v.buffer).set(bytes.subarray(0, 8 * v.length));
+  if (v[0] !== k || v[1] !== d) throw badPayload(`statistics of shape [${v[0]},${v[1]}]; expected [${k},${d}]`);
+  if (bytes.length !== 8 * (4 + k + 2 * k * d)) throw badPayload(`statistics of ${bytes.length} bytes; expected ${8 * (4 + k + 2 * k * d)} for [${k},${d}]`);
+  return new GMMStats(k, d).initFields({
+    t: v[2],
+    logLikelihood: v[3],
+    n: v.subarray(4, 4 + k),
+    sumPx: v.subarray(4 + k, 4 + k + k * d),
+    sumPxx: v.subarray(4 + k + k * d),
+  });
+}
