@@ -15,7 +15,7 @@ import type { Result } from './format.js';
 import { detChartSvg } from './detChart.js';
 import { makeTask, type Task, type TaskSize } from './demoTask.js';
 import { fitWithProgress } from './training.js';
-import { detCurve, equalErrorRate } from './verification.js';
+import { detCurve, equalErrorRate } from '../math/det.js';
 
 export const demo: Command = {
   name: 'demo',

@@ -1,20 +1,14 @@
 /** The DET curve as a self-contained SVG: probit-scaled axes, grid, the curve and its EER point. */
-import { probit, type DetPoint } from './verification.js';
+import { DET_TICKS as TICKS, detAxisPosition, detTickLabel as percent, type DetPoint } from '../math/det.js';
 
 const SIZE = 520;
 const MARGIN = { left: 70, right: 20, top: 50, bottom: 60 };
-const TICKS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6];
-const LOW = probit(TICKS[0]);
-const HIGH = probit(TICKS[TICKS.length - 1]);
+const LOW = detAxisPosition(0);
+const HIGH = detAxisPosition(1);
 
 /** Pixel position of a rate on an axis of `length` pixels (rates outside the range are clipped). */
 function position(rate: number, length: number): number {
-  const z = probit(Math.min(Math.max(rate, TICKS[0]), TICKS[TICKS.length - 1]));
-  return ((z - LOW) / (HIGH - LOW)) * length;
-}
-
-function percent(rate: number): string {
-  return `${+(rate * 100).toPrecision(2)}`;
+  return ((detAxisPosition(rate) - LOW) / (HIGH - LOW)) * length;
 }
 
 export function detChartSvg(curve: DetPoint[], eer: number, title: string): string {

@@ -1,8 +1,9 @@
 /**
  * The scoring page's behaviour in headless Chromium on one backend (wasm): loading order,
  * clearing, settings checked by the library, plots' labels, busy state, downloads, a large CSV,
- * the backend choice and the plots. Values shown are checked against the library on cpu in
- * Node to 1e-5 relative (float32 in the page).
+ * the backend choice and the plots (Observable Plot: histogram, ellipses, DET curve and EER with
+ * labels). Values shown are checked against the library on cpu in Node to 1e-5 relative
+ * (float32 in the page).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/serve-web.mjs';
 import { GMMMachine } from '../../src/index.js';
+import { detAxisPosition, detCurve, equalErrorRate } from '../../src/math/det.js';
 import { buildOnce, tfjsEm } from '../cli/cli.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { faithful } from '../helpers/reference.js';
@@ -293,6 +295,24 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
     });
   }
 
+  /** An SVG drawn by Observable Plot, with its scales. */
+  type PlotSvg = SVGSVGElement & { scale(name: string): { apply(value: number): number } };
+  const labelsSlot = () => page.textContent('.file[data-for="labels"]');
+
+  /** The texts of a plot, and those that stick out of its SVG. */
+  async function plotTexts(id: string): Promise<{ texts: string[]; outside: string[] }> {
+    return page.evaluate((id) => {
+      const svg = document.querySelector(`#${id} svg`)!;
+      const frame = svg.getBoundingClientRect();
+      const texts = Array.from(svg.querySelectorAll('text'));
+      const outside = texts.filter((t) => {
+        const box = t.getBoundingClientRect();
+        return box.left < frame.left - 0.5 || box.right > frame.right + 0.5 || box.top < frame.top - 0.5 || box.bottom > frame.bottom + 0.5;
+      });
+      return { texts: texts.map((t) => t.textContent!), outside: outside.map((t) => t.textContent!) };
+    }, id);
+  }
+
   describe('a 60 MB CSV', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-web-'));
     const big = path.join(dir, 'large.csv');
@@ -327,6 +347,11 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
       expect(scoring.at(-1)).toEqual({ text: `scoring ${n} of ${n} samples…`, value: n, max: n });
       console.log(`60 MB CSV, ${n} samples: longest main-thread task ${Math.max(0, ...seen.longTasks).toFixed(0)} ms (${seen.longTasks.length} over 50 ms)`);
       expect(seen.longTasks.filter((ms) => ms > 250)).toEqual([]);
+      // The scatter shows a sample of the points, and says so.
+      const [, every, drawn] = (await page.textContent('#scatter-caption'))!.match(new RegExp(`one sample in (\\d+) is shown \\((\\d+) of ${n}\\)`))!.map(Number);
+      expect(drawn).toBe(Math.ceil(n / every));
+      expect(drawn).toBeLessThanOrEqual(1000);
+      expect(await page.locator('#scatter g[aria-description="samples"] circle').count()).toBe(drawn);
     });
 
     test('cancel stops the work at its next checkpoint: the file is not taken, no results, no error, the page free again', async () => {
@@ -340,6 +365,133 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
       expect(await page.textContent('#busy-result')).toBe('Cancelled.');
       expect(await page.isDisabled('#cancel')).toBe(true);
       expect(await page.isEnabled('#features')).toBe(true);
+    });
+  });
+
+  describe('plots', () => {
+    let scores: number[] = [];
+
+    test('the histogram is drawn by Plot: a bar a bin, counts equal to the downloaded scores binned here, labelled axes', async () => {
+      if (await page.isEnabled('#clear-ubm')) await page.click('#clear-ubm');
+      await settled(page);
+      await page.setInputFiles('#model', reference('gmm_ML.hdf5'));
+      await settled(page);
+      await page.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+      expect((await shown(page)).error).toBeNull();
+      scores = (await downloadedScores()).rows.map((r) => r[1]);
+      expect(scores.length).toBe(272);
+
+      // The page's rule: sqrt(n) equal-width bins (5 to 50) from the lowest score to the highest.
+      const [lo, hi] = [Math.min(...scores), Math.max(...scores)];
+      const counts = new Array<number>(Math.max(5, Math.min(50, Math.round(Math.sqrt(scores.length))))).fill(0);
+      for (const v of scores) counts[Math.min(counts.length - 1, Math.floor(((v - lo) / (hi - lo)) * counts.length))]++;
+
+      const bars = await page.evaluate(() => {
+        const svg = document.querySelector('#histogram svg')!;
+        return {
+          plot: Array.from(svg.classList).some((c) => c.startsWith('plot-')),
+          bars: Array.from(svg.querySelectorAll('g[aria-description="bars"] rect'), (r) => ({
+            count: Number(r.querySelector('title')!.textContent!.split(': ')[1]),
+            height: Number(r.getAttribute('height')),
+          })),
+        };
+      });
+      expect(bars.plot).toBe(true);
+      expect(bars.bars.map((b) => b.count)).toEqual(counts);
+      // Bar heights are proportional to the counts, to a pixel.
+      const tallest = bars.bars.reduce((a, b) => (b.count > a.count ? b : a));
+      for (const b of bars.bars) expect(Math.abs(b.height - (b.count * tallest.height) / tallest.count)).toBeLessThan(1);
+      const { texts, outside } = await plotTexts('histogram');
+      expect(texts.some((t) => /\blog-likelihood\b/.test(t))).toBe(true);
+      expect(texts.some((t) => /\bsamples\b/.test(t))).toBe(true);
+      expect(outside).toEqual([]);
+    });
+
+    test("the 2-D view: every sample, and per Gaussian a 1- and a 2-sigma ellipse around its mean, axes labelled", async () => {
+      const gmm = await GMMMachine.fromHDF5(path.join(REFERENCE_DIR, 'gmm_ML.hdf5'));
+      const model = { means: Array.from(gmm.means), sd: Array.from(gmm.variances, Math.sqrt) };
+      gmm.dispose();
+      const got = await page.evaluate(({ means, sd }) => {
+        const svg = document.querySelector('#scatter svg') as PlotSvg;
+        const [sx, sy] = [svg.scale('x'), svg.scale('y')];
+        const ellipses = [1, 2].map((sigmas) =>
+          Array.from(svg.querySelectorAll<SVGPathElement>(`g[aria-description="model ${sigmas}-sigma ellipses"] path`), (p) => {
+            const k = Number(p.querySelector('title')!.textContent!.replace('Gaussian ', ''));
+            const box = p.getBBox();
+            const expected = [sx.apply(means[2 * k] - sigmas * sd[2 * k]), sx.apply(means[2 * k] + sigmas * sd[2 * k]),
+              sy.apply(means[2 * k + 1] + sigmas * sd[2 * k + 1]), sy.apply(means[2 * k + 1] - sigmas * sd[2 * k + 1])];
+            return { k, box: [box.x, box.x + box.width, box.y, box.y + box.height], expected };
+          }),
+        );
+        return { samples: svg.querySelectorAll('g[aria-description="samples"] circle').length, ellipses };
+      }, model);
+      expect(got.samples).toBe(272);
+      for (const ellipses of got.ellipses) {
+        expect(ellipses.map((e) => e.k).sort()).toEqual([0, 1]);
+        for (const { box, expected } of ellipses) box.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1));
+      }
+      const { texts, outside } = await plotTexts('scatter');
+      expect(texts.some((t) => /feature 0/.test(t)) && texts.some((t) => /feature 1/.test(t))).toBe(true);
+      expect(outside).toEqual([]);
+      expect(await page.textContent('#scatter-caption')).not.toMatch(/is shown/);
+    });
+
+    test('labels give a DET curve on probit axes in % and the EER of the downloaded scores and labels (1e-9)', async () => {
+      // Genuine: log-likelihood above the median, with every fifth label flipped.
+      const median = [...scores].sort((a, b) => a - b)[scores.length / 2];
+      const genuine = scores.map((v, i) => (v > median) !== (i % 5 === 0));
+      const words = genuine.map((g) => (g ? 'genuine' : 'impostor')).join('\n');
+      await page.setInputFiles('#labels', file('trials.txt', Buffer.from(`${words}\n`)));
+      expect((await shown(page)).error).toBeNull();
+      const nGenuine = genuine.filter(Boolean).length;
+      expect(await labelsSlot()).toBe(`trials.txt: 272 labels (${nGenuine} genuine, ${272 - nGenuine} impostor)`);
+
+      const eer = equalErrorRate(detCurve(scores.filter((_, i) => genuine[i]), scores.filter((_, i) => !genuine[i])));
+      expect(eer).toBeGreaterThan(0.05);
+      expect(eer).toBeLessThan(0.45);
+      expect(await page.isVisible('#det-figure')).toBe(true);
+      expect(await page.textContent('#eer')).toBe(`${(100 * eer).toFixed(2)}%`);
+      expect(Math.abs(Number(await page.getAttribute('#eer', 'data-value')) - eer)).toBeLessThan(1e-9);
+
+      const z = detAxisPosition(eer);
+      const det = await page.evaluate((z) => {
+        const svg = document.querySelector('#det svg') as PlotSvg;
+        const dot = svg.querySelector('g[aria-description="EER"] circle')!;
+        return {
+          curves: svg.querySelectorAll('g[aria-description="DET curve"] path').length,
+          dot: [Number(dot.getAttribute('cx')), Number(dot.getAttribute('cy'))],
+          expected: [svg.scale('x').apply(z), svg.scale('y').apply(z)],
+        };
+      }, z);
+      expect(det.curves).toBe(1);
+      det.dot.forEach((v, i) => expect(Math.abs(v - det.expected[i])).toBeLessThan(0.5));
+      const { texts, outside } = await plotTexts('det');
+      for (const label of ['False alarm probability (%)', 'Miss probability (%)', '0.1', '1', '5', '20', '40', `EER ${(100 * eer).toFixed(2)}%`]) {
+        expect(texts).toContain(label);
+      }
+      expect(outside).toEqual([]);
+    });
+
+    test('a labels file with the wrong count, or a word that is no label, is refused by name: no DET curve', async () => {
+      await page.setInputFiles('#labels', file('short.csv', Buffer.from('1\n0\n'.repeat(100))));
+      let got = await shown(page);
+      expect(got.error).toBe('short.csv has 200 labels, but faithful.csv has 272 samples: one label per sample row is needed.');
+      expect(got.resultsHidden).toBe(false);
+      expect(await page.isHidden('#det-figure')).toBe(true);
+      expect(await page.locator('#det svg').count()).toBe(0);
+      expect(await page.textContent('#eer')).toBe('');
+
+      await page.setInputFiles('#labels', file('words.txt', Buffer.from('genuine\nmaybe\n')));
+      got = await shown(page);
+      expect(got.error).toBe('words.txt, line 2: "maybe" is not a label (0/1 or impostor/genuine, one per line)');
+      expect(await labelsSlot()).toBe('words.txt: not loaded');
+      expect(await page.isHidden('#det-figure')).toBe(true);
+
+      await page.click('#clear-labels');
+      got = await shown(page);
+      expect(got.error).toBeNull();
+      expect(await labelsSlot()).toBe('drop a file here or choose one');
+      expect(await page.isDisabled('#clear-labels')).toBe(true);
     });
   });
 

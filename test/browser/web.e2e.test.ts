@@ -124,7 +124,7 @@ describe('scoring page in Chromium', () => {
           expect(got.error).toBeNull();
           expectClose(got.columns.ll, expected.ll, 1e-5);
           expectClose(got.average, mean(expected.ll), 1e-5);
-          expect(await page.locator('#scatter svg ellipse').count()).toBe(4);
+          expect(await page.locator('#scatter g[aria-description$="-sigma ellipses"] path').count()).toBe(4);
           mkdirSync(OUTPUT, { recursive: true });
           const shot = path.join(OUTPUT, `web-page-${backend}.png`);
           await page.screenshot({ path: shot, fullPage: true });

@@ -2,7 +2,7 @@
 import { Args } from '../../src/cli/args.js';
 import { render } from '../../src/cli/format.js';
 import { createProgress } from '../../src/cli/progress.js';
-import { detCurve, equalErrorRate, probit } from '../../src/cli/verification.js';
+import { detCurve, equalErrorRate, probit } from '../../src/math/det.js';
 
 describe('options', () => {
   const spec = { data: 'values', out: 'value', quiet: 'flag', steps: 'value' } as const;

@@ -1,33 +1,35 @@
 /**
- * The scoring page: model, features and optional UBM from file inputs or drops, scored on
- * the chosen backend; a histogram, a 2-D scatter and a MAP-adapt-and-download button.
+ * The scoring page: model, features, optional UBM and optional genuine/impostor labels from
+ * file inputs or drops, scored on the chosen backend; a histogram, a 2-D scatter, a DET curve
+ * with its EER (with labels) and a MAP-adapt-and-download button.
  * Files are read and scored in a worker (engine.ts), one piece of work at a time, with its
  * progress and a cancel button; any failure is shown on the page in words.
  */
 import { GMMMachine, TfjsEmError } from '../../src/index.js';
 import { CancelledError, Engine } from './engine.js';
 import { InputError, messageOf } from './messages.js';
-import { histogram, scatter } from './plots.js';
-import type { FeaturesSummary, Machines, Progress, Scores, Upload } from './protocol.js';
+import { detPlot, histogram, scatter } from './plots.js';
+import type { Det, FeaturesSummary, LabelsSummary, Machines, Progress, Scores, Upload } from './protocol.js';
 
 /** Rows of the per-sample table; the histogram still counts every sample. */
 const TABLE_ROWS = 300;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-type Slot = 'model' | 'ubm' | 'features';
-const SLOTS: readonly Slot[] = ['model', 'features', 'ubm'];
+type Slot = 'model' | 'ubm' | 'features' | 'labels';
+const SLOTS: readonly Slot[] = ['model', 'features', 'ubm', 'labels'];
 
 const engine = new Engine(new URL('./worker.js', import.meta.url));
 
 const state = {
   files: { model: null, ubm: null } as Record<'model' | 'ubm', Upload | null>,
   features: null as FeaturesSummary | null,
+  labels: null as LabelsSummary | null,
   machines: { model: null, ubm: null, modelWaits: false } as Machines,
   /** Whether scores are on show, for #download-scores. */
   scored: false,
   /** The line of the file last refused in each slot, shown until the slot changes: "name: not loaded". */
-  refused: { model: null, ubm: null, features: null } as Record<Slot, string | null>,
+  refused: { model: null, ubm: null, features: null, labels: null } as Record<Slot, string | null>,
 };
 
 let queue = Promise.resolve();
@@ -61,7 +63,7 @@ function setPending(change: number): void {
 /** While work runs every control waits but cancel; a clear button needs its file, MAP adaptation valid settings. */
 function enableControls(): void {
   const busy = pending > 0;
-  for (const id of ['model', 'features', 'ubm', 'backend', 'relevance', 'steps']) ($(id) as HTMLInputElement).disabled = busy;
+  for (const id of ['model', 'features', 'ubm', 'labels', 'backend', 'relevance', 'steps']) ($(id) as HTMLInputElement).disabled = busy;
   for (const slot of SLOTS) ($(`clear-${slot}`) as HTMLButtonElement).disabled = busy || !slotTaken(slot);
   ($('adapt') as HTMLButtonElement).disabled = busy || adaptSettings().problem !== null;
   ($('download-scores') as HTMLButtonElement).disabled = busy || !state.scored;
@@ -78,7 +80,8 @@ function showProgress(p: Progress | null): void {
 }
 
 function slotTaken(slot: Slot): boolean {
-  return (slot === 'features' ? state.features !== null : state.files[slot] !== null) || state.refused[slot] !== null;
+  if (state.refused[slot] !== null) return true;
+  return slot === 'features' || slot === 'labels' ? state[slot] !== null : state.files[slot] !== null;
 }
 
 /** Messages of the user's own doing (files, settings) are shown; anything else also goes to the console. */
@@ -127,6 +130,9 @@ async function take(slot: Slot, file: File): Promise<void> {
     if (slot === 'features') {
       state.features = null;
       state.features = await engine.call('features', { file }, showProgress);
+    } else if (slot === 'labels') {
+      state.labels = null;
+      state.labels = await engine.call('labels', { file }, showProgress);
     } else {
       state.files[slot] = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
       try {
@@ -151,6 +157,7 @@ async function clearSlot(slot: Slot): Promise<void> {
   ($(slot) as HTMLInputElement).value = '';
   try {
     if (slot === 'features') state.features = await engine.call('features', { file: null });
+    else if (slot === 'labels') state.labels = await engine.call('labels', { file: null });
     else {
       state.files[slot] = null;
       state.machines = await engine.call('machines', state.files);
@@ -178,6 +185,10 @@ function slotText(slot: Slot): [string, boolean] {
     const f = state.features;
     return f === null ? ['drop a file here or choose one', false] : [`${f.name}: ${f.shape[0]} samples × ${f.shape[1]} features`, true];
   }
+  if (slot === 'labels') {
+    const l = state.labels;
+    return l === null ? ['drop a file here or choose one', false] : [`${l.name}: ${l.count} labels (${l.genuine} genuine, ${l.count - l.genuine} impostor)`, true];
+  }
   const file = state.files[slot];
   const machine = state.machines[slot];
   if (file === null) return ['drop a file here or choose one', false];
@@ -191,7 +202,11 @@ function slotText(slot: Slot): [string, boolean] {
 function clearResults(): void {
   $('results').hidden = true;
   state.scored = false;
-  for (const id of ['average', 'count', 'timing', 'histogram', 'histogram-caption', 'scatter', 'table-note']) $(id).replaceChildren();
+  for (const id of ['average', 'count', 'timing', 'histogram', 'histogram-caption', 'scatter', 'scatter-caption', 'det', 'eer', 'det-caption', 'table-note']) {
+    $(id).replaceChildren();
+  }
+  $('det-figure').hidden = true;
+  delete $('eer').dataset.value;
   $('scores').querySelector('thead')!.replaceChildren();
   $('scores').querySelector('tbody')!.replaceChildren();
   showAdaptSettings();
@@ -214,6 +229,8 @@ async function score(): Promise<void> {
   const scored = await engine.call('score', { tableRows: TABLE_ROWS }, showProgress);
   if (scored === null) return;
   showScores(scored, features, ubm !== null);
+  // The scores stand; labels that do not fit them are the user's to fix.
+  if (typeof scored.det === 'string') throw new InputError(scored.det);
 }
 
 function showScores(s: Scores, features: FeaturesSummary, ratio: boolean): void {
@@ -224,18 +241,30 @@ function showScores(s: Scores, features: FeaturesSummary, ratio: boolean): void 
   $('count').textContent = String(s.count);
   $('timing').textContent = `(${s.ms.toFixed(0)} ms on ${$('backend-info').dataset.backend})`;
 
-  $('histogram').replaceChildren(histogram(s.bins));
+  $('histogram').replaceChildren(histogram(s.bins, ratio ? 'log-likelihood ratio' : 'log-likelihood'));
   $('histogram-caption').textContent = `Histogram of the per-sample ${what}${s.bins.nonFinite ? `; ${s.bins.nonFinite} not finite, left out` : ''}`;
-  const d = features.shape[1];
-  $('scatter-figure').hidden = d !== 2;
-  if (d === 2 && features.points !== null) {
-    const models = [{ machine: state.machines.model!, dashed: false }];
-    if (state.machines.ubm !== null) models.unshift({ machine: state.machines.ubm, dashed: true });
-    $('scatter').replaceChildren(scatter(features.points, models, features.every, features.shape[0]));
+  const [n, d] = features.shape;
+  $('scatter-figure').hidden = features.points === null;
+  if (features.points !== null) {
+    const models = [{ machine: state.machines.model!, ubm: false }];
+    if (state.machines.ubm !== null) models.unshift({ machine: state.machines.ubm, ubm: true });
+    $('scatter').replaceChildren(scatter(features.points, models));
+    const which = d === 2 ? 'Samples' : `Samples (features 0 and 1 of ${d})`;
+    const sampled = features.every > 1 ? `; one sample in ${features.every} is shown (${features.points.shape[0]} of ${n})` : '';
+    $('scatter-caption').textContent = `${which}, with each Gaussian's 1- and 2-sigma ellipses (UBM dashed grey)${sampled}`;
   }
+  if (s.det !== null && typeof s.det !== 'string') showDet(s.det, what);
   table(s);
   $('results').hidden = false;
   state.scored = true;
+}
+
+function showDet(det: Det, what: string): void {
+  $('det').replaceChildren(detPlot(det));
+  $('det-caption').textContent = `DET curve of the ${what} of ${det.genuine} genuine and ${det.impostor} impostor samples (${state.labels!.name}); equal error rate`;
+  $('eer').textContent = `${(100 * det.eer).toFixed(2)}%`;
+  $('eer').dataset.value = String(det.eer);
+  $('det-figure').hidden = false;
 }
 
 function table({ ll, llUbm, scores, count }: Scores): void {

@@ -1,103 +1,136 @@
-/** SVG plots: a histogram of scores and a 2-D scatter with Gaussian ellipses. */
+/**
+ * The page's plots, drawn by Observable Plot: a histogram of the scores, the samples with each
+ * Gaussian's 1- and 2-sigma ellipses, and the DET curve on probit axes.
+ */
+import * as Plot from '@observablehq/plot';
 import type { HostArray2D } from '../../src/index.js';
-import type { Bins, MachineSummary } from './protocol.js';
+import { DET_TICKS, detAxisPosition, detTickLabel } from '../../src/math/det.js';
+import type { Bins, Det, MachineSummary } from './protocol.js';
 
-const NS = 'http://www.w3.org/2000/svg';
 const COLOURS = ['#2f6fdb', '#d9480f', '#2b8a3e', '#862e9c', '#c2255c', '#0b7285', '#e67700', '#5c940d'];
+/** Room for a tick label such as "−1.23e+4" left of the y axis. */
+const MARGIN_LEFT = 64;
+/** Points on each ellipse: a multiple of 4, so that its four extremes are among them. */
+const ELLIPSE_POINTS = 64;
 
-function el(name: string, attributes: Record<string, string | number>, parent?: Element): SVGElement {
-  const node = document.createElementNS(NS, name);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
-  parent?.appendChild(node);
-  return node;
-}
-
-function text(parent: Element, x: number, y: number, content: string, anchor = 'middle'): void {
-  el('text', { x, y, 'text-anchor': anchor }, parent).textContent = content;
-}
-
+/** Tick labels: four significant digits, or an exponent for very large or small values. */
 function short(v: number): string {
-  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
+  const text = Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
+  return text.replace(/^-/, '−');
 }
 
-/** Histogram of binned scores (the worker bins them). */
-export function histogram({ lo, hi, counts }: Bins, width = 420, height = 240): SVGElement {
-  const svg = el('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img' });
-  if (counts.length === 0) return svg;
-  const bins = counts.length;
-  const top = Math.max(...counts);
-  const [left, right, above, below] = [48, 24, 10, 30];
-  const w = (width - left - right) / bins;
-  counts.forEach((c, i) => {
-    const h = ((height - above - below) * c) / top;
-    el('rect', { x: left + i * w, y: height - below - h, width: Math.max(1, w - 1), height: h, fill: COLOURS[0] }, svg);
+/** Histogram of the scores as the worker binned them: one bar a bin, its count in its title. */
+export function histogram({ lo, hi, counts }: Bins, what: string): SVGSVGElement | HTMLElement {
+  const width = (hi - lo) / counts.length;
+  const bars = counts.map((count, i) => ({ x1: lo + i * width, x2: lo + (i + 1) * width, count }));
+  return Plot.plot({
+    width: 420,
+    height: 260,
+    marginLeft: MARGIN_LEFT,
+    marginRight: 24,
+    x: { label: what, tickFormat: short, ticks: 5 },
+    y: { label: 'samples', grid: true, tickFormat: short },
+    marks: [
+      Plot.rectY(bars, {
+        x1: 'x1', x2: 'x2', y: 'count', fill: COLOURS[0], insetLeft: 0.5, insetRight: 0.5, ariaDescription: 'bars',
+        title: (b: (typeof bars)[number]) => `${short(b.x1)} to ${short(b.x2)}: ${b.count}`,
+      }),
+      Plot.ruleY([0]),
+    ],
   });
-  el('line', { x1: left, y1: height - below, x2: width - right, y2: height - below, stroke: '#9ca3af' }, svg);
-  text(svg, left, height - below + 16, short(lo), 'start');
-  text(svg, width - right, height - below + 16, short(hi), 'end');
-  text(svg, left - 4, above + 10, String(top), 'end');
-  text(svg, left - 4, height - below, '0', 'end');
-  return svg;
 }
 
 interface Ellipses {
   machine: MachineSummary;
-  dashed: boolean;
+  /** The UBM: dashed grey. */
+  ubm: boolean;
 }
 
-/** Samples of 2-D data with each Gaussian's 1- and 2-sigma ellipses (diagonal covariances). */
-export function scatter(x: HostArray2D, models: Ellipses[], every: number, total: number, size = 420): SVGElement {
-  const n = x.shape[0];
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < n; i++) xs.push(x.data[2 * i]), ys.push(x.data[2 * i + 1]);
-  // The view holds the samples and the 2-sigma ellipses.
-  for (const { machine } of models) {
-    for (let k = 0; k < machine.nGaussians; k++) {
-      const [mx, my] = [machine.means[2 * k], machine.means[2 * k + 1]];
-      const [sx, sy] = [2 * Math.sqrt(machine.variances[2 * k]), 2 * Math.sqrt(machine.variances[2 * k + 1])];
-      xs.push(mx - sx, mx + sx);
-      ys.push(my - sy, my + sy);
+interface EllipsePoint {
+  x: number;
+  y: number;
+  gaussian: number;
+}
+
+/** Each Gaussian's `sigmas`-sigma ellipse in features 0 and 1 (axis-aligned: diagonal covariances). */
+function ellipses({ nGaussians, nFeatures, means, variances }: MachineSummary, sigmas: number): EllipsePoint[] {
+  const points: EllipsePoint[] = [];
+  for (let k = 0; k < nGaussians; k++) {
+    const [mx, my] = [means[k * nFeatures], means[k * nFeatures + 1]];
+    const [rx, ry] = [sigmas * Math.sqrt(variances[k * nFeatures]), sigmas * Math.sqrt(variances[k * nFeatures + 1])];
+    for (let i = 0; i <= ELLIPSE_POINTS; i++) {
+      const angle = (2 * Math.PI * i) / ELLIPSE_POINTS;
+      points.push({ x: mx + rx * Math.cos(angle), y: my + ry * Math.sin(angle), gaussian: k });
     }
   }
-  const range = (v: number[]) => {
-    const lo = v.reduce((a, b) => Math.min(a, b));
-    const hi = v.reduce((a, b) => Math.max(a, b));
-    const pad = (hi - lo || 1) * 0.05;
-    return [lo - pad, hi + pad];
-  };
-  const [x0, x1] = range(xs);
-  const [y0, y1] = range(ys);
-  // Wide enough for a y label such as "-1.23e+4", whose minus sign would otherwise fall off the left edge.
-  const m = 60;
-  const px = (v: number) => m + ((v - x0) / (x1 - x0)) * (size - 2 * m);
-  const py = (v: number) => size - m - ((v - y0) / (y1 - y0)) * (size - 2 * m);
-  const svg = el('svg', { width: size, height: size, viewBox: `0 0 ${size} ${size}`, role: 'img' });
-  el('rect', { x: m, y: m, width: size - 2 * m, height: size - 2 * m, fill: 'none', stroke: '#d1d5db' }, svg);
-  const points = el('g', { fill: '#374151', 'fill-opacity': 0.45 }, svg);
-  for (let i = 0; i < n; i++) el('circle', { cx: px(x.data[2 * i]), cy: py(x.data[2 * i + 1]), r: 2 }, points);
-  for (const { machine, dashed } of models) {
-    for (let k = 0; k < machine.nGaussians; k++) {
-      const colour = dashed ? '#6b7280' : COLOURS[k % COLOURS.length];
-      const [mx, my] = [machine.means[2 * k], machine.means[2 * k + 1]];
-      for (const sigmas of [1, 2]) {
-        el('ellipse', {
-          cx: px(mx), cy: py(my),
-          rx: (sigmas * Math.sqrt(machine.variances[2 * k]) * (size - 2 * m)) / (x1 - x0),
-          ry: (sigmas * Math.sqrt(machine.variances[2 * k + 1]) * (size - 2 * m)) / (y1 - y0),
-          fill: 'none', stroke: colour, 'stroke-width': sigmas === 1 ? 2 : 1.2,
-          'stroke-dasharray': dashed ? '5 4' : sigmas === 2 ? '2 3' : 'none',
-        }, svg);
-      }
-      el('path', { d: `M${px(mx) - 5},${py(my)}h10M${px(mx)},${py(my) - 5}v10`, stroke: colour, 'stroke-width': 2 }, svg);
+  return points;
+}
+
+/**
+ * Samples (features 0 and 1) with each Gaussian's ellipses, one line mark per machine and
+ * sigma: aria-description "model 1-sigma ellipses", "UBM 2-sigma ellipses" and so on.
+ */
+export function scatter(x: HostArray2D, models: Ellipses[]): SVGSVGElement | HTMLElement {
+  const marks: Plot.Markish[] = [
+    Plot.frame({ stroke: '#d1d5db' }),
+    Plot.dot({ length: x.shape[0] }, {
+      x: (_: unknown, i: number) => x.data[2 * i], y: (_: unknown, i: number) => x.data[2 * i + 1],
+      r: 2, fill: '#374151', fillOpacity: 0.45, ariaDescription: 'samples',
+    }),
+  ];
+  for (const { machine, ubm } of models) {
+    const colour = (p: EllipsePoint) => (ubm ? '#6b7280' : COLOURS[p.gaussian % COLOURS.length]);
+    for (const sigmas of [1, 2]) {
+      marks.push(Plot.line(ellipses(machine, sigmas), {
+        x: 'x', y: 'y', z: 'gaussian', stroke: colour, strokeWidth: sigmas === 1 ? 2 : 1.2,
+        strokeDasharray: ubm ? '5 4' : sigmas === 2 ? '2 3' : undefined,
+        title: (p: EllipsePoint) => `Gaussian ${p.gaussian}`, ariaDescription: `${ubm ? 'UBM' : 'model'} ${sigmas}-sigma ellipses`,
+      }));
     }
+    const centres = Array.from({ length: machine.nGaussians }, (_, k) => ({
+      x: machine.means[k * machine.nFeatures], y: machine.means[k * machine.nFeatures + 1], gaussian: k,
+    }));
+    marks.push(Plot.dot(centres, { x: 'x', y: 'y', symbol: 'plus', r: 5, stroke: colour, strokeWidth: 2 }));
   }
-  text(svg, m, size - m + 16, short(x0), 'start');
-  text(svg, size - m, size - m + 16, short(x1), 'end');
-  text(svg, m - 4, size - m, short(y0), 'end');
-  text(svg, m - 4, m + 10, short(y1), 'end');
-  text(svg, size / 2, size - 8, 'feature 0');
-  el('text', { x: 0, y: 0, 'text-anchor': 'middle', transform: `translate(12 ${size / 2}) rotate(-90)` }, svg).textContent = 'feature 1';
-  if (every > 1) text(svg, size / 2, m - 10, `every ${every}th of ${total} samples`);
-  return svg;
+  return Plot.plot({
+    width: 420,
+    height: 420,
+    marginLeft: MARGIN_LEFT,
+    marginRight: 24,
+    marginBottom: 36,
+    x: { label: 'feature 0', tickFormat: short, ticks: 5 },
+    y: { label: 'feature 1', tickFormat: short, ticks: 5 },
+    marks,
+  });
+}
+
+/**
+ * The DET curve on normal-deviate axes as in speaker verification (the command line's ticks),
+ * with the diagonal and the EER point.
+ */
+export function detPlot({ curve, eer }: Det): SVGSVGElement | HTMLElement {
+  const ticks = DET_TICKS.map(detAxisPosition);
+  const labels = new Map(DET_TICKS.map((t) => [detAxisPosition(t), detTickLabel(t)]));
+  const axis = { domain: [ticks[0], ticks[ticks.length - 1]], ticks, tickFormat: (z: number) => labels.get(z) ?? '', grid: true };
+  const at = detAxisPosition(eer);
+  return Plot.plot({
+    width: 420,
+    height: 420,
+    marginLeft: 48,
+    marginRight: 24,
+    marginBottom: 40,
+    x: { ...axis, label: 'False alarm probability (%)', labelAnchor: 'center', labelArrow: 'none' },
+    y: { ...axis, label: 'Miss probability (%)', labelAnchor: 'center', labelArrow: 'none' },
+    marks: [
+      Plot.frame(),
+      Plot.line([ticks[0], ticks[ticks.length - 1]], { x: (z: number) => z, y: (z: number) => z, stroke: '#9ca3af', strokeDasharray: '4 4' }),
+      Plot.line(curve, { x: (p) => detAxisPosition(p.far), y: (p) => detAxisPosition(p.frr), stroke: COLOURS[0], strokeWidth: 2, ariaDescription: 'DET curve' }),
+      Plot.dot([at], { x: (z: number) => z, y: (z: number) => z, r: 4, fill: '#c92a2a', ariaDescription: 'EER' }),
+      Plot.text([at], {
+        x: (z: number) => z, y: (z: number) => z, text: () => `EER ${(100 * eer).toFixed(2)}%`, fill: '#c92a2a',
+        // Beside the point, on the side with room.
+        ...(at < (ticks[0] + ticks[ticks.length - 1]) / 2 ? { dx: 8, textAnchor: 'start' } : { dx: -8, textAnchor: 'end' }),
+      }),
+    ],
+  });
 }

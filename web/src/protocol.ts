@@ -3,6 +3,7 @@
  * machines and the backend, so that parsing and scoring never hold up the page.
  */
 import type { HostArray2D } from '../../src/index.js';
+import type { DetPoint } from '../../src/math/det.js';
 
 export interface Upload {
   name: string;
@@ -27,7 +28,7 @@ export interface Machines {
 export interface FeaturesSummary {
   name: string;
   shape: [number, number];
-  /** For 2-D features: every `every`-th sample, for the scatter plot. */
+  /** Features 0 and 1 of every `every`-th sample, for the scatter plot (null: fewer than 2 features). */
   points: HostArray2D | null;
   every: number;
 }
@@ -39,6 +40,20 @@ export interface Bins {
   nonFinite: number;
 }
 
+export interface LabelsSummary {
+  name: string;
+  count: number;
+  genuine: number;
+}
+
+/** The scores' DET curve against the labels (at most a few thousand points) and its EER. */
+export interface Det {
+  curve: DetPoint[];
+  eer: number;
+  genuine: number;
+  impostor: number;
+}
+
 export interface Scores {
   count: number;
   average: number;
@@ -48,6 +63,8 @@ export interface Scores {
   scores: Float64Array;
   bins: Bins;
   ms: number;
+  /** With labels: their DET curve, or why the labels do not fit the scores. */
+  det: Det | string | null;
 }
 
 export interface Backend {
@@ -68,6 +85,7 @@ export interface Requests {
   backend: [{ name: string }, Backend];
   machines: [{ model: Upload | null; ubm: Upload | null }, Machines];
   features: [{ file: File | null }, FeaturesSummary | null];
+  labels: [{ file: File | null }, LabelsSummary | null];
   score: [{ tableRows: number }, Scores | null];
   adapt: [{ relevance: number; steps: number }, Adapted];
   scoresCsv: [Record<string, never>, Uint8Array];

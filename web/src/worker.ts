@@ -6,6 +6,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { GMMMachine, TfjsEmError, getBackendInfo, useBackend, type BackendName } from '../../src/index.js';
 import { toMatrix } from '../../src/data/matrix.js';
 import { InputError, NeedsUbmError, messageOf, readFeatures, readModel, type Features } from './inputs.js';
+import { detOf, parseLabels, type Labels } from './labels.js';
 import type { Bins, Kind, MachineSummary, Progress, Reply, Request, Requests, Upload } from './protocol.js';
 import { chooseByProbe, describeProbe } from './probe.js';
 import { installWebGPUFallback } from './webgpuFallback.js';
@@ -19,6 +20,7 @@ class Cancelled extends Error {}
 
 const state = {
   features: null as Features | null,
+  labels: null as Labels | null,
   model: null as GMMMachine | null,
   ubm: null as GMMMachine | null,
   files: { model: null as Upload | null, ubm: null as Upload | null },
@@ -97,12 +99,22 @@ async function features({ file }: Requests['features'][0]): Promise<Requests['fe
   const [n, d] = read.data.shape;
   const every = Math.max(1, Math.ceil(n / MAX_POINTS));
   let points = null;
-  if (d === 2) {
+  if (d >= 2) {
     const data = new Float64Array(2 * Math.ceil(n / every));
-    for (let i = 0, o = 0; i < n; i += every, o += 2) data.set(read.data.data.subarray(2 * i, 2 * i + 2), o);
+    for (let i = 0, o = 0; i < n; i += every, o += 2) data.set(read.data.data.subarray(d * i, d * i + 2), o);
     points = { data, shape: [data.length / 2, 2] as [number, number] };
   }
   return { name: read.name, shape: [n, d], points, every };
+}
+
+async function labels({ file }: Requests['labels'][0]): Promise<Requests['labels'][1]> {
+  state.labels = null;
+  if (file === null) return null;
+  progress('reading', 0, file.size);
+  const read = parseLabels(await file.text(), file.name);
+  await checkpoint();
+  state.labels = read;
+  return { name: read.name, count: read.genuine.length, genuine: read.genuine.reduce((s, v) => s + v, 0) };
 }
 
 // ---- scoring ----
@@ -142,6 +154,7 @@ async function score({ tableRows }: Requests['score'][0]): Promise<Requests['sco
     scores: head(scores),
     bins: histogramBins(scores),
     ms,
+    det: state.labels && detOf(scores, state.labels, f.name),
   };
 }
 
@@ -191,6 +204,7 @@ const handlers: { [K in Kind]: (args: Requests[K][0]) => Promise<Requests[K][1]>
   backend,
   machines,
   features,
+  labels,
   score,
   adapt,
   scoresCsv,

@@ -1,4 +1,7 @@
-/** Error rates of a verification system: the DET curve and its equal error rate. */
+/**
+ * Error rates of a verification system: the DET curve, its equal error rate, and the probit
+ * axes it is drawn on (the command line's chart and the scoring page share them).
+ */
 
 export interface DetPoint {
   /** False acceptance rate: impostor trials scored at or above the threshold. */
@@ -52,4 +55,17 @@ export function probit(p: number): number {
   const q = p - 0.5;
   const r = q * q;
   return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+/** The rates marked on a DET chart's axes; rates outside them are drawn at the nearest end. */
+export const DET_TICKS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6];
+
+/** A rate's position on a DET axis: its normal deviate, clipped to the ticks' range. */
+export function detAxisPosition(rate: number): number {
+  return probit(Math.min(Math.max(rate, DET_TICKS[0]), DET_TICKS[DET_TICKS.length - 1]));
+}
+
+/** A tick's label: the rate in percent, two significant digits ("0.1", "5", "40"). */
+export function detTickLabel(rate: number): string {
+  return `${+(rate * 100).toPrecision(2)}`;
 }
