@@ -54,6 +54,7 @@ export class Cluster {
     await ready(connection, url);
     const name = options.queue ?? DEFAULT_QUEUE;
     const queue = new Queue(name, { connection });
+    queue.setMaxListeners(0); // one 'closing' listener per job being waited for: one per shard at a time
     const flows = new FlowProducer({ connection });
     const events = new QueueEvents(name, { connection: connection.duplicate() });
     await events.waitUntilReady();
