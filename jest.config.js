@@ -50,7 +50,8 @@ export default {
       ...(quick ? browser : []),
     ],
   })),
-  // Both cores: most suites are single-threaded.
-  maxWorkers: 2,
+  // Three workers on two cores: the suites that wait (on Redis, child processes, Chromium) leave a
+  // third of two cores idle with one worker per core.
+  maxWorkers: 3,
   testTimeout: 120000,
 };

@@ -12,7 +12,7 @@ const report = path.join(dir, 'jest.json');
 const jest = path.join('node_modules', 'jest', 'bin', 'jest.js');
 const quick = process.argv.includes('--quick');
 const jestArgs = process.argv.slice(2).filter((a) => a !== '--quick');
-const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim() };
+const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() };
 if (quick) Object.assign(env, { TFJS_EM_TEST_BACKENDS: 'cpu', TFJS_EM_TEST_QUICK: '1' });
 
 const tsc = path.join('node_modules', 'typescript', 'bin', 'tsc');
