@@ -141,10 +141,10 @@ describe('KMeansMachine: fitting', () => {
     expectClose(variances, [0.171875, 0.25, 0, 0], 1e-5);
   });
 
-  test('small chunks (7 rows) and tensor input agree with the default chunking, same start (rtol 1e-5, atol 1e-5)', async () => {
+  test('small chunks (97 rows: 42 chunks, the last one partial) and tensor input agree with the default chunking, same start (rtol 1e-5, atol 1e-5)', async () => {
     const start = { initMethod: [[-0.5, 0, 0], [0.5, 0, 0], [0, 0.5, 0.5]], maxIter: 5 };
     const a = await new KMeansMachine(3, start).fit(twoBlobs.x);
-    const b = await new KMeansMachine(3, { ...start, chunkSize: 7 }).fit(twoBlobs.x);
+    const b = await new KMeansMachine(3, { ...start, chunkSize: 97 }).fit(twoBlobs.x);
     expect(b.isSimilarTo(a, 1e-5, 1e-5)).toBe(true);
     const t = tf.tensor2d(Float32Array.from(twoBlobs.x.data), twoBlobs.x.shape, 'float32');
     const c = await new KMeansMachine(3, start).fit(t);

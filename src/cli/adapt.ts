@@ -1,8 +1,8 @@
 /** tfjs-em adapt: MAP adaptation of a UBM to each input file (one utterance or speaker per file). */
 import path from 'node:path';
 import { GMMMachine } from '../machines/GMMMachine.js';
-import { Cluster } from '../distributed/cluster.js';
-import { shownUrl } from '../distributed/connection.js';
+import { shownUrl } from '../distributed/url.js';
+import { connectCluster } from './cluster.js';
 import { baseName, type DataSpec } from '../io/data/read.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
@@ -127,7 +127,7 @@ async function adaptAll(job: Job, targets: string[], names: string[]): Promise<A
 /** adaptAll on the workers of a Redis: one job per file, all queued at once; the models come back as bytes. */
 async function adaptOnWorkers(url: string, queue: string | undefined, job: Job, targets: string[], names: string[]): Promise<Adapted[]> {
   const { specs, ubm, settings, context } = job;
-  const cluster = await about(shownUrl(url), () => Cluster.connect(url, { queue, chunkSize: settings.chunkSize }));
+  const cluster = await connectCluster(url, { queue, chunkSize: settings.chunkSize });
   try {
     const model = Buffer.from(await ubm.toBytes()).toString('base64');
     const mapArgs = {

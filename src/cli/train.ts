@@ -1,8 +1,8 @@
 /** tfjs-em train: maximum-likelihood GMM (a UBM), from k-means or from a given start point. */
 import path from 'node:path';
 import { GMMMachine } from '../machines/GMMMachine.js';
-import { Cluster } from '../distributed/cluster.js';
-import { shownUrl } from '../distributed/connection.js';
+import { shownUrl } from '../distributed/url.js';
+import { connectCluster } from './cluster.js';
 import { KMeansMachine } from '../machines/KMeansMachine.js';
 import { readGMMFile } from '../io/index.js';
 import { expandThresholds } from '../machines/thresholds.js';
@@ -54,7 +54,7 @@ async function run(args: Args, context: Context): Promise<Result> {
   const job = { out, init, gaussians, floor, settings, seed, backend };
   const url = args.string('redis');
   if (url === undefined) return trainOn(await loadShards(set, settings.chunkSize), set, job, context);
-  const cluster = await about(shownUrl(url), () => Cluster.connect(url, { queue: args.string('queue'), chunkSize: settings.chunkSize }));
+  const cluster = await connectCluster(url, { queue: args.string('queue'), chunkSize: settings.chunkSize });
   try {
     context.progress.info(`run ${cluster.run}: ${set.specs.length} shards on the workers of ${shownUrl(url)}`);
     const data = await about(set.subject, () => cluster.data(set.specs.map((s) => path.resolve(s.spec))));

@@ -1,6 +1,6 @@
 /** tfjs-em worker: runs tfjs-em's jobs from a Redis queue until SIGTERM or Ctrl-C. */
-import { startWorker } from '../distributed/worker.js';
-import { shownUrl } from '../distributed/connection.js';
+import { shownUrl } from '../distributed/url.js';
+import { startWorkerOn } from './cluster.js';
 import type { Args } from './args.js';
 import { type Command, type Context } from './command.js';
 import { about } from './errors.js';
@@ -34,19 +34,17 @@ async function run(args: Args, context: Context): Promise<Result> {
   const lockDuration = args.positiveInteger('lock-duration');
   const backend = await context.backend();
   let jobs = 0;
-  const running = await about(shownUrl(url), () =>
-    startWorker(url, {
-      queue: args.string('queue'),
-      dataRoot,
-      lockDuration,
-      onJob: (event, job, error) => {
-        if (event === 'done') jobs++;
-        const shard = job.data?.file === undefined ? '' : ` ${job.data.file}`;
-        if (event === 'failed') context.progress.info(`job ${job.id} ${job.name}${shard} failed: ${error?.message.split('\n')[0]}`);
-        else if (event === 'start') context.progress.info(`job ${job.id} ${job.name}${shard} started`);
-      },
-    }),
-  );
+  const running = await startWorkerOn(url, {
+    queue: args.string('queue'),
+    dataRoot,
+    lockDuration,
+    onJob: (event, job, error) => {
+      if (event === 'done') jobs++;
+      const shard = job.data?.file === undefined ? '' : ` ${job.data.file}`;
+      if (event === 'failed') context.progress.info(`job ${job.id} ${job.name}${shard} failed: ${error?.message.split('\n')[0]}`);
+      else if (event === 'start') context.progress.info(`job ${job.id} ${job.name}${shard} started`);
+    },
+  });
   context.progress.info(`worker on ${shownUrl(url)} (${backend}): waiting for jobs`);
   const stop = new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

@@ -1,6 +1,7 @@
 /** Redis connections from redis:// (password in the URL) or rediss:// (TLS) URLs, giving up after a few seconds. */
 import { Redis } from 'ioredis';
 import { TfjsEmError } from '../errors.js';
+import { shownUrl } from './url.js';
 
 /** Reconnection attempts before a connection is given up (about 5 s in all). */
 const RETRIES = 10;
@@ -39,17 +40,6 @@ export function lost(connection: Redis, url: string): Promise<never> {
     connection.on('error', (e) => (last = reason(e)));
     connection.on('end', () => reject(clusterError(url, `lost the connection to Redis (${last})`)));
   });
-}
-
-/** The URL without its password, for messages. */
-export function shownUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
-  }
 }
 
 export function clusterError(url: string, problem: string): TfjsEmError {
