@@ -61,14 +61,14 @@ withRedis(() => {
   test('a worker SIGKILLed mid-job: another takes its job over once the lock expires; same model as local', async () => {
     const redis = await startRedis();
     try {
-      const doomed = await startWorker(redis.url, ['--lock-duration', '10000']);
+      const doomed = await startWorker(redis.url, ['--lock-duration', '4000']);
       started.push(doomed);
       const out = path.join(dir, 'killed.h5');
       const run = tfjsEm(['train', '--redis', redis.url, '--data', shardDir, '--init', init, '--steps', '3', '--out', out]);
       await doomed.waitFor(/job (\S+) gmm-stats \S+ started/);
       doomed.child.kill('SIGKILL');
       const killedJob = /job (\S+) gmm-stats \S+ started/.exec(doomed.stderr())![1];
-      const rescuer = await startWorker(redis.url, ['--lock-duration', '10000']);
+      const rescuer = await startWorker(redis.url, ['--lock-duration', '4000']);
       started.push(rescuer);
       const result = await run;
       expectOk(result);
