@@ -68,6 +68,9 @@ function nodeGuard(violations, ownOnly = false) {
   };
 }
 
+/** What every bundle here shares: one ES module for current browsers. */
+const BROWSER_ESM = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022' };
+
 /** Fails on any Node built-in left in the output text (a check that does not trust the plugin). */
 function scanOutput(file) {
   const text = readFileSync(file, 'utf8');
@@ -81,10 +84,7 @@ export async function bundleLibrary(entry, outfile) {
   await esbuild.build({
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
+    ...BROWSER_ESM,
     sourcemap: true,
     external: EXTERNALS,
     plugins: [nodeGuard(violations)],
@@ -107,10 +107,7 @@ export async function bundlePage(entry, outfile) {
   await esbuild.build({
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
+    ...BROWSER_ESM,
     sourcemap: true,
     external: EXTERNALS,
     logLevel: 'silent',
@@ -138,10 +135,7 @@ export async function bundleWorker(entry, outfile) {
   await esbuild.build({
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
+    ...BROWSER_ESM,
     minify: true,
     sourcemap: true,
     plugins: [nodeGuard(violations, true)],
@@ -170,11 +164,8 @@ async function buildVendor(outdir) {
   await esbuild.build({
     entryPoints: Object.keys(entries).map((name) => ({ in: `vendor:${name}`, out: name })),
     outdir: dir,
-    bundle: true,
+    ...BROWSER_ESM,
     splitting: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
     minify: true,
     chunkNames: 'chunks/[name]-[hash]',
     logLevel: 'error',

@@ -6,11 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GMMMachine } from '../../src/machines/GMMMachine.js';
 import { expectClose } from '../helpers/expectClose.js';
-import { buildOnce, tfjsEm, type Run } from '../cli/cli.js';
+import { buildOnce, tfjsEm } from '../cli/cli.js';
 import { blobs, tempDir, writeNpy } from '../cli/fixtures.js';
-import { startRedis, startWorker, stopProcess, withRedis, type WorkerProcess } from './redis.js';
+import { expectOk, parameters, startRedis, startWorker, stopProcess, withRedis, type WorkerProcess } from './redis.js';
 
 const dir = tempDir();
 const shardDir = path.join(dir, 'shards');
@@ -29,15 +28,6 @@ function certificates(folder: string): { cert: string; key: string; ca: string }
   writeFileSync(f('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
   openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', f('ext.cnf'), '-out', f('server.pem')]);
   return { cert: f('server.pem'), key: f('server.key'), ca: f('ca.pem') };
-}
-
-async function parameters(file: string): Promise<number[]> {
-  const m = await GMMMachine.fromHDF5(file);
-  return [...m.weights, ...m.means, ...m.variances];
-}
-
-function expectOk(run: Run): void {
-  if (run.code !== 0) throw new Error(`exit ${run.code}:\n${run.stderr}`);
 }
 
 withRedis(() => {

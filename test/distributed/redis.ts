@@ -5,7 +5,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { MAIN, BACKEND } from '../cli/cli.js';
+import { GMMMachine } from '../../src/machines/GMMMachine.js';
+import { MAIN, BACKEND, type Run } from '../cli/cli.js';
 
 const CI = process.env.CI === 'true';
 
@@ -124,4 +125,15 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promis
     child.once('exit', (code) => resolve(code));
     child.kill(signal);
   });
+}
+
+/** A model file's parameters, to compare a distributed run with the local reference (1e-6 relative, the issue's bound). */
+export async function parameters(file: string): Promise<number[]> {
+  const m = await GMMMachine.fromHDF5(file);
+  return [...m.weights, ...m.means, ...m.variances];
+}
+
+/** Throws with the command's stderr unless it exited 0. */
+export function expectOk(run: Run): void {
+  if (run.code !== 0) throw new Error(`exit ${run.code}:\n${run.stderr}`);
 }

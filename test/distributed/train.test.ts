@@ -7,25 +7,15 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
 import { expectClose } from '../helpers/expectClose.js';
-import { buildOnce, tfjsEm, type Run } from '../cli/cli.js';
+import { buildOnce, tfjsEm } from '../cli/cli.js';
 import { blobs, tempDir, writeNpy } from '../cli/fixtures.js';
-import { freePort, startRedis, startWorker, withRedis, type RedisServer, type WorkerProcess } from './redis.js';
+import { expectOk, freePort, parameters, startRedis, startWorker, withRedis, type RedisServer, type WorkerProcess } from './redis.js';
 
 const dir = tempDir();
 const shardDir = path.join(dir, 'shards');
 mkdirSync(shardDir);
 const centres = [[0, 0, 0, 0], [5, 5, 5, 5], [-5, 5, 0, 2], [2, -4, 3, -3]];
 const shards = [0, 1, 2, 3].map((i) => writeNpy(path.join(shardDir, `s${i}.npy`), blobs(centres, 100 + 20 * i, 10 + i)));
-
-/** Model parameters, to compare with the local reference to 1e-6 relative (the issue's bound; they are equal here). */
-async function parameters(file: string): Promise<number[]> {
-  const m = await GMMMachine.fromHDF5(file);
-  return [...m.weights, ...m.means, ...m.variances];
-}
-
-function expectOk(run: Run): void {
-  if (run.code !== 0) throw new Error(`exit ${run.code}:\n${run.stderr}`);
-}
 
 withRedis(() => {
   let redis: RedisServer;
