@@ -1,6 +1,6 @@
 /**
  * The distributed side (BullMQ, ioredis) is loaded only by the commands given a Redis URL:
- * it would add a fifth to the start-up time of every other command.
+ * they would add about a third to the start-up time of every other command.
  */
 import type { Cluster, ClusterOptions } from '../distributed/cluster.js';
 import type { RunningWorker, WorkerOptions } from '../distributed/worker.js';

@@ -1,5 +1,7 @@
-/** Redis URLs as messages show them: with no module that connects, so that the CLI loads it cheaply. */
-/** The URL without its password, for messages. */
+/**
+ * A Redis URL as messages show it: without its password. Kept apart from the modules that
+ * connect, so that the CLI loads it without BullMQ or ioredis.
+ */
 export function shownUrl(url: string): string {
   try {
     const u = new URL(url);
