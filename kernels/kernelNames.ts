@@ -1,59 +1,65 @@
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 /**
- * The whole e-step of one chunk, packed as eStepChunk packs it:
- * inputs y [n, D] (centred), weights [2D, K], bias [K] (the GEMM form of
- * src/math/gmm/params.ts); output float32 [2DK + K + 1].
+ * Every e-step kernel takes the same inputs: samples y [n, D], centred by the
+ * model's shift, and the Gaussians in one [D, K] layout,
+ *   log(w_k N(y | mu_k, var_k)) = c_k - sum_j (y_j - nu_jk)^2 h_jk,
+ * with nu [D, K] (means minus the shift), h [D, K] (1 / (2 var)) and c [K]
+ * (log w - 0.5 (D log 2 pi + sum_j log var)): direct differences, never
+ * E[y^2] - nu^2, so narrow Gaussians far from the shift lose nothing.
  */
-export const E_STEP = 'TfjsEmEStep';
-
-/** log p(y_i) per row: the E_STEP inputs; output float32 [n] (-Inf where no Gaussian has mass). */
-export const LOG_LIKELIHOOD = 'TfjsEmLogLikelihood';
-
-/**
- * Log-likelihood, logsumexp and responsibilities fused, on the direct-difference
- * form log(w_k N(y | mu_k, var_k)) = c_k - sum_j (y_j - nu_jk)^2 h_jk: inputs
- * y [n, D], nu [D, K] (means minus the shift), h [D, K] (1 / (2 var)), c [K];
- * output float32 [n, K + 1], responsibilities then log p(y_i) in the last
- * column (a row with no finite log-likelihood gets zero responsibilities and
- * -Inf). The statistics follow by matMul.
- */
-export const RESPONSIBILITIES = 'TfjsEmResponsibilities';
-
-export interface EStepInputs extends NamedTensorInfoMap {
-  y: TensorInfo;
-  weights: TensorInfo;
-  bias: TensorInfo;
-}
-
-/** Checks the inputs E_STEP and LOG_LIKELIHOOD take; returns [n, D, K]. */
-export function eStepShape({ y, weights, bias }: EStepInputs): [number, number, number] {
-  const [n, d] = y.shape;
-  const k = bias.shape[0];
-  if (y.shape.length !== 2 || weights.shape[0] !== 2 * d || weights.shape[1] !== k || bias.shape.length !== 1) {
-    throw new Error(`e-step kernel: shapes y [${y.shape}], weights [${weights.shape}], bias [${bias.shape}] do not fit`);
-  }
-  if (y.dtype !== 'float32' || weights.dtype !== 'float32' || bias.dtype !== 'float32') {
-    throw new Error('e-step kernel: inputs must be float32');
-  }
-  return [n, d, k];
-}
-
-export interface DirectFormInputs extends NamedTensorInfoMap {
+export interface GaussianInputs extends NamedTensorInfoMap {
   y: TensorInfo;
   nu: TensorInfo;
   h: TensorInfo;
   c: TensorInfo;
 }
 
-/** Checks the responsibilities kernel's inputs; returns [n, D, K]. */
-export function directFormShape({ y, nu, h, c }: DirectFormInputs): [number, number, number] {
+/**
+ * The whole e-step of one chunk; output float32 [2DK + K + 1]:
+ * [ sum_i r_ik (y_ij - nu_jk) as [D, K] | sum_i r_ik (y_ij - nu_jk)^2 as [D, K] | sum_i r_ik [K] | sum_i log p(y_i) ]:
+ * moments about each Gaussian's own centre. A row with no finite log-likelihood
+ * adds -Inf to the last value and nothing (not NaN) to the others.
+ */
+export const E_STEP = 'TfjsEmEStep';
+
+/** log p(y_i) per row; output float32 [n] (-Inf where no Gaussian has mass). */
+export const LOG_LIKELIHOOD = 'TfjsEmLogLikelihood';
+
+/**
+ * A building block of the GPU e-step: log-likelihood, logsumexp and
+ * responsibilities fused; output float32 [n, K + 1], responsibilities then
+ * log p(y_i) in the last column (a row with no finite log-likelihood gets zero
+ * responsibilities and -Inf).
+ */
+export const RESPONSIBILITIES = 'TfjsEmResponsibilities';
+
+/** E_STEP's and LOG_LIKELIHOOD's attributes: fusedOnly makes the plain-ops kernel refuse to run. */
+export interface EStepAttrs {
+  [name: string]: boolean;
+  fusedOnly: boolean;
+}
+
+/** Checks the inputs every e-step kernel takes; returns [n, D, K]. */
+export function gaussianInputsShape({ y, nu, h, c }: GaussianInputs): [number, number, number] {
   const [n, d] = y.shape;
   const k = c.shape[0];
   const fits = (t: TensorInfo) => t.shape.length === 2 && t.shape[0] === d && t.shape[1] === k;
   if (y.shape.length !== 2 || !fits(nu) || !fits(h) || c.shape.length !== 1) {
-    throw new Error(`responsibilities kernel: shapes y [${y.shape}], nu [${nu.shape}], h [${h.shape}], c [${c.shape}] do not fit`);
+    throw new Error(`e-step kernel: shapes y [${y.shape}], nu [${nu.shape}], h [${h.shape}], c [${c.shape}] do not fit`);
   }
-  if ([y, nu, h, c].some((t) => t.dtype !== 'float32')) throw new Error('responsibilities kernel: inputs must be float32');
+  if ([y, nu, h, c].some((t) => t.dtype !== 'float32')) throw new Error('e-step kernel: inputs must be float32');
   return [n, d, k];
+}
+
+// Transitional names, removed once every kernel takes GaussianInputs.
+export type DirectFormInputs = GaussianInputs;
+export const directFormShape = gaussianInputsShape;
+export interface EStepInputs extends NamedTensorInfoMap {
+  y: TensorInfo;
+  weights: TensorInfo;
+  bias: TensorInfo;
+}
+export function eStepShape({ y, weights, bias }: EStepInputs): [number, number, number] {
+  return [y.shape[0], y.shape[1], bias.shape[0] + 0 * weights.shape[0]];
 }
