@@ -1,15 +1,17 @@
-import { KernelConfig, getKernel, registerKernel } from '@tensorflow/tfjs-core';
+import { KernelConfig, engine, getKernel, registerKernel } from '@tensorflow/tfjs-core';
 import { eStepCpuConfig } from './cpu/EStep.js';
 import { logLikelihoodCpuConfig } from './cpu/LogLikelihood.js';
 import { eStepWasmConfig } from './wasm/EStep.js';
 import { logLikelihoodWasmConfig } from './wasm/LogLikelihood.js';
 import { responsibilitiesWebGPUConfig } from './webgpu/Responsibilities.js';
 import { responsibilitiesWebGLConfig } from './webgl/Responsibilities.js';
+import { plainKernelConfigs } from './plain/plainKernels.js';
+import { E_STEP } from './kernelNames.js';
 
 export { E_STEP, LOG_LIKELIHOOD, RESPONSIBILITIES } from './kernelNames.js';
 export { hostKernelInfo, setHostThreads } from './host/hostEngine.js';
 
-const configs: KernelConfig[] = [
+const fused: KernelConfig[] = [
   eStepCpuConfig,
   logLikelihoodCpuConfig,
   eStepWasmConfig,
@@ -18,14 +20,21 @@ const configs: KernelConfig[] = [
   responsibilitiesWebGLConfig,
 ];
 
+/** Whether a backend runs the fused e-step (else the plain-ops kernel serves it). */
+export function hasFusedEStep(backendName: string): boolean {
+  return fused.some((c) => c.kernelName === E_STEP && c.backendName === backendName);
+}
+
 /**
- * Registers the fused kernels: e-step and log-likelihood for cpu and wasm,
- * responsibilities for webgpu and webgl (once;
- * a backend that is never used costs nothing: the kernels only import types
- * from the backend packages, and the host kernel compiles its wasm module and
- * starts its threads on first use).
+ * Registers the e-step kernels: the fused ones (host wasm SIMD on cpu and wasm,
+ * GPU programs on webgpu and webgl), and the plain-ops ones for every other
+ * backend registered so far (called before each use, so a backend registered
+ * later is covered then). A backend that is never used costs nothing: the
+ * kernels only import types from the backend packages, and the host kernel
+ * compiles its module and starts its threads on first use.
  */
-export function registerFusedKernels(): void {
+export function registerEStepKernels(): void {
+  const configs = [...fused, ...Object.keys(engine().registryFactory).flatMap(plainKernelConfigs)];
   for (const config of configs) {
     if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
   }

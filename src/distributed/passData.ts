@@ -48,27 +48,35 @@ export class PassData {
   }
 }
 
-/** [k, d, t, logLikelihood, n (k), sumPx (k d), sumPxx (k d)] as float64 bytes. */
+/**
+ * [k, d, t, logLikelihood, n (k), centre (k d), first (k d), second (k d)] as float64 bytes:
+ * the moments as held, about each Gaussian's centre (all zeros: about 0).
+ */
 function statsToBytes(s: GMMStats): Buffer {
   const { nGaussians: k, nFeatures: d } = s;
-  const values = new Float64Array(4 + k + 2 * k * d);
+  const { centre, first, second } = s.centredMoments();
+  const values = new Float64Array(statsLength(k, d));
   values.set([k, d, s.t, s.logLikelihood]);
   values.set(s.n, 4);
-  values.set(s.sumPx, 4 + k);
-  values.set(s.sumPxx, 4 + k + k * d);
+  if (centre !== null) values.set(centre, 4 + k);
+  values.set(first, 4 + k + k * d);
+  values.set(second, 4 + k + 2 * k * d);
   return Buffer.from(values.buffer);
 }
+
+const statsLength = (k: number, d: number) => 4 + k + 3 * k * d;
 
 function statsFromBytes(bytes: Uint8Array, k: number, d: number): GMMStats {
   const v = new Float64Array(Math.floor(bytes.length / 8));
   new Uint8Array(v.buffer).set(bytes.subarray(0, 8 * v.length));
   if (v[0] !== k || v[1] !== d) throw badPayload(`statistics of shape [${v[0]},${v[1]}]; expected [${k},${d}]`);
-  if (bytes.length !== 8 * (4 + k + 2 * k * d)) throw badPayload(`statistics of ${bytes.length} bytes; expected ${8 * (4 + k + 2 * k * d)} for [${k},${d}]`);
+  const expected = 8 * statsLength(k, d);
+  if (bytes.length !== expected) throw badPayload(`statistics of ${bytes.length} bytes; expected ${expected} for [${k},${d}]`);
+  const at = (i: number) => v.subarray(4 + k + i * k * d, 4 + k + (i + 1) * k * d);
   return new GMMStats(k, d).initFields({
     t: v[2],
     logLikelihood: v[3],
     n: v.subarray(4, 4 + k),
-    sumPx: v.subarray(4 + k, 4 + k + k * d),
-    sumPxx: v.subarray(4 + k + k * d),
+    centred: { centre: at(0), first: at(1), second: at(2) },
   });
 }

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
 import { DataInput, HostArray2D, Matrix, asMatrix, expectFeatures, toMatrix } from '../data/matrix.js';
 import { streamChunks } from '../data/streamChunks.js';
@@ -8,8 +7,9 @@ import { chunkRows } from '../backend/limits.js';
 import { ensureBackend } from '../backend/select.js';
 import type { BackendName } from '../backend/names.js';
 import { EPSILON } from '../math/constants.js';
-import { GaussianParams, centreOfMeans, directCoefficients, gNorms, gemmCoefficients, unresolvableVariance } from '../math/gmm/params.js';
-import { DeviceGaussians, logWeightedLikelihood } from '../math/gmm/logWeightedLikelihood.js';
+import { GaussianParams, gNorms } from '../math/gmm/params.js';
+import { DeviceGaussians, DeviceModel } from '../math/gmm/deviceModel.js';
+import { logWeightedLikelihood } from '../math/gmm/logWeightedLikelihood.js';
 import { EStepMode, eStepChunkFor, logLikelihoodChunkFor } from '../math/gmm/eStepKernels.js';
 import { accumulateChunk } from '../math/gmm/accumulate.js';
 import { mlMStep } from '../math/gmm/mlMStep.js';
@@ -104,14 +104,8 @@ export class GMMMachine {
   private _variances: Float64Array | null = null;
   private _varianceThresholds: VarianceThresholds;
   private _gNorms: Float64Array | null = null;
-  private device: {
-    form: DeviceGaussians['form'];
-    weights: tf.Variable;
-    bias: tf.Variable;
-    shift: Float64Array;
-    /** The direct form's centres as the device holds them (float32 values). */
-    centres?: Float64Array;
-  } | null = null;
+  /** The e-step's Gaussians on the device (tf.Variables), reloaded when the parameters changed. */
+  private readonly device = new DeviceModel();
   private deviceStale = true;
 
   constructor(nGaussians: number, options: GMMMachineOptions = {}) {
@@ -375,7 +369,7 @@ export class GMMMachine {
     const out = new Float64Array(x.nSamples);
     const g = this.deviceGaussians();
     const chunk = logLikelihoodChunkFor(this.eStep);
-    await streamChunks(x, this.rows(), this.device!.shift, (y) => chunk(y, g), (v, start) => out.set(v, start));
+    await streamChunks(x, this.rows(), this.device.shift, (y) => chunk(y, g), (v, start) => out.set(v, start));
     return out;
   }
 
@@ -386,7 +380,7 @@ export class GMMMachine {
     const n = x.nSamples;
     const out = new Float64Array(k * n);
     const g = this.deviceGaussians();
-    await streamChunks(x, this.rows(), this.device!.shift, (y) => logWeightedLikelihood(y, g), (v, start, end) => {
+    await streamChunks(x, this.rows(), this.device.shift, (y) => logWeightedLikelihood(y, g), (v, start, end) => {
       for (let i = start; i < end; i++) for (let c = 0; c < k; c++) out[c * n + i] = v[(i - start) * k + c];
     });
     return { data: out, shape: [k, n] };
@@ -512,9 +506,7 @@ export class GMMMachine {
 
   /** Frees the device copies of the parameters; the machine stays usable. */
   dispose(): void {
-    this.device?.weights.dispose();
-    this.device?.bias.dispose();
-    this.device = null;
+    this.device.dispose();
     this.deviceStale = true;
   }
 
@@ -586,77 +578,27 @@ export class GMMMachine {
     return x;
   }
 
-  /** Rows per chunk: the direct form's [rows, K, D] intermediate counts K * D per row. */
   private rows(): number {
-    const [k, d] = this.shape;
-    return this.eStepForm() === 'direct' ? chunkRows(k * d, d, this.chunkSize) : chunkRows(k, d, this.chunkSize);
-  }
-
-  /** The direct form where its [rows, K, D] intermediate is affordable; the GEMM form beyond. */
-  private eStepForm(): DeviceGaussians['form'] {
-    return this.nGaussians * this.nFeatures <= DIRECT_FORM_MAX_ELEMENTS ? 'direct' : 'gemm';
+    return chunkRows(this.nGaussians, this.nFeatures, this.chunkSize);
   }
 
   private async expectation(x: Matrix): Promise<GMMStats> {
     const stats = new GMMStats(this.nGaussians, this.nFeatures);
     const g = this.deviceGaussians();
-    const shift = this.device!.shift;
-    const centres = this.device!.centres;
+    const { shift, centres } = this.device;
     const chunk = eStepChunkFor(this.eStep);
-    await streamChunks(x, this.rows(), shift, (y) => chunk(y, g), (v, start, end) =>
-      accumulateChunk(stats, v, shift, end - start, centres),
-    );
+    await streamChunks(x, this.rows(), shift, (y) => chunk(y, g), (v, start, end) => accumulateChunk(stats, v, centres, end - start));
     return stats;
   }
 
-  /** A variance float32 cannot resolve is an error, not silently wrong likelihoods. */
-  private checkResolvable(params: GaussianParams, shift: Float64Array): void {
-    const bad = unresolvableVariance(params, shift);
-    if (bad === null) return;
-    const d = this.nFeatures;
-    throw new TfjsEmError(
-      'PRECISION',
-      `Gaussian ${Math.floor(bad.index / d)} has variance ${bad.variance} in feature ${bad.index % d}, below what float32 ` +
-        `resolves at its mean (${bad.resolution ** 2}): raise varianceThresholds (e.g. to 1e-6 times the data's variance)`,
-    );
-  }
-
-  /** The e-step's coefficients in tf.Variables, refreshed when the parameters changed. */
   private deviceGaussians(): DeviceGaussians {
-    if (this.device === null || this.deviceStale) {
-      const params = this.params();
-      const shift = centreOfMeans(params);
-      this.checkResolvable(params, shift);
-      const form = this.eStepForm();
-      const [k, d] = this.shape;
-      const c = form === 'direct' ? directCoefficients(params, shift) : gemmCoefficients(params, shift);
-      const weights = Float32Array.from(c.weights);
-      const w = tf.tensor2d(weights, form === 'direct' ? [2 * k, d] : [2 * d, k]);
-      const b = tf.tensor1d(Float32Array.from(c.bias));
-      const centres = form === 'direct' ? Float64Array.from(weights.subarray(0, k * d)) : undefined;
-      if (this.device !== null && this.device.form === form && this.device.weights.shape[0] === w.shape[0]) {
-        this.device.weights.assign(w);
-        this.device.bias.assign(b);
-        Object.assign(this.device, { shift, centres });
-      } else {
-        this.dispose();
-        this.device = { form, weights: tf.variable(w, false), bias: tf.variable(b, false), shift, centres };
-      }
-      w.dispose();
-      b.dispose();
+    if (!this.device.loaded || this.deviceStale) {
+      this.device.update(this.params());
       this.deviceStale = false;
     }
-    const { form, weights, bias } = this.device;
-    return { form, weights: weights as tf.Tensor2D, bias: bias as tf.Tensor1D };
+    return this.device.gaussians;
   }
 }
-
-/**
- * Models up to this many means (K * D) use the direct form of the e-step:
- * slower per flop than one GEMM, but exact to float32 rounding for narrow or
- * far Gaussians, where the GEMM form's terms cancel.
- */
-const DIRECT_FORM_MAX_ELEMENTS = 1024;
 
 /**
  * Weights of a record (a file): finite and >= 0 (bob writes weight 0 for a Gaussian that k-means left

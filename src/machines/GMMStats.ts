@@ -9,11 +9,28 @@ export interface GMMStatsFields {
   n?: ArrayLike<number>;
   sumPx?: ArrayLike<number>;
   sumPxx?: ArrayLike<number>;
+  /** Moments about a centre instead of sumPx and sumPxx (see GMMStats.centredMoments). */
+  centred?: CentredMoments;
+}
+
+/**
+ * Moments about a centre per Gaussian and feature ([nGaussians, nFeatures], float64):
+ * first = sum_i r_ik (x_ij - centre_kj), second = sum_i r_ik (x_ij - centre_kj)^2.
+ * centre null: about 0, i.e. bob's sumPx and sumPxx.
+ */
+export interface CentredMoments {
+  centre: Float64Array | null;
+  first: Float64Array;
+  second: Float64Array;
 }
 
 /**
  * Sufficient statistics of a GMM, accumulated in float64 on the host:
  * n [nGaussians], sumPx and sumPxx [nGaussians, nFeatures] row-major.
+ * The e-step's moments are kept about each Gaussian's centre (the model's mean
+ * when they were taken), so that the m-step needs no E[x^2] - mu^2 (which loses
+ * everything for data far from 0 relative to its spread); sumPx and sumPxx give
+ * bob's moments about 0, and from then on the statistics are held that way.
  */
 export class GMMStats {
   nGaussians: number;
@@ -24,10 +41,7 @@ export class GMMStats {
   t = 0;
   /** Sum of responsibilities, per Gaussian. */
   n!: Float64Array;
-  /** First-order statistics sum_i r_ik x_i. */
-  sumPx!: Float64Array;
-  /** Second-order statistics sum_i r_ik x_i^2. */
-  sumPxx!: Float64Array;
+  private moments!: CentredMoments;
 
   constructor(nGaussians: number, nFeatures: number) {
     checkDimension('nGaussians', nGaussians);
@@ -43,9 +57,54 @@ export class GMMStats {
     this.logLikelihood = fields.logLikelihood ?? 0;
     this.t = fields.t ?? 0;
     this.n = copyOrZeros(fields.n, k, 'n', `[${k}]`);
-    this.sumPx = copyOrZeros(fields.sumPx, k * d, 'sumPx', `[${k}, ${d}]`);
-    this.sumPxx = copyOrZeros(fields.sumPxx, k * d, 'sumPxx', `[${k}, ${d}]`);
+    const c = fields.centred;
+    this.moments = {
+      centre: c?.centre == null ? null : copyOrZeros(c.centre, k * d, 'centre', `[${k}, ${d}]`),
+      first: copyOrZeros(c === undefined ? fields.sumPx : c.first, k * d, 'sumPx', `[${k}, ${d}]`),
+      second: copyOrZeros(c === undefined ? fields.sumPxx : c.second, k * d, 'sumPxx', `[${k}, ${d}]`),
+    };
     return this;
+  }
+
+  /** First-order statistics sum_i r_ik x_i (bob's layout; see the class comment). */
+  get sumPx(): Float64Array {
+    return this.aboutOrigin().first;
+  }
+
+  /** Second-order statistics sum_i r_ik x_i^2 (bob's layout; see the class comment). */
+  get sumPxx(): Float64Array {
+    return this.aboutOrigin().second;
+  }
+
+  /** The moments as held, about each Gaussian's centre (read-only: for the m-steps). */
+  centredMoments(): Readonly<CentredMoments> {
+    return this.moments;
+  }
+
+  /**
+   * Re-expresses the moments about another centre ([nGaussians, nFeatures]; null: 0), in place:
+   * with delta = old - new, first += n delta and second += 2 delta first + n delta^2.
+   */
+  recentre(centre: Float64Array | null): this {
+    this.moments = momentsAbout(this, centre);
+    return this;
+  }
+
+  /** The moments, re-expressed about centre first where needed, as live arrays to add an e-step chunk's to. */
+  momentsToAddTo(centre: Float64Array | null): CentredMoments {
+    if (this.moments.centre !== centre) this.recentre(centre);
+    return this.moments;
+  }
+
+  /** bob's sumPx and sumPxx, computed without changing how these statistics are held. */
+  uncentred(): { sumPx: Float64Array; sumPxx: Float64Array } {
+    const { first, second } = momentsAbout(this, null);
+    return { sumPx: first, sumPxx: second };
+  }
+
+  private aboutOrigin(): CentredMoments {
+    if (this.moments.centre !== null) this.recentre(null);
+    return this.moments;
   }
 
   reset(): this {
@@ -66,7 +125,7 @@ export class GMMStats {
 
   /** Bytes held by n, sumPx and sumPxx. */
   get nbytes(): number {
-    return this.n.byteLength + this.sumPx.byteLength + this.sumPxx.byteLength;
+    return this.n.byteLength + this.moments.first.byteLength + this.moments.second.byteLength;
   }
 
   /** A new object holding this + other. */
@@ -78,39 +137,48 @@ export class GMMStats {
     this.checkSameShape(other);
     this.logLikelihood += other.logLikelihood;
     this.t += other.t;
+    // About this one's centres (or other's, while this one holds nothing).
+    const centre = this.t === 0 && this.moments.centre === null ? other.moments.centre : this.moments.centre;
+    if (this.moments.centre !== centre) this.recentre(centre);
+    const theirs = momentsAbout(other, centre);
     addInto(this.n, other.n);
-    addInto(this.sumPx, other.sumPx);
-    addInto(this.sumPxx, other.sumPxx);
+    addInto(this.moments.first, theirs.first);
+    addInto(this.moments.second, theirs.second);
     return this;
   }
 
   clone(): GMMStats {
-    return new GMMStats(this.nGaussians, this.nFeatures).initFields(this);
+    const { logLikelihood, t, n, moments } = this;
+    return new GMMStats(this.nGaussians, this.nFeatures).initFields({ logLikelihood, t, n, centred: moments });
   }
 
   /** Exact equality of shape and every value. */
   equals(other: GMMStats): boolean {
+    const a = this.uncentred();
+    const b = other.uncentred();
     return (
       this.nGaussians === other.nGaussians &&
       this.nFeatures === other.nFeatures &&
       this.logLikelihood === other.logLikelihood &&
       this.t === other.t &&
       arraysEqual(this.n, other.n) &&
-      arraysEqual(this.sumPx, other.sumPx) &&
-      arraysEqual(this.sumPxx, other.sumPxx)
+      arraysEqual(a.sumPx, b.sumPx) &&
+      arraysEqual(a.sumPxx, b.sumPxx)
     );
   }
 
   /** numpy.allclose semantics: |a - b| <= atol + rtol |b|, element-wise. */
   isSimilarTo(other: GMMStats, rtol = 1e-5, atol = 1e-8): boolean {
+    const a = this.uncentred();
+    const b = other.uncentred();
     return (
       this.nGaussians === other.nGaussians &&
       this.nFeatures === other.nFeatures &&
       allClose([this.logLikelihood], [other.logLikelihood], rtol, atol) &&
       allClose([this.t], [other.t], rtol, atol) &&
       allClose(this.n, other.n, rtol, atol) &&
-      allClose(this.sumPx, other.sumPx, rtol, atol) &&
-      allClose(this.sumPxx, other.sumPxx, rtol, atol)
+      allClose(a.sumPx, b.sumPx, rtol, atol) &&
+      allClose(a.sumPxx, b.sumPxx, rtol, atol)
     );
   }
 
@@ -128,7 +196,7 @@ export class GMMStats {
 
   toRecord(): StatsRecord {
     const { nGaussians, nFeatures, logLikelihood, t } = this;
-    return { nGaussians, nFeatures, logLikelihood, t, n: this.n.slice(), sumPx: this.sumPx.slice(), sumPxx: this.sumPxx.slice() };
+    return { nGaussians, nFeatures, logLikelihood, t, n: this.n.slice(), ...this.uncentred() };
   }
 
   /** Writes the file atomically: a temporary file renamed into place. */
@@ -159,6 +227,22 @@ function copyOrZeros(values: ArrayLike<number> | undefined, length: number, name
     throw shapeMismatch(`${name} must have shape ${shape} (${length} values); got ${values.length} values`);
   }
   return Float64Array.from(values);
+}
+
+/** The moments of s about centre (null: 0), as new arrays. */
+function momentsAbout(s: GMMStats, centre: Float64Array | null): CentredMoments {
+  const { centre: from, first, second } = s.centredMoments();
+  if (from === centre) return { centre, first: first.slice(), second: second.slice() };
+  const d = s.nFeatures;
+  const out = { centre, first: first.slice(), second: second.slice() };
+  for (let e = 0; e < first.length; e++) {
+    const delta = (from === null ? 0 : from[e]) - (centre === null ? 0 : centre[e]);
+    if (delta === 0) continue;
+    const n = s.n[Math.floor(e / d)];
+    out.second[e] += delta * (2 * first[e] + n * delta);
+    out.first[e] += n * delta;
+  }
+  return out;
 }
 
 function addInto(a: Float64Array, b: Float64Array): void {

@@ -89,7 +89,7 @@ describe('ML training', () => {
     m.variances = [[1, 1], [1, 1]];
     await m.fit(data);
     const held = tf.memory().numTensors;
-    expect(held - before).toBe(2);
+    expect(held - before).toBe(3);
     await m.fit(data);
     await m.logLikelihood(data);
     expect(tf.memory().numTensors).toBe(held);

@@ -6,6 +6,7 @@
  */
 import type { GMMMachine } from '../../src/machines/GMMMachine.js';
 import { expectClose } from './expectClose.js';
+import { precisionCases } from './precisionCases.js';
 
 export interface Array64 {
   data: Float64Array;
@@ -185,4 +186,6 @@ export const referenceCases: ReferenceCase[] = [
       });
     },
   },
+  // The float32 device path against a float64 EM where float32 used to cancel.
+  ...precisionCases,
 ];

@@ -1,33 +1,34 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { logSumExpRows } from '../logSumExp.js';
-import { DeviceGaussians, logWeightedLikelihood, squaredDifferences } from './logWeightedLikelihood.js';
+import type { DeviceGaussians } from './deviceModel.js';
+import { differences, gaussianBlocks, logWeightedLikelihood } from './logWeightedLikelihood.js';
 
 /**
- * The e-step of one chunk of centred samples y [n, D], packed into one flat
- * float32 tensor so that the host reads it once:
- * [ sum_i r_ik y_ij (D x K) | second moments (D x K) | sum_i r_ik (K) | sum_i log p(x_i) ]
- * where the second moments are sum_i r_ik y_ij^2 (gemm form) or, about each
- * Gaussian's own centre, sum_i r_ik (y_ij - nu_kj)^2 (direct form; see accumulateChunk).
- * Rows whose log-likelihood is -Inf get zero responsibilities instead of NaN.
+ * The e-step of one chunk of centred samples y [n, D] in plain TF.js ops, packed
+ * as the E_STEP kernels pack it (kernels/kernelNames.ts) so that the host reads it once:
+ * [ sum_i r_ik (y_ij - nu_jk) (D x K) | sum_i r_ik (y_ij - nu_jk)^2 (D x K) | sum_i r_ik (K) | sum_i log p(y_i) ].
+ * Moments about each Gaussian's own centre: nothing cancels however narrow or
+ * far from the shift a Gaussian is. Rows whose log-likelihood is -Inf get zero
+ * responsibilities instead of NaN.
  */
 export function eStepChunk(y: tf.Tensor2D, g: DeviceGaussians): tf.Tensor1D {
   return tf.tidy(() => {
+    const [n, d] = y.shape;
     const lwl = logWeightedLikelihood(y, g);
     const ll = logSumExpRows(lwl);
     const llSafe = tf.where(tf.isFinite(ll), ll, tf.zerosLike(ll));
     // min(., 0) is exact (no term exceeds the total) and keeps webgl from exp()-ing garbage
-    // in the unused texel of single-row chunks into Infinity (then 0 * Inf = NaN in the matMul).
+    // in the unused texel of single-row chunks into Infinity.
     const r = tf.exp(tf.minimum(tf.sub(lwl, tf.expandDims(llSafe, 1)), 0));
-    const ones = tf.ones([y.shape[0], 1]);
-    // [y, (y^2), 1]^T R, transposed explicitly: matMul with transposeA is far slower on wasm.
-    let stats: tf.Tensor2D;
-    if (g.form === 'gemm') {
-      stats = tf.matMul(tf.transpose(tf.concat([y, tf.square(y), ones], 1)), r);
-    } else {
-      const [first, n] = tf.split(tf.matMul(tf.transpose(tf.concat([y, ones], 1)), r), [y.shape[1], 1]);
-      const centred = tf.transpose(tf.sum(tf.mul(tf.expandDims(r, 2), squaredDifferences(y, g).squared), 0));
-      stats = tf.concat([first, centred, n], 0) as tf.Tensor2D;
-    }
-    return tf.concat([tf.reshape(stats, [-1]), tf.reshape(tf.sum(ll), [1])]) as tf.Tensor1D;
+    const moments = gaussianBlocks(n, d, g.c.shape[0]).map(([first, count]) =>
+      tf.tidy(() => {
+        const diff = differences(y, g, first, count);
+        const weighted = tf.mul(tf.expandDims(tf.slice(r, [0, first], [-1, count]), 2), diff);
+        return tf.stack([tf.sum(weighted, 0), tf.sum(tf.mul(weighted, diff), 0)]);
+      }),
+    );
+    // [2, K, D] -> [2, D, K]
+    const both = tf.transpose(moments.length === 1 ? moments[0] : tf.concat(moments, 1), [0, 2, 1]);
+    return tf.concat([tf.reshape(both, [-1]), tf.sum(r, 0), tf.reshape(tf.sum(ll), [1])]) as tf.Tensor1D;
   });
 }

@@ -1,34 +1,38 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { DeviceGaussians } from './deviceModel.js';
+
+/** Elements of one [rows, Gaussians, D] intermediate of the plain ops (16 MiB of float32). */
+const BLOCK_ELEMENTS = 1 << 22;
+
+/** [first, count] ranges of Gaussians whose [rows, count, D] differences fit one block. */
+export function gaussianBlocks(rows: number, d: number, k: number): [number, number][] {
+  const size = Math.max(1, Math.min(k, Math.floor(BLOCK_ELEMENTS / Math.max(1, rows * d))));
+  const blocks: [number, number][] = [];
+  for (let first = 0; first < k; first += size) blocks.push([first, Math.min(size, k - first)]);
+  return blocks;
+}
+
+/** y_i - nu_k for the Gaussians [first, first + count): [rows, count, D]. */
+export function differences(y: tf.Tensor2D, g: DeviceGaussians, first: number, count: number): tf.Tensor3D {
+  const nu = tf.transpose(tf.slice(g.nu, [0, first], [-1, count]));
+  return tf.sub(tf.expandDims(y, 1), nu) as tf.Tensor3D;
+}
 
 /**
- * The e-step's coefficients on the device, in one of two forms:
- * - 'gemm': weights [2D, K] = [-0.5 / var; nu / var], bias [K] (see gemmCoefficients): one
- *   matMul, fast for large models, but its terms grow like nu^2 / var and cancel in float32;
- * - 'direct': weights [2K, D] = [nu; 0.5 / var], bias [K] = log w - 0.5 g (see
- *   directCoefficients): differences y - nu before squaring, exact to float32 rounding
- *   however narrow or far a Gaussian is; an [n, K, D] intermediate, so for small models.
+ * log(w_k N(x_i | mu_k, var_k)) for centred samples y: [n, K], by direct
+ * differences c_k - sum_j (y_ij - nu_jk)^2 h_jk, Gaussians taken in blocks so
+ * that the [n, K, D] differences never exist at once.
  */
-export interface DeviceGaussians {
-  form: 'gemm' | 'direct';
-  weights: tf.Tensor2D;
-  bias: tf.Tensor1D;
-}
-
-/** log(w_k N(x_i | mu_k, var_k)) for centred samples y: [n, K]. */
 export function logWeightedLikelihood(y: tf.Tensor2D, g: DeviceGaussians): tf.Tensor2D {
   return tf.tidy(() => {
-    if (g.form === 'gemm') return tf.add(tf.matMul(tf.concat([tf.square(y), y], 1), g.weights), g.bias);
-    const { squared, halfPrecisions } = squaredDifferences(y, g);
-    return tf.sub(g.bias, tf.sum(tf.mul(squared, halfPrecisions), 2)) as tf.Tensor2D;
+    const [n, d] = y.shape;
+    const parts = gaussianBlocks(n, d, g.c.shape[0]).map(([first, count]) =>
+      tf.tidy(() => {
+        const h = tf.transpose(tf.slice(g.h, [0, first], [-1, count]));
+        const quad = tf.sum(tf.mul(tf.square(differences(y, g, first, count)), h), 2);
+        return tf.sub(tf.slice(g.c, [first], [count]), quad);
+      }),
+    );
+    return (parts.length === 1 ? parts[0] : tf.concat(parts, 1)) as tf.Tensor2D;
   });
-}
-
-/** (y_i - nu_k)^2 as [n, K, D] and the [K, D] half precisions, for the direct form. */
-export function squaredDifferences(y: tf.Tensor2D, g: DeviceGaussians): { squared: tf.Tensor3D; halfPrecisions: tf.Tensor2D } {
-  const [k2, d] = g.weights.shape;
-  const k = k2 / 2;
-  const centres = tf.slice(g.weights, [0, 0], [k, d]);
-  const halfPrecisions = tf.slice(g.weights, [k, 0], [k, d]);
-  const squared = tf.square(tf.sub(tf.expandDims(y, 1), centres)) as tf.Tensor3D;
-  return { squared, halfPrecisions };
 }

@@ -13,7 +13,12 @@ export interface MapOptions extends MStepOptions {
   varianceUpdate: 'reynolds' | 'bob';
 }
 
-/** MAP adaptation from a UBM (Reynolds et al. 2000, eq. 11-13) in float64. */
+/**
+ * MAP adaptation from a UBM (Reynolds et al. 2000, eq. 11-13) in float64,
+ * written in the moments of c = x - mu_ubm (from those about each Gaussian's
+ * centre): mean = mu_ubm + alpha E[c] and, Reynolds' variance with the new mean,
+ * alpha E[c^2] + (1 - alpha) var_ubm - alpha^2 E[c]^2: no E[x^2] - mu^2 cancellation.
+ */
 export function mapMStep(
   params: GaussianParams,
   ubm: GaussianParams,
@@ -21,6 +26,7 @@ export function mapMStep(
   o: MapOptions,
 ): GaussianParams {
   const { nGaussians: k, nFeatures: d } = stats;
+  const { centre, first, second } = stats.centredMoments();
   const thr = o.meanVarUpdateThreshold;
   const alpha = stats.n.map((n) => (o.relevanceFactor === null ? o.alpha : n / (n + o.relevanceFactor)));
   let weights = params.weights.slice();
@@ -38,18 +44,25 @@ export function mapMStep(
     const below = n < thr || n === 0;
     for (let j = 0; j < d; j++) {
       const e = i * d + j;
-      if (o.updateMeans) {
-        means[e] = below ? ubm.means[e] : a * (stats.sumPx[e] / n) + (1 - a) * ubm.means[e];
-      }
-      if (o.updateVariances) {
-        const mu2 = means[e] * means[e];
-        if (o.varianceUpdate === 'bob') {
-          const prior = ubm.variances[e] + ubm.means[e];
-          variances[e] = below ? prior - mu2 : a * (stats.sumPxx[e] / n) + (1 - a) * prior - mu2;
-        } else {
-          const prior = ubm.variances[e] + ubm.means[e] * ubm.means[e];
-          variances[e] = below ? ubm.variances[e] : a * (stats.sumPxx[e] / n) + (1 - a) * prior - mu2;
-        }
+      const u = ubm.means[e];
+      // E[c] and E[c^2] about the UBM mean, from the moments about the centre.
+      const offset = (centre === null ? 0 : centre[e]) - u;
+      const c1 = below ? 0 : first[e] / n + offset;
+      const c2 = below ? 0 : second[e] / n + offset * (2 * first[e] / n + offset);
+      if (o.updateMeans) means[e] = below ? u : u + a * c1;
+      if (!o.updateVariances) continue;
+      const m = means[e];
+      if (o.varianceUpdate === 'bob') {
+        // bob.learn.em's prior var + mu (not + mu^2), kept for its models.
+        const prior = ubm.variances[e] + u;
+        const x2 = c2 + u * (2 * c1 + u);
+        variances[e] = below ? prior - m * m : a * x2 + (1 - a) * prior - m * m;
+      } else if (below) {
+        variances[e] = ubm.variances[e];
+      } else {
+        // a E[x^2] + (1 - a)(var_ubm + u^2) - m^2; with m = u + a E[c] the u terms cancel exactly.
+        const rest = o.updateMeans ? -a * a * c1 * c1 : 2 * a * u * c1 + (u - m) * (u + m);
+        variances[e] = a * c2 + (1 - a) * ubm.variances[e] + rest;
       }
     }
   }

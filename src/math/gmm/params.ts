@@ -38,51 +38,27 @@ export function centreOfMeans(params: GaussianParams): Float64Array {
 }
 
 /**
- * The e-step's GEMM form: log(w_k N(x | mu_k, var_k)) = [y^2, y] . W[:, k] + b_k
- * with y = x - shift, W = [-0.5 / var; nu / var] ([2D, K]), nu = mu - shift, and
- * b_k = log w_k - 0.5 (g_k + sum_j nu_kj^2 / var_kj). Computed in float64.
+ * The Gaussians as the e-step takes them, [D, K] (feature-major) in float64:
+ *   log(w_k N(x | mu_k, var_k)) = c_k - sum_j (y_j - nu_jk)^2 h_jk,  y = x - shift,
+ * with nu = mu - shift, h = 1 / (2 var) and c_k = log w_k - 0.5 g_k.
  */
-export function gemmCoefficients(
+export function gaussianCoefficients(
   params: GaussianParams,
   shift: Float64Array,
-): { weights: Float64Array; bias: Float64Array } {
+): { nu: Float64Array; h: Float64Array; c: Float64Array } {
   const k = params.weights.length;
   const d = shift.length;
-  const g = gNorms(params.variances, k);
-  const weights = new Float64Array(2 * d * k);
-  const bias = new Float64Array(k);
+  const nu = new Float64Array(d * k);
+  const h = new Float64Array(d * k);
   for (let i = 0; i < k; i++) {
-    let quad = 0;
     for (let j = 0; j < d; j++) {
-      const precision = 1 / params.variances[i * d + j];
-      const nu = params.means[i * d + j] - shift[j];
-      weights[j * k + i] = -0.5 * precision;
-      weights[(d + j) * k + i] = nu * precision;
-      quad += nu * nu * precision;
+      nu[j * k + i] = params.means[i * d + j] - shift[j];
+      h[j * k + i] = 0.5 / params.variances[i * d + j];
     }
-    bias[i] = Math.log(params.weights[i]) - 0.5 * (g[i] + quad);
   }
-  return { weights, bias };
-}
-
-/**
- * The direct form: centres nu = mu - shift and half precisions 0.5 / var as
- * [2K, D] (rows 0..K-1, then K..2K-1), and b_k = log w_k - 0.5 g_k.
- */
-export function directCoefficients(
-  params: GaussianParams,
-  shift: Float64Array,
-): { weights: Float64Array; bias: Float64Array } {
-  const k = params.weights.length;
-  const d = shift.length;
   const g = gNorms(params.variances, k);
-  const weights = new Float64Array(2 * k * d);
-  for (let i = 0; i < k * d; i++) {
-    weights[i] = params.means[i] - shift[i % d];
-    weights[k * d + i] = 0.5 / params.variances[i];
-  }
-  const bias = params.weights.map((w, i) => Math.log(w) - 0.5 * g[i]);
-  return { weights, bias };
+  const c = params.weights.map((w, i) => Math.log(w) - 0.5 * g[i]);
+  return { nu, h, c };
 }
 
 /**
