@@ -3,7 +3,11 @@ import { eStepCpuConfig } from './cpu/EStep.js';
 import { logLikelihoodCpuConfig } from './cpu/LogLikelihood.js';
 import { eStepWasmConfig } from './wasm/EStep.js';
 import { logLikelihoodWasmConfig } from './wasm/LogLikelihood.js';
+import { eStepWebGPUConfig } from './webgpu/EStep.js';
+import { logLikelihoodWebGPUConfig } from './webgpu/LogLikelihood.js';
 import { responsibilitiesWebGPUConfig } from './webgpu/Responsibilities.js';
+import { eStepWebGLConfig } from './webgl/EStep.js';
+import { logLikelihoodWebGLConfig } from './webgl/LogLikelihood.js';
 import { responsibilitiesWebGLConfig } from './webgl/Responsibilities.js';
 import { plainKernelConfigs } from './plain/plainKernels.js';
 import { E_STEP } from './kernelNames.js';
@@ -16,7 +20,11 @@ const fused: KernelConfig[] = [
   logLikelihoodCpuConfig,
   eStepWasmConfig,
   logLikelihoodWasmConfig,
+  eStepWebGPUConfig,
+  logLikelihoodWebGPUConfig,
   responsibilitiesWebGPUConfig,
+  eStepWebGLConfig,
+  logLikelihoodWebGLConfig,
   responsibilitiesWebGLConfig,
 ];
 

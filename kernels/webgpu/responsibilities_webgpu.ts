@@ -8,7 +8,8 @@ const WORKGROUP = 64;
  * Log-likelihoods, logsumexp and responsibilities of ROWS rows per workgroup:
  * each invocation holds the log-likelihoods of its Gaussians k = t, t + 64, ...
  * in registers, the row maxima and sums are reduced in workgroup memory, and
- * R [n, K + 1] (log p(y_i) in the last column) is written once.
+ * R [n, K + 1] (log p(y_i) in the last column) is written once; with
+ * logLikelihoodOnly, only log p(y_i), as [n].
  * Direct differences: l_ik = c_k - sum_j (y_ij - nu_jk)^2 h_jk.
  */
 export class ResponsibilitiesProgram implements WebGPUProgram {
@@ -19,15 +20,31 @@ export class ResponsibilitiesProgram implements WebGPUProgram {
   readonly dispatch: [number, number, number];
   readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
 
-  constructor(n: number, private readonly d: number, private readonly k: number) {
-    this.outputShape = [n, k + 1];
+  constructor(
+    n: number,
+    private readonly d: number,
+    private readonly k: number,
+    private readonly logLikelihoodOnly = false,
+  ) {
+    this.outputShape = logLikelihoodOnly ? [n] : [n, k + 1];
     this.dispatch = [Math.ceil(n / ROWS), 1, 1];
-    this.shaderKey = `tfjsEmResponsibilities_${d}_${k}`;
+    this.shaderKey = `tfjsEmResponsibilities_${d}_${k}_${logLikelihoodOnly}`;
   }
 
   getUserCode(): string {
-    const { d, k } = this;
+    const { d, k, logLikelihoodOnly } = this;
     const perThread = Math.ceil(k / WORKGROUP);
+    const writeResponsibilities = `
+  let scale = select(vec4<f32>(1.0) / s, vec4<f32>(0.0), dead);
+  for (var m = 0; m < KPT; m++) {
+    let k = i32(localIndex) + m * ${WORKGROUP};
+    if (k < K) {
+      let resp = l[m] * scale;
+      for (var i = 0; i < ${ROWS}; i++) {
+        if (row0 + i < n) { setOutputAtIndex((row0 + i) * (K + 1) + k, resp[i]); }
+      }
+    }
+  }`;
     return `
 const D = ${d};
 const K = ${k};
@@ -92,20 +109,11 @@ fn main(index : i32) {
   }
   s = reduceSum(s);
   let dead = s == vec4<f32>(0.0);
-  let scale = select(vec4<f32>(1.0) / s, vec4<f32>(0.0), dead);
-  for (var m = 0; m < KPT; m++) {
-    let k = i32(localIndex) + m * ${WORKGROUP};
-    if (k < K) {
-      let resp = l[m] * scale;
-      for (var i = 0; i < ${ROWS}; i++) {
-        if (row0 + i < n) { setOutputAtIndex((row0 + i) * (K + 1) + k, resp[i]); }
-      }
-    }
-  }
+${logLikelihoodOnly ? '' : writeResponsibilities}
   if (localIndex == 0u) {
     let ll = select(shift + log(s), negInf, dead);
     for (var i = 0; i < ${ROWS}; i++) {
-      if (row0 + i < n) { setOutputAtIndex((row0 + i) * (K + 1) + K, ll[i]); }
+      if (row0 + i < n) { setOutputAtIndex(${logLikelihoodOnly ? 'row0 + i' : '(row0 + i) * (K + 1) + K'}, ll[i]); }
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The fused e-step kernels in headless Chromium on one browser backend, against the plain
- * TF.js path (tolerances in fusedCases.ts). One test file per backend (browser.<backend>.test.ts),
+ * TF.js path (tolerances in fusedCases.ts), and on the GPU backends the centred kernels
+ * against their float64 reference (centredCases.ts). One test file per backend (browser.<backend>.test.ts),
  * so that jest runs them side by side; they run in one jest project only.
  */
 import { writeFileSync } from 'node:fs';
@@ -8,11 +9,20 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildBrowser, bundleLibrary, importMap } from '../../scripts/build-browser.mjs';
 import { ROOT, backendPages, openSite, whenAvailable, type BrowserBackend, type Site } from '../browser/harness.js';
+import { CENTRED_CASES } from './centredCases.js';
 import { SHAPES } from './fusedCases.js';
 
 type Api = {
-  tfjsEmKernels: { setBackend(name: string): Promise<string | null>; compare(): Promise<(string | null)[]>; deadRows(): Promise<[number, boolean]> };
+  tfjsEmKernels: {
+    setBackend(name: string): Promise<string | null>;
+    compare(): Promise<(string | null)[]>;
+    deadRows(): Promise<[number, boolean]>;
+    centred(): Promise<[string, string | null][]>;
+  };
 };
+
+/** The browser backends whose e-step kernels take the centred inputs so far. */
+const CENTRED_BACKENDS: BrowserBackend[] = ['webgl', 'webgpu'];
 
 async function build(dir: string): Promise<void> {
   await buildBrowser({ outdir: path.join(dir, 'lib'), vendor: true });
@@ -47,6 +57,12 @@ export async function fusedKernelSuite(backend: BrowserBackend): Promise<void> {
         expect(ll).toBe(-Infinity);
         expect(anyNonZero).toBe(false);
       });
+      if (CENTRED_BACKENDS.includes(backend)) {
+        test(`centred kernels match the float64 reference (${CENTRED_CASES.length} cases)`, async () => {
+          const results = await (page as Page).evaluate(() => (window as unknown as Api).tfjsEmKernels.centred());
+          expect(results).toEqual(CENTRED_CASES.map((c) => [c.name, null]));
+        });
+      }
     });
   });
 }
