@@ -26,14 +26,6 @@ export const E_STEP = 'TfjsEmEStep';
 /** log p(y_i) per row; output float32 [n] (-Inf where no Gaussian has mass). */
 export const LOG_LIKELIHOOD = 'TfjsEmLogLikelihood';
 
-/**
- * A building block of the GPU e-step: log-likelihood, logsumexp and
- * responsibilities fused; output float32 [n, K + 1], responsibilities then
- * log p(y_i) in the last column (a row with no finite log-likelihood gets zero
- * responsibilities and -Inf).
- */
-export const RESPONSIBILITIES = 'TfjsEmResponsibilities';
-
 /** E_STEP's and LOG_LIKELIHOOD's attributes: fusedOnly makes the plain-ops kernel refuse to run. */
 export interface EStepAttrs {
   [name: string]: boolean;

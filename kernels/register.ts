@@ -5,14 +5,12 @@ import { eStepWasmConfig } from './wasm/EStep.js';
 import { logLikelihoodWasmConfig } from './wasm/LogLikelihood.js';
 import { eStepWebGPUConfig } from './webgpu/EStep.js';
 import { logLikelihoodWebGPUConfig } from './webgpu/LogLikelihood.js';
-import { responsibilitiesWebGPUConfig } from './webgpu/Responsibilities.js';
 import { eStepWebGLConfig } from './webgl/EStep.js';
 import { logLikelihoodWebGLConfig } from './webgl/LogLikelihood.js';
-import { responsibilitiesWebGLConfig } from './webgl/Responsibilities.js';
 import { plainKernelConfigs } from './plain/plainKernels.js';
 import { E_STEP } from './kernelNames.js';
 
-export { E_STEP, LOG_LIKELIHOOD, RESPONSIBILITIES } from './kernelNames.js';
+export { E_STEP, LOG_LIKELIHOOD } from './kernelNames.js';
 export { hostKernelInfo, setHostThreads } from './host/hostEngine.js';
 
 const fused: KernelConfig[] = [
@@ -22,10 +20,8 @@ const fused: KernelConfig[] = [
   logLikelihoodWasmConfig,
   eStepWebGPUConfig,
   logLikelihoodWebGPUConfig,
-  responsibilitiesWebGPUConfig,
   eStepWebGLConfig,
   logLikelihoodWebGLConfig,
-  responsibilitiesWebGLConfig,
 ];
 
 /** Whether a backend runs the fused e-step (else the plain-ops kernel serves it). */

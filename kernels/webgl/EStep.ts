@@ -3,7 +3,7 @@ import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { E_STEP, GaussianInputs, gaussianInputsShape } from '../kernelNames.js';
 import { packedLength, rowBlocks, sumBlocks } from '../momentBlocks.js';
 import { CentredMomentsProgram } from './centred_moments_gpu.js';
-import { responsibilities } from './Responsibilities.js';
+import { responsibilities } from './responsibilities.js';
 
 /**
  * The e-step: responsibilities R [n, K + 1], the centred moments of each block

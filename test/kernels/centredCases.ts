@@ -1,10 +1,11 @@
 /**
- * Shared by the centred e-step suites (Node and Chromium): problems in the kernels'
+ * Shared by the e-step kernel suites (Node and Chromium): problems in the kernels'
  * input layout {y, nu, h, c}, a float64 reference of the same sums, and the
- * comparison of E_STEP's and LOG_LIKELIHOOD's outputs on the current backend with it.
+ * comparison with it of the e-step and log-likelihood ops on the current backend,
+ * through the fused kernels or the plain ops (src/math/gmm/eStepKernels.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { E_STEP, LOG_LIKELIHOOD } from '../../kernels/kernelNames.js';
+import { EStepMode, eStepChunkFor, logLikelihoodChunkFor } from '../../src/math/gmm/eStepKernels.js';
 
 export interface GaussianProblem {
   n: number;
@@ -112,23 +113,19 @@ export function reference({ n, d, k, y, nu, h, c }: GaussianProblem): Reference 
   return { stats, scale, logP };
 }
 
-function inputs(p: GaussianProblem) {
-  return {
-    y: tf.tensor2d(p.y, [p.n, p.d]),
-    nu: tf.tensor2d(p.nu, [p.d, p.k]),
-    h: tf.tensor2d(p.h, [p.d, p.k]),
-    c: tf.tensor1d(p.c),
-  };
-}
-
-/** Runs E_STEP or LOG_LIKELIHOOD on the current backend. */
-export async function runKernel(name: typeof E_STEP | typeof LOG_LIKELIHOOD, p: GaussianProblem): Promise<Float32Array> {
-  const x = inputs(p);
-  const out = tf.engine().runKernel(name, x) as tf.Tensor;
+/** The e-step ('eStep': the packed statistics) or log p per row on the current backend. */
+export async function runPath(what: 'eStep' | 'logLikelihood', p: GaussianProblem, mode: EStepMode): Promise<Float32Array> {
+  const y = tf.tensor2d(p.y, [p.n, p.d]);
+  const g = { nu: tf.tensor2d(p.nu, [p.d, p.k]), h: tf.tensor2d(p.h, [p.d, p.k]), c: tf.tensor1d(p.c) };
   try {
-    return (await out.data()) as Float32Array;
+    const out = (what === 'eStep' ? eStepChunkFor(mode) : logLikelihoodChunkFor(mode))(y, g);
+    try {
+      return (await out.data()) as Float32Array;
+    } finally {
+      out.dispose();
+    }
   } finally {
-    tf.dispose([out, ...Object.values(x)]);
+    tf.dispose([y, g.nu, g.h, g.c]);
   }
 }
 
@@ -184,46 +181,46 @@ export const NARROW_RTOL = 1e-5;
 /** log p(y_i): |error| <= LOG_P_TOL (1 + |log p|). */
 export const LOG_P_TOL = 2e-6;
 
-/** A named check on the current backend: null when it passes, else what differs. */
+/** A named check on the current backend, by the fused kernels or the plain ops: null when it passes, else what differs. */
 export interface CentredCase {
   name: string;
-  run(): Promise<string | null>;
+  run(mode: 'fused' | 'plain'): Promise<string | null>;
 }
 
 /** E_STEP and LOG_LIKELIHOOD on one problem, against the reference. */
-function bothKernels(make: () => GaussianProblem, rtol: number): () => Promise<string | null> {
-  return async () => {
+function bothKernels(make: () => GaussianProblem, rtol: number): CentredCase['run'] {
+  return async (mode) => {
     const p = make();
     const ref = reference(p);
-    const stats = eStepMismatch(await runKernel(E_STEP, p), ref, p.d, p.k, rtol);
-    if (stats !== null) return `E_STEP ${stats}`;
-    const logP = logLikelihoodMismatch(await runKernel(LOG_LIKELIHOOD, p), ref, LOG_P_TOL);
-    return logP === null ? null : `LOG_LIKELIHOOD ${logP}`;
+    const stats = eStepMismatch(await runPath('eStep', p, mode), ref, p.d, p.k, rtol);
+    if (stats !== null) return `e-step ${stats}`;
+    const logP = logLikelihoodMismatch(await runPath('logLikelihood', p, mode), ref, LOG_P_TOL);
+    return logP === null ? null : `log-likelihood ${logP}`;
   };
 }
 
 /** Every Gaussian at c = -Inf: log p = -Inf per row, -Inf in the sum, exact zeros elsewhere (no NaN). */
-async function deadRows(): Promise<string | null> {
+async function deadRows(mode: 'fused' | 'plain'): Promise<string | null> {
   const p = unitProblem(300, 4, 9, 3);
   p.c.fill(-Infinity);
-  const stats = await runKernel(E_STEP, p);
-  if (stats[stats.length - 1] !== -Infinity) return `E_STEP sum log p ${stats[stats.length - 1]}, expected -Infinity`;
+  const stats = await runPath('eStep', p, mode);
+  if (stats[stats.length - 1] !== -Infinity) return `sum log p ${stats[stats.length - 1]}, expected -Infinity`;
   const nonZero = stats.subarray(0, stats.length - 1).findIndex((v) => v !== 0);
-  if (nonZero >= 0) return `E_STEP statistic ${nonZero}: ${stats[nonZero]}, expected 0`;
-  const logP = await runKernel(LOG_LIKELIHOOD, p);
+  if (nonZero >= 0) return `statistic ${nonZero}: ${stats[nonZero]}, expected 0`;
+  const logP = await runPath('logLikelihood', p, mode);
   const finite = logP.findIndex((v) => v !== -Infinity);
-  return finite < 0 ? null : `LOG_LIKELIHOOD row ${finite}: ${logP[finite]}, expected -Infinity`;
+  return finite < 0 ? null : `log p of row ${finite}: ${logP[finite]}, expected -Infinity`;
 }
 
 /** One Gaussian at c = -Inf among live ones: exactly zero statistics for it, the rest as the reference. */
-async function deadGaussian(): Promise<string | null> {
+async function deadGaussian(mode: 'fused' | 'plain'): Promise<string | null> {
   const p = unitProblem(500, 5, 3, 7);
   p.c[2] = -Infinity;
-  const stats = await runKernel(E_STEP, p);
+  const stats = await runPath('eStep', p, mode);
   const { d, k } = p;
   const dead = [...Array(d).keys()].flatMap((j) => [j * k + 2, d * k + j * k + 2]).concat(2 * d * k + 2);
   const nonZero = dead.find((i) => stats[i] !== 0);
-  if (nonZero !== undefined) return `E_STEP statistic ${nonZero} of the dead Gaussian: ${stats[nonZero]}, expected 0`;
+  if (nonZero !== undefined) return `statistic ${nonZero} of the dead Gaussian: ${stats[nonZero]}, expected 0`;
   return eStepMismatch(stats, reference(p), d, k, UNIT_RTOL);
 }
 

@@ -1,6 +1,6 @@
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { GaussianInputs, RESPONSIBILITIES, gaussianInputsShape } from '../kernelNames.js';
+import { GaussianInputs, gaussianInputsShape } from '../kernelNames.js';
 import { LogLikelihoodRowsProgram, ResponsibilitiesProgram } from './responsibilities_gpu.js';
 
 /**
@@ -18,9 +18,3 @@ export function responsibilities(webgl: MathBackendWebGL, x: GaussianInputs): Te
     webgl.disposeIntermediateTensorInfo(lp);
   }
 }
-
-export const responsibilitiesWebGLConfig: KernelConfig = {
-  kernelName: RESPONSIBILITIES,
-  backendName: 'webgl',
-  kernelFunc: ({ inputs, backend }): TensorInfo => responsibilities(backend as MathBackendWebGL, inputs as GaussianInputs),
-};
