@@ -4,7 +4,7 @@
 //   node bench/memory.mjs --backend cpu --mode fused --n 5000000 --k 64 --iters 3
 import * as tf from '@tensorflow/tfjs-core';
 import { releaseBackend, useBackend } from '../dist/src/backend/index.js';
-import { registerFusedKernels } from '../dist/kernels/register.js';
+import { registerEStepKernels } from '../dist/kernels/register.js';
 import { pooledSource, startParameters } from './lib/data.mjs';
 import { emIteration, machineAt } from './lib/emIteration.mjs';
 import { toMatrix } from '../dist/src/data/matrix.js';
@@ -21,7 +21,7 @@ const d = Number(arg('d', 60));
 const iterations = Number(arg('iters', 3));
 
 const mib = (bytes) => +(bytes / 2 ** 20).toFixed(1);
-registerFusedKernels();
+registerEStepKernels();
 await useBackend(backend);
 const source = pooledSource(n, d);
 const machine = machineAt(startParameters(k, d, source));

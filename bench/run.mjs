@@ -7,8 +7,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { getBackendInfo, releaseBackend, useBackend } from '../dist/src/backend/index.js';
 import { toMatrix } from '../dist/src/data/matrix.js';
-import { fusedKernelFor } from '../dist/src/math/gmm/eStepKernels.js';
-import { hostKernelInfo, registerFusedKernels } from '../dist/kernels/register.js';
+import { hasFusedEStep, hostKernelInfo, registerEStepKernels } from '../dist/kernels/register.js';
 import { isChromium, isNode, isPython, parseArgs } from './lib/cli.mjs';
 import { makeData, startParameters } from './lib/data.mjs';
 import { emIteration, machineAt, resetMachine } from './lib/emIteration.mjs';
@@ -58,7 +57,7 @@ const addCells = (runtime, backend, modes, run, flopsOf) => {
 };
 
 // ---- Node backends ----
-registerFusedKernels();
+registerEStepKernels();
 const x = await toMatrix(data);
 const machines = new Map();
 for (const backend of o.backends.filter(isNode)) {
@@ -70,7 +69,7 @@ for (const backend of o.backends.filter(isNode)) {
     continue;
   }
   meta[`adapter:${backend}`] = getBackendInfo().adapter ?? null;
-  const modes = o.modes.filter((m) => m === 'plain' || fusedKernelFor(backend) !== null);
+  const modes = o.modes.filter((m) => m === 'plain' || hasFusedEStep(backend));
   addCells('node', backend, modes, async (mode, k) => {
     await useBackend(backend);
     if (!machines.has(k)) machines.set(k, machineAt(starts.get(k)));

@@ -2,14 +2,13 @@
 // Chromium. Bundled by lib/browser.mjs; the tf.js packages come from the import map.
 import { toMatrix } from '../../dist/src/data/matrix.js';
 import { getBackendInfo, useBackend } from '../../dist/src/backend/index.js';
-import { fusedKernelFor } from '../../dist/src/math/gmm/eStepKernels.js';
-import { registerFusedKernels } from '../../dist/kernels/register.js';
+import { hasFusedEStep, registerEStepKernels } from '../../dist/kernels/register.js';
 import { installWebGPUFallback } from '../../web/src/webgpuFallback.ts';
 import { emIteration, machineAt, resetMachine } from '../lib/emIteration.mjs';
 import { startParameters } from '../lib/data.mjs';
 
 installWebGPUFallback();
-registerFusedKernels();
+registerEStepKernels();
 
 let x = null;
 let scoreX = null;
@@ -42,7 +41,7 @@ window.tfjsEmBench = {
   async backend(name) {
     try {
       await useBackend(name);
-      return { ok: true, adapter: getBackendInfo().adapter ?? null, fused: fusedKernelFor(name) !== null };
+      return { ok: true, adapter: getBackendInfo().adapter ?? null, fused: hasFusedEStep(name) };
     } catch (error) {
       return { ok: false, why: String(error?.message ?? error) };
     }

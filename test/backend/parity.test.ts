@@ -8,9 +8,8 @@ import { clusters } from '../helpers/synthetic.js';
 
 /**
  * Relative tolerances against cpu, with an absolute floor (data units) for
- * values near 0. This model (K * D = 32) takes the direct-form e-step, whose
- * second moments are about each Gaussian's own mean; with the GEMM form's
- * E[y^2] - mu^2 about one shared point, wasm's variances were 1.6e-5 away.
+ * values near 0. Every backend's e-step takes moments about each Gaussian's own
+ * mean (with E[y^2] - mu^2 about one shared point, wasm's variances were 1.6e-5 away).
  */
 const RTOL = { means: 1e-5, weights: 1e-5, variances: 1e-5 };
 const ATOL = 1e-6;
