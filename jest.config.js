@@ -27,6 +27,7 @@ const once = [
   '<rootDir>/test/backend/process\\.test\\.ts$',
   '<rootDir>/test/backend/bundle\\.test\\.ts$',
   '<rootDir>/test/gmm/gmmStats\\.test\\.ts$',
+  '<rootDir>/test/gmm/centredMoments\\.test\\.ts$',
   '<rootDir>/test/io/',
   '<rootDir>/test/hardening/fuzz\\.test\\.ts$',
   '<rootDir>/test/hardening/hostile\\.test\\.ts$',
