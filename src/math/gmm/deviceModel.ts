@@ -27,25 +27,24 @@ export class DeviceModel {
     const shift = centreOfMeans(params);
     checkResolvable(params, shift);
     const coefficients = gaussianCoefficients(params, shift);
+    const nu32 = Float32Array.from(coefficients.nu);
     const values = {
-      nu: tf.tensor2d(Float32Array.from(coefficients.nu), [d, k]),
+      nu: tf.tensor2d(nu32, [d, k]),
       h: tf.tensor2d(Float32Array.from(coefficients.h), [d, k]),
       c: tf.tensor1d(Float32Array.from(coefficients.c)),
     };
-    const nu32 = values.nu.dataSync();
     this.shift = shift;
     this.centres = new Float64Array(k * d);
     for (let i = 0; i < k; i++) for (let j = 0; j < d; j++) this.centres[i * d + j] = shift[j] + nu32[j * k + i];
-    if (this.vars !== null && this.vars.nu.shape[0] === d && this.vars.nu.shape[1] === k) {
+    if (this.vars === null || this.vars.nu.shape[0] !== d || this.vars.nu.shape[1] !== k) {
+      this.dispose();
+      this.vars = { nu: tf.variable(values.nu, false), h: tf.variable(values.h, false), c: tf.variable(values.c, false) };
+    } else {
       this.vars.nu.assign(values.nu);
       this.vars.h.assign(values.h);
       this.vars.c.assign(values.c);
-      tf.dispose([values.nu, values.h, values.c]);
-    } else {
-      this.dispose();
-      this.vars = { nu: tf.variable(values.nu, false), h: tf.variable(values.h, false), c: tf.variable(values.c, false) };
-      tf.dispose([values.nu, values.h, values.c]);
     }
+    tf.dispose([values.nu, values.h, values.c]);
   }
 
   get loaded(): boolean {
