@@ -7,7 +7,7 @@ import { responsibilitiesWebGPUConfig } from './webgpu/Responsibilities.js';
 import { responsibilitiesWebGLConfig } from './webgl/Responsibilities.js';
 
 export { E_STEP, LOG_LIKELIHOOD, RESPONSIBILITIES } from './kernelNames.js';
-export { hostKernelInfo, setHostThreads } from './host/hostEngine.js';
+export { hostKernelInfo, setHostRelaxedSimd, setHostThreads } from './host/hostEngine.js';
 
 const configs: KernelConfig[] = [
   eStepCpuConfig,
