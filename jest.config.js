@@ -4,6 +4,11 @@
  * sets the backend up, failing under CI=true where it cannot, skipping loudly elsewhere.
  * TFJS_EM_TEST_QUICK=1 (npm run test:quick) leaves out the Chromium suites.
  */
+import { buildWasm } from './scripts/build-wasm.mjs';
+
+// The host kernels import their generated WebAssembly module (see scripts/build-wasm.mjs).
+await buildWasm();
+
 const backends = (process.env.TFJS_EM_TEST_BACKENDS ?? 'cpu,wasm,webgpu').split(',').map((b) => b.trim()).filter(Boolean);
 const quick = process.env.TFJS_EM_TEST_QUICK === '1';
 
@@ -28,6 +33,7 @@ const once = [
   '<rootDir>/test/backend/bundle\\.test\\.ts$',
   '<rootDir>/test/gmm/gmmStats\\.test\\.ts$',
   '<rootDir>/test/gmm/centredMoments\\.test\\.ts$',
+  '<rootDir>/test/kernels/hostKernel\\.test\\.ts$',
   '<rootDir>/test/io/',
   '<rootDir>/test/hardening/fuzz\\.test\\.ts$',
   '<rootDir>/test/hardening/hostile\\.test\\.ts$',

@@ -43,15 +43,3 @@ export function gaussianInputsShape({ y, nu, h, c }: GaussianInputs): [number, n
   if ([y, nu, h, c].some((t) => t.dtype !== 'float32')) throw new Error('e-step kernel: inputs must be float32');
   return [n, d, k];
 }
-
-// Transitional names, removed once every kernel takes GaussianInputs.
-export type DirectFormInputs = GaussianInputs;
-export const directFormShape = gaussianInputsShape;
-export interface EStepInputs extends NamedTensorInfoMap {
-  y: TensorInfo;
-  weights: TensorInfo;
-  bias: TensorInfo;
-}
-export function eStepShape({ y, weights, bias }: EStepInputs): [number, number, number] {
-  return [y.shape[0], y.shape[1], bias.shape[0] + 0 * weights.shape[0]];
-}

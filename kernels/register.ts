@@ -11,7 +11,7 @@ import { plainKernelConfigs } from './plain/plainKernels.js';
 import { E_STEP } from './kernelNames.js';
 
 export { E_STEP, LOG_LIKELIHOOD } from './kernelNames.js';
-export { hostKernelInfo, setHostThreads } from './host/hostEngine.js';
+export { hostKernelInfo, setHostRelaxedSimd, setHostThreads } from './host/hostEngine.js';
 
 const fused: KernelConfig[] = [
   eStepCpuConfig,

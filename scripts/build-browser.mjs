@@ -20,6 +20,7 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { buildWasm } from './build-wasm.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -78,8 +79,13 @@ function scanOutput(file) {
   return [...text.matchAll(pattern)].map((m) => m[1]).filter(isBuiltin).map((p) => `${p} in ${path.relative(root, file)}`);
 }
 
+/** The host kernels' generated WebAssembly module, built once per process before any bundle that may import it. */
+let wasmBuilt = null;
+const ensureWasm = () => (wasmBuilt ??= buildWasm());
+
 /** Bundles a library entry; throws listing every Node module that would reach the browser. */
 export async function bundleLibrary(entry, outfile) {
+  await ensureWasm();
   const violations = [];
   await esbuild.build({
     entryPoints: [entry],
@@ -131,6 +137,7 @@ export async function bundlePage(entry, outfile) {
  * stubbed as above; dependencies take their browser builds.
  */
 export async function bundleWorker(entry, outfile) {
+  await ensureWasm();
   const violations = [];
   await esbuild.build({
     entryPoints: [entry],

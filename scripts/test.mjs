@@ -1,7 +1,7 @@
 // Runs jest (ESM + TypeScript) over every backend project and closes with the
 // line CI reads: "N passed, N failed, N skipped". Exits non-zero on any failure.
-// Builds dist/ first (the CLI suites run the built command line). `--quick`: the
-// cpu project alone, without the Chromium suites (npm run test:quick).
+// Builds the host kernels' WebAssembly and dist/ first (the CLI suites run the built
+// command line). `--quick`: the cpu project alone, without the Chromium suites (npm run test:quick).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +16,8 @@ const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} -
 if (quick) Object.assign(env, { TFJS_EM_TEST_BACKENDS: 'cpu', TFJS_EM_TEST_QUICK: '1' });
 
 const tsc = path.join('node_modules', 'typescript', 'bin', 'tsc');
-const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-if (build.status !== 0) {
+const builds = [[path.join('scripts', 'build-wasm.mjs')], [tsc, '-p', 'tsconfig.build.json']];
+if (builds.some((args) => spawnSync(process.execPath, args, { stdio: 'inherit' }).status !== 0)) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }

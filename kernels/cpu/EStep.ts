@@ -1,6 +1,6 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { E_STEP, EStepInputs, eStepShape } from '../kernelNames.js';
+import { E_STEP, GaussianInputs, gaussianInputsShape } from '../kernelNames.js';
 import { hostEStep } from '../host/hostEStep.js';
 
 /** The host wasm SIMD e-step on the cpu backend: its tensors already live in JS memory. */
@@ -9,10 +9,10 @@ export const eStepCpuConfig: KernelConfig = {
   backendName: 'cpu',
   kernelFunc: ({ inputs, backend }): TensorInfo => {
     const cpu = backend as MathBackendCPU;
-    const x = inputs as EStepInputs;
-    const [n, d] = eStepShape(x);
+    const x = inputs as GaussianInputs;
+    const [n, d] = gaussianInputsShape(x);
     const read = (t: TensorInfo) => cpu.readSync(t.dataId) as Float32Array;
-    const packed = hostEStep(read(x.y), n, d, read(x.weights), read(x.bias));
+    const packed = hostEStep(read(x.y), n, d, read(x.nu), read(x.h), read(x.c));
     return cpu.makeTensorInfo([packed.length], 'float32', packed);
   },
 };

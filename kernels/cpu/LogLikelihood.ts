@@ -1,6 +1,6 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { EStepInputs, LOG_LIKELIHOOD, eStepShape } from '../kernelNames.js';
+import { GaussianInputs, LOG_LIKELIHOOD, gaussianInputsShape } from '../kernelNames.js';
 import { hostLogLikelihood } from '../host/hostEStep.js';
 
 export const logLikelihoodCpuConfig: KernelConfig = {
@@ -8,9 +8,9 @@ export const logLikelihoodCpuConfig: KernelConfig = {
   backendName: 'cpu',
   kernelFunc: ({ inputs, backend }): TensorInfo => {
     const cpu = backend as MathBackendCPU;
-    const x = inputs as EStepInputs;
-    const [n, d] = eStepShape(x);
+    const x = inputs as GaussianInputs;
+    const [n, d] = gaussianInputsShape(x);
     const read = (t: TensorInfo) => cpu.readSync(t.dataId) as Float32Array;
-    return cpu.makeTensorInfo([n], 'float32', hostLogLikelihood(read(x.y), n, d, read(x.weights), read(x.bias)));
+    return cpu.makeTensorInfo([n], 'float32', hostLogLikelihood(read(x.y), n, d, read(x.nu), read(x.h), read(x.c)));
   },
 };

@@ -1,14 +1,15 @@
 import { ESTEP, LOGLIK, runHostKernel } from './hostEngine.js';
 
 /**
- * The packed e-step of eStepChunk (see src/math/gmm/eStep.ts) for centred
- * samples y [rows, d] and GEMM-form coefficients W [2d, k], b [k], on the host
- * in wasm SIMD. Each thread's float32 sums are added in float64.
+ * The e-step of samples y [rows, d] (centred by the model's shift) against the
+ * Gaussians nu, h [d, k], c [k] of kernelNames.ts, on the host in wasm SIMD:
+ * float32 [2dk + k + 1] = [ sum r (y - nu) [d, k] | sum r (y - nu)^2 [d, k] |
+ * sum r [k] | sum log p ]. Each thread's float32 sums are added in float64.
  */
-export function hostEStep(y: Float32Array, rows: number, d: number, w: Float32Array, b: Float32Array): Float32Array {
-  const k = b.length;
+export function hostEStep(y: Float32Array, rows: number, d: number, nu: Float32Array, h: Float32Array, c: Float32Array): Float32Array {
+  const k = c.length;
   const sumsOf = (kp: number) => (2 * d + 1) * kp;
-  const { buffer, outs, kp } = runHostKernel(ESTEP, y, rows, d, w, b, (_, kp) => 4 * sumsOf(kp) + 8);
+  const { buffer, outs, kp } = runHostKernel(ESTEP, y, rows, d, { nu, h, c }, (_, kp) => 4 * sumsOf(kp) + 8);
   const floats = sumsOf(kp);
   const sums = new Float64Array(floats);
   let ll = 0;
@@ -26,9 +27,9 @@ export function hostEStep(y: Float32Array, rows: number, d: number, w: Float32Ar
   return packed;
 }
 
-/** log p(y_i) per row, [rows], as logSumExpRows(logWeightedLikelihood(y, g)) gives it. */
-export function hostLogLikelihood(y: Float32Array, rows: number, d: number, w: Float32Array, b: Float32Array): Float32Array {
-  const { buffer, outs, starts } = runHostKernel(LOGLIK, y, rows, d, w, b, (r) => 4 * r);
+/** log p(y_i) per row, float32 [rows] (-Inf where no Gaussian has mass). */
+export function hostLogLikelihood(y: Float32Array, rows: number, d: number, nu: Float32Array, h: Float32Array, c: Float32Array): Float32Array {
+  const { buffer, outs, starts } = runHostKernel(LOGLIK, y, rows, d, { nu, h, c }, (r) => 4 * r);
   const out = new Float32Array(rows);
   outs.forEach((at, t) => out.set(new Float32Array(buffer, at, starts[t + 1] - starts[t]), starts[t]));
   return out;

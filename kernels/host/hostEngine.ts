@@ -1,5 +1,6 @@
 import { ThreadPool } from './threadPool.js';
-import { K_TILE, eStepModule, scratchBytes } from './eStepModule.js';
+import { K_TILE, scratchBytes } from './layout.js';
+import * as binaries from './eStepWasm.generated.js';
 
 /** The module's exports, by the index the thread pool's jobs use. */
 export const ESTEP = 0;
@@ -20,6 +21,7 @@ interface Engine {
 
 let engine: Engine | null = null;
 let requestedThreads: number | null = null;
+let relaxedAllowed = true;
 
 /**
  * Threads for the host kernels (default: the machine's cores in Node, one
@@ -28,6 +30,16 @@ let requestedThreads: number | null = null;
  */
 export function setHostThreads(threads: number | null): void {
   requestedThreads = threads;
+  engine = null;
+}
+
+/**
+ * Whether the host kernels may use relaxed SIMD's multiply-add where the engine
+ * validates it (default true); false forces the mul-then-add build. Takes effect
+ * at the next call.
+ */
+export function setHostRelaxedSimd(allowed: boolean): void {
+  relaxedAllowed = allowed;
   engine = null;
 }
 
@@ -50,8 +62,9 @@ function getEngine(): Engine {
   const wanted = Math.max(1, requestedThreads ?? defaultThreads());
   const build = (shared: boolean) => {
     // Relaxed SIMD's multiply-add where the engine has it (Node >= 22, Chromium >= 114).
-    const fma = WebAssembly.validate(eStepModule(shared, true));
-    const module = new WebAssembly.Module(eStepModule(shared, fma));
+    const relaxed = bytesOf(shared ? binaries.relaxedShared : binaries.relaxed);
+    const fma = relaxedAllowed && WebAssembly.validate(relaxed);
+    const module = new WebAssembly.Module(fma ? relaxed : bytesOf(shared ? binaries.plainShared : binaries.plain));
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared });
     const { estep, loglik } = new WebAssembly.Instance(module, { env: { memory, log: Math.log } }).exports;
     return { module, memory, fma, kernels: [estep, loglik] as Engine['kernels'] };
@@ -65,6 +78,8 @@ function getEngine(): Engine {
   return (engine = { threads: 1, ...rest, pool: null });
 }
 
+const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /** Where a run's threads left their outputs: rows [starts[t], starts[t + 1]) wrote outs[t]. */
@@ -75,15 +90,21 @@ export interface HostRun {
   kp: number;
 }
 
+/** The Gaussians as the kernels take them: nu, h [d, k] and c [k] (see kernelNames.ts). */
+export interface HostGaussians {
+  nu: Float32Array;
+  h: Float32Array;
+  c: Float32Array;
+}
+
 /**
- * Runs a kernel of the module on y [rows, d] with the GEMM-form coefficients
- * W [2d, k], b [k], rows split across threads, each writing outBytes(its rows)
- * bytes of zeroed output.
+ * Runs a kernel of the module on y [rows, d] and the Gaussians g, rows split
+ * across threads, each writing outBytes(its rows) bytes of zeroed output.
  */
 export function runHostKernel(
-  kernel: Kernel, y: Float32Array, rows: number, d: number, w: Float32Array, b: Float32Array, outBytes: (rows: number, kp: number) => number,
+  kernel: Kernel, y: Float32Array, rows: number, d: number, g: HostGaussians, outBytes: (rows: number, kp: number) => number,
 ): HostRun {
-  const k = b.length;
+  const k = g.c.length;
   const kp = Math.ceil(k / K_TILE) * K_TILE;
   const eng = getEngine();
   const threads = Math.max(1, Math.min(eng.threads, Math.floor(rows / MIN_ROWS_PER_THREAD)));
@@ -100,7 +121,7 @@ export function runHostKernel(
   if (pages > 0) eng.memory.grow(pages);
 
   const heap = new Float32Array(eng.memory.buffer);
-  writeGaussians(heap, d, k, kp, w, b, 0, hPtr / 4, cPtr / 4);
+  writeGaussians(heap, d, k, kp, g, hPtr / 4, cPtr / 4);
   heap.set(y.subarray(0, rows * d), yPtr / 4);
   heap.fill(0, yPtr / 4 + rows * d, yPtr / 4 + (rows + 4) * d);
   const jobs: number[][] = [];
@@ -119,25 +140,13 @@ export function runHostKernel(
   return { buffer: eng.memory.buffer, outs, starts, kp };
 }
 
-/**
- * nu, h and c of the direct-difference form from the GEMM form's float32
- * W = [-h; 2 h nu] and b = c - sum_j nu^2 h, recovered in float64; padded
- * Gaussians get c = -Inf (zero responsibility).
- */
-function writeGaussians(
-  heap: Float32Array, d: number, k: number, kp: number, w: Float32Array, b: Float32Array, nu: number, h: number, c: number,
-): void {
-  heap.fill(0, nu, c);
-  heap.fill(-Infinity, c, c + kp);
-  for (let i = 0; i < k; i++) {
-    let quad = 0;
-    for (let j = 0; j < d; j++) {
-      const hh = -w[j * k + i];
-      const mean = w[(d + j) * k + i] / (2 * hh);
-      heap[nu + j * kp + i] = mean;
-      heap[h + j * kp + i] = hh;
-      quad += mean * mean * hh;
-    }
-    heap[c + i] = b[i] + quad;
+/** nu, h [d, k] and c [k] into the [d, kp] layout at float offsets 0, h and c; padded Gaussians get c = -Inf (zero responsibility). */
+function writeGaussians(heap: Float32Array, d: number, k: number, kp: number, g: HostGaussians, h: number, c: number): void {
+  heap.fill(0, 0, c);
+  for (let j = 0; j < d; j++) {
+    heap.set(g.nu.subarray(j * k, (j + 1) * k), j * kp);
+    heap.set(g.h.subarray(j * k, (j + 1) * k), h + j * kp);
   }
+  heap.fill(-Infinity, c, c + kp);
+  heap.set(g.c.subarray(0, k), c);
 }

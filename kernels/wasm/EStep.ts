@@ -1,6 +1,6 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { E_STEP, EStepInputs, eStepShape } from '../kernelNames.js';
+import { E_STEP, GaussianInputs, gaussianInputsShape } from '../kernelNames.js';
 import { hostEStep } from '../host/hostEStep.js';
 
 /**
@@ -13,10 +13,10 @@ export const eStepWasmConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend }): TensorInfo => {
     const wasm = backend as BackendWasm;
-    const x = inputs as EStepInputs;
-    const [n, d] = eStepShape(x);
+    const x = inputs as GaussianInputs;
+    const [n, d] = gaussianInputsShape(x);
     const read = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
-    const packed = hostEStep(read(x.y), n, d, read(x.weights), read(x.bias));
+    const packed = hostEStep(read(x.y), n, d, read(x.nu), read(x.h), read(x.c));
     return wasm.makeOutput([packed.length], 'float32', undefined, packed);
   },
 };

@@ -1,0 +1,19 @@
+/**
+ * Sizes shared by the host kernels' WebAssembly (eStep.wat, whose {{NAME}} placeholders
+ * scripts/build-wasm.mjs fills from the integer constants here) and the engine that lays
+ * out their memory.
+ */
+
+/** Rows per block: the block's [rows, kp] responsibilities stay in cache between the passes. */
+export const BLOCK_ROWS = 64;
+/** Gaussians per SIMD tile (two f32x4 vectors): kp is K padded to a multiple of this. */
+export const K_TILE = 8;
+/**
+ * Bytes between scratch rows beyond their kp floats: one cache line, so that a tile's
+ * column of responsibilities (read once per feature) does not map all its rows to the
+ * same few L1 sets when kp * 4 is a power of two.
+ */
+export const SCRATCH_ROW_PAD = 64;
+
+/** Bytes of scratch one thread needs: [BLOCK_ROWS] rows of kp f32 (padded), then [BLOCK_ROWS, 4] f32 row maxima. */
+export const scratchBytes = (kp: number) => BLOCK_ROWS * (4 * kp + SCRATCH_ROW_PAD) + 16 * BLOCK_ROWS;
