@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { registerEStepKernels } from '../../../kernels/register.js';
 import { installWebGPUFallback } from '../../../web/src/webgpuFallback.js';
-import { CENTRED_CASES } from '../centredCases.js';
+import { casesFor } from '../centredCases.js';
 
 installWebGPUFallback();
 registerEStepKernels();
@@ -28,7 +28,7 @@ const api = {
   /** Each case (centredCases.ts) by one path: [name, null when it passes, else what differs]. */
   async centred(mode: 'fused' | 'plain'): Promise<[string, string | null][]> {
     const out: [string, string | null][] = [];
-    for (const check of CENTRED_CASES) out.push([check.name, await check.run(mode).catch((error: unknown) => String(error))]);
+    for (const check of casesFor(mode)) out.push([check.name, await check.run(mode).catch((error: unknown) => String(error))]);
     return out;
   },
 };
