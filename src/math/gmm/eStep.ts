@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { logSumExpRows } from '../logSumExp.js';
+import { sumRows } from '../sumRows.js';
 import type { DeviceGaussians } from './deviceModel.js';
 import { differences, gaussianBlocks, logWeightedLikelihood } from './logWeightedLikelihood.js';
 
@@ -24,11 +25,12 @@ export function eStepChunk(y: tf.Tensor2D, g: DeviceGaussians): tf.Tensor1D {
       tf.tidy(() => {
         const diff = differences(y, g, first, count);
         const weighted = tf.mul(tf.expandDims(tf.slice(r, [0, first], [-1, count]), 2), diff);
-        return tf.stack([tf.sum(weighted, 0), tf.sum(tf.mul(weighted, diff), 0)]);
+        const sum = (t: tf.Tensor) => tf.reshape(sumRows(tf.reshape(t, [n, count * d])), [count, d]);
+        return tf.stack([sum(weighted), sum(tf.mul(weighted, diff))]);
       }),
     );
     // [2, K, D] -> [2, D, K]
     const both = tf.transpose(moments.length === 1 ? moments[0] : tf.concat(moments, 1), [0, 2, 1]);
-    return tf.concat([tf.reshape(both, [-1]), tf.sum(r, 0), tf.reshape(tf.sum(ll), [1])]) as tf.Tensor1D;
+    return tf.concat([tf.reshape(both, [-1]), sumRows(r as tf.Tensor2D), sumRows(tf.reshape(ll, [n, 1]))]) as tf.Tensor1D;
   });
 }
