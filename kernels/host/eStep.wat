@@ -14,7 +14,7 @@
 ;; Rows go in blocks of BLOCK_ROWS, whose responsibilities stay in cache between the passes.
 ;; scratch (scratchBytes(kp) in layout.ts) holds a block's [BLOCK_ROWS, kp] f32 log-likelihoods,
 ;; turned into responsibilities in place, rows kp * 4 + SCRATCH_ROW_PAD bytes apart, then
-;; [BLOCK_ROWS, 4] f32 running row maxima.
+;; [BLOCK_ROWS, 4] f32 running row maxima, then [BLOCK_ROWS, 2] i32: the rows the statistics visit.
 ;;
 ;; Template, expanded by the build script:
 ;;   {{NAME}}                the constant NAME of layout.ts;
@@ -326,11 +326,15 @@
   ;; Tiles of 1 feature x 8 Gaussians: four accumulators. (Tiles of two features would
   ;; load each responsibility once for both, but their eight accumulators, responsibilities
   ;; and the nu of both features outnumber the SIMD registers V8 allocates: it spills.)
+  ;; Only the rows with a non-zero responsibility in the tile are visited: exp gives exactly
+  ;; 0 more than 87 nats below a row's best Gaussian, which on clustered data is most rows
+  ;; for most tiles; each tile first lists its rows' scratch and y offsets.
   (func $statistics
     (param $yBlock i32) (param $nb i32) (param $d i32) (param $kp i32)
     (param $nu i32) (param $scratch i32) (param $out i32)
     (local $kpBytes i32) (local $dBytes i32) (local $second i32) (local $pitch i32)
     (local $kb i32) (local $j i32) (local $b i32) (local $pl i32) (local $py i32) (local $q i32)
+    (local $live i32) (local $end i32) (local $e i32)
     (local $n0 v128) (local $n1 v128) (local $ys v128) (local $t v128) (local $u v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local.set $kpBytes (i32.shl (local.get $kp) (i32.const 2)))
@@ -338,13 +342,31 @@
     (local.set $dBytes (i32.shl (local.get $d) (i32.const 2)))
     ;; byte distance from sum r t to sum r t^2 of the same feature
     (local.set $second (i32.mul (local.get $d) (local.get $kpBytes)))
+    ;; the row list, after the responsibilities and the row maxima
+    (local.set $live (i32.add (i32.add (local.get $scratch) (i32.mul (i32.const {{BLOCK_ROWS}}) (local.get $pitch)))
+      (i32.shl (i32.const {{BLOCK_ROWS}}) (i32.const 4))))
     (block $tilesDone
       (loop $tiles
         (br_if $tilesDone (i32.ge_s (local.get $kb) (local.get $kpBytes)))
+        ;; [e, end): (scratch offset, y offset) of each row whose eight responsibilities are not all 0.
+        (local.set $end (local.get $live))
+        (local.set $pl (i32.add (local.get $scratch) (local.get $kb)))
+        (local.set $b (i32.const 0))
+        (block $scanDone
+          (loop $scan
+            (br_if $scanDone (i32.ge_s (local.get $b) (local.get $nb)))
+            (if (v128.any_true (v128.or (v128.load (local.get $pl)) (v128.load offset=16 (local.get $pl))))
+              (then
+                (i32.store (local.get $end) (i32.mul (local.get $b) (local.get $pitch)))
+                (i32.store offset=4 (local.get $end) (i32.mul (local.get $b) (local.get $dBytes)))
+                (local.set $end (i32.add (local.get $end) (i32.const 8)))))
+            (local.set $pl (i32.add (local.get $pl) (local.get $pitch)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $scan)))
         (local.set $j (i32.const 0))
         (block $featuresDone
           (loop $features
-            (br_if $featuresDone (i32.ge_s (local.get $j) (local.get $d)))
+            (br_if $featuresDone (i32.or (i32.ge_s (local.get $j) (local.get $d)) (i32.eq (local.get $end) (local.get $live))))
             ;; a0, a1: sum r t of the tile's Gaussians 0-3 and 4-7; a2, a3: sum r t^2.
             (local.set $a0 (v128.const i32x4 0 0 0 0))
             (local.set $a1 (v128.const i32x4 0 0 0 0))
@@ -356,22 +378,21 @@
             (local.set $n1 (v128.load offset=16 (i32.add (local.get $nu) (local.get $q))))
             (local.set $pl (i32.add (local.get $scratch) (local.get $kb)))
             (local.set $py (i32.add (local.get $yBlock) (i32.shl (local.get $j) (i32.const 2))))
-            (local.set $b (i32.const 0))
+            (local.set $e (local.get $live))
             (block $rowsDone
               (loop $rows
-                (br_if $rowsDone (i32.ge_s (local.get $b) (local.get $nb)))
-                (local.set $ys (v128.load32_splat (local.get $py)))
+                (br_if $rowsDone (i32.ge_s (local.get $e) (local.get $end)))
+                (local.set $ys (v128.load32_splat (i32.add (local.get $py) (i32.load offset=4 (local.get $e)))))
+                (local.set $b (i32.add (local.get $pl) (i32.load (local.get $e))))
                 (local.set $t (f32x4.sub (local.get $ys) (local.get $n0)))
-                (local.set $u (f32x4.mul (v128.load (local.get $pl)) (local.get $t)))
+                (local.set $u (f32x4.mul (v128.load (local.get $b)) (local.get $t)))
                 (local.set $a0 (f32x4.add (local.get $a0) (local.get $u)))
                 (local.set $a2 (f32x4.madd (local.get $u) (local.get $t) (local.get $a2)))
                 (local.set $t (f32x4.sub (local.get $ys) (local.get $n1)))
-                (local.set $u (f32x4.mul (v128.load offset=16 (local.get $pl)) (local.get $t)))
+                (local.set $u (f32x4.mul (v128.load offset=16 (local.get $b)) (local.get $t)))
                 (local.set $a1 (f32x4.add (local.get $a1) (local.get $u)))
                 (local.set $a3 (f32x4.madd (local.get $u) (local.get $t) (local.get $a3)))
-                (local.set $pl (i32.add (local.get $pl) (local.get $pitch)))
-                (local.set $py (i32.add (local.get $py) (local.get $dBytes)))
-                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (local.set $e (i32.add (local.get $e) (i32.const 8)))
                 (br $rows)))
             (local.set $q (i32.add (local.get $out) (local.get $q)))
             (v128.store (local.get $q) (f32x4.add (v128.load (local.get $q)) (local.get $a0)))

@@ -15,5 +15,8 @@ export const K_TILE = 8;
  */
 export const SCRATCH_ROW_PAD = 64;
 
-/** Bytes of scratch one thread needs: [BLOCK_ROWS] rows of kp f32 (padded), then [BLOCK_ROWS, 4] f32 row maxima. */
-export const scratchBytes = (kp: number) => BLOCK_ROWS * (4 * kp + SCRATCH_ROW_PAD) + 16 * BLOCK_ROWS;
+/**
+ * Bytes of scratch one thread needs: [BLOCK_ROWS] rows of kp f32 (padded), then [BLOCK_ROWS, 4]
+ * f32 row maxima, then [BLOCK_ROWS, 2] i32 row offsets (the rows a tile's statistics visit).
+ */
+export const scratchBytes = (kp: number) => BLOCK_ROWS * (4 * kp + SCRATCH_ROW_PAD) + 16 * BLOCK_ROWS + 8 * BLOCK_ROWS;

@@ -34,6 +34,14 @@ export interface Matrix {
   rows(indices: number[]): Promise<Float64Array>;
 }
 
+/** out[i, j] = data[from + i d + j] - shift[j] for out's rows, in float64 before the rounding to float32. */
+function centreRows(data: Float32Array | Float64Array, from: number, out: Float32Array, shift: Float64Array): void {
+  const d = shift.length;
+  for (let o = 0, i = from; o < out.length; o += d, i += d) {
+    for (let j = 0; j < d; j++) out[o + j] = data[i + j] - shift[j];
+  }
+}
+
 class HostMatrix implements Matrix {
   constructor(
     private readonly data: Float32Array | Float64Array,
@@ -44,10 +52,7 @@ class HostMatrix implements Matrix {
   chunk(start: number, end: number, shift: Float64Array): tf.Tensor2D {
     const d = this.nFeatures;
     const out = new Float32Array((end - start) * d);
-    for (let i = start, o = 0; i < end; i++) {
-      const row = i * d;
-      for (let j = 0; j < d; j++, o++) out[o] = this.data[row + j] - shift[j];
-    }
+    centreRows(this.data, start * d, out, shift);
     return tf.tensor2d(out, [end - start, d], 'float32');
   }
 
