@@ -32,8 +32,11 @@ export class CentredMomentsProgram implements GPGPUProgram {
       for (int t = 0; t < ${blocks.rows}; t++) {
         int i = start + t;
         if (i >= ${n}) break;
+        float r = getR(i, k);
+        // Most responsibilities are exactly 0 on clustered data: skip their reads and products.
+        if (r == 0.0) continue;
         float diff = getY(i, j) - nu;
-        float rd = getR(i, k) * diff;
+        float rd = r * diff;
         acc += squared ? rd * diff : rd;
       }
     } else {

@@ -49,6 +49,8 @@ fn main(index : i32) {
   var mass = 0.0;
   for (var i = start; i < end; i++) {
     let r = R[i * (K + 1) + k];
+    // Most responsibilities are exactly 0 on clustered data: skip their reads and products.
+    if (r == 0.0) { continue; }
     let diff = Y[i * D + j] - nu;
     first = first + r * diff;
     second = second + r * diff * diff;
