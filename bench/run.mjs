@@ -69,7 +69,7 @@ for (const backend of o.backends.filter(isNode)) {
     continue;
   }
   meta[`adapter:${backend}`] = getBackendInfo().adapter ?? null;
-  const modes = o.modes.filter((m) => m === 'plain' || hasFusedEStep(backend));
+  const modes = o.modes.filter((m) => (m === 'plain' ? !(backend === 'cpu' && o.skipCpuPlain) : hasFusedEStep(backend)));
   addCells('node', backend, modes, async (mode, k) => {
     await useBackend(backend);
     if (!machines.has(k)) machines.set(k, machineAt(starts.get(k)));
