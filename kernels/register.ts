@@ -38,8 +38,13 @@ export function hasFusedEStep(backendName: string): boolean {
  * compiles its module and starts its threads on first use.
  */
 export function registerEStepKernels(): void {
-  const configs = [...fused, ...Object.keys(engine().registryFactory).flatMap(plainKernelConfigs)];
-  for (const config of configs) {
+  const backends = Object.keys(engine().registryFactory);
+  if (backends.join() === registeredFor) return;
+  for (const config of [...fused, ...backends.flatMap(plainKernelConfigs)]) {
     if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
   }
+  registeredFor = backends.join();
 }
+
+/** The backends registered when the kernels last were. */
+let registeredFor: string | null = null;

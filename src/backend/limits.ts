@@ -2,8 +2,10 @@ import { getBackendInfo } from './info.js';
 
 /**
  * Rows per device chunk. The largest per-chunk intermediates are float32
- * [rows, max(K, 2D + 1)] (log-likelihoods, responsibilities, the [y, y^2, 1]
- * concat); by default they stay near 16 MiB, which keeps the device busy. A
+ * [rows, max(K, 2D + 1)] (log-likelihoods and responsibilities; k-means'
+ * [y, 1] products); the plain e-step's [rows, K_b, D] differences are taken
+ * in blocks of Gaussians of the same size. By default they stay near 16 MiB,
+ * which keeps the device busy. A
  * requested size is honoured up to what the device allows for one tensor
  * (getBackendInfo().limits.maxChunkBytes: e.g. a WebGPU storage-buffer binding,
  * 128 MiB on lavapipe), which nothing can exceed.
