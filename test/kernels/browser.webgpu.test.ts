@@ -1,4 +1,4 @@
-// The fused e-step kernels in Chromium on webgpu (see browserSuite.ts).
-import { fusedKernelSuite } from './browserSuite.js';
+// The e-step kernels in Chromium on webgpu (see browserSuite.ts).
+import { eStepKernelSuite } from './browserSuite.js';
 
-await fusedKernelSuite('webgpu');
+await eStepKernelSuite('webgpu');

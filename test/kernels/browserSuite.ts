@@ -19,7 +19,7 @@ type Api = {
 
 async function build(dir: string): Promise<void> {
   await buildBrowser({ outdir: path.join(dir, 'lib'), vendor: true });
-  await bundleLibrary(path.join(ROOT, 'test/kernels/page/fusedChecks.ts'), path.join(dir, 'kernels.js'));
+  await bundleLibrary(path.join(ROOT, 'test/kernels/page/eStepChecks.ts'), path.join(dir, 'kernels.js'));
   writeFileSync(
     path.join(dir, 'index.html'),
     `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
@@ -29,7 +29,7 @@ async function build(dir: string): Promise<void> {
 }
 
 /** Registers the e-step checks on `backend`. */
-export async function fusedKernelSuite(backend: BrowserBackend): Promise<void> {
+export async function eStepKernelSuite(backend: BrowserBackend): Promise<void> {
   const site: Site | string = await openSite(build);
   const log: string[] = [];
   const page = (await backendPages(site, 'tfjsEmKernels', log, [backend])).get(backend);
