@@ -1,13 +1,15 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { E_STEP, GaussianInputs, gaussianInputsShape } from '../kernelNames.js';
-import { packedLength, rowBlocks, sumBlocks } from '../momentBlocks.js';
-import { CentredMomentsProgram } from './centred_moments_gpu.js';
+import { rowBlocks, sumBlocks } from '../momentBlocks.js';
+import { CentredMomentsProgram, pairedLength } from './centred_moments_gpu.js';
+import { PackedOrderProgram } from './packed_order_gpu.js';
 import { responsibilities } from './responsibilities.js';
 
 /**
  * The e-step: responsibilities R [n, K + 1], the centred moments of each block
- * of rows, then the blocks summed by the backend's Sum.
+ * of rows, the blocks summed by the backend's Sum, then the sums put in the
+ * packed E_STEP order.
  */
 export const eStepWebGLConfig: KernelConfig = {
   kernelName: E_STEP,
@@ -19,14 +21,20 @@ export const eStepWebGLConfig: KernelConfig = {
     const r = responsibilities(webgl, x);
     let partials: TensorInfo;
     try {
-      partials = webgl.compileAndRun(new CentredMomentsProgram(n, d, k, rowBlocks(n, packedLength(d, k))), [x.y, r, x.nu]);
+      partials = webgl.compileAndRun(new CentredMomentsProgram(n, d, k, rowBlocks(n, pairedLength(d, k))), [x.y, r, x.nu]);
     } finally {
       webgl.disposeIntermediateTensorInfo(r);
     }
+    let sums: TensorInfo;
     try {
-      return sumBlocks(partials, webgl, 'webgl');
+      sums = sumBlocks(partials, webgl, 'webgl');
     } finally {
       webgl.disposeIntermediateTensorInfo(partials);
+    }
+    try {
+      return webgl.compileAndRun(new PackedOrderProgram(d, k), [sums]);
+    } finally {
+      webgl.disposeIntermediateTensorInfo(sums);
     }
   },
 };
