@@ -9,6 +9,7 @@ export type { VarianceThresholds, VarianceThresholdsInput } from './machines/thr
 export type { DataInput, HostArray2D, RowSource } from './data/matrix.js';
 export { TfjsEmError } from './errors.js';
 export type { ErrorCode } from './errors.js';
+export type { TfjsEmWarning, WarningCode } from './warnings.js';
 export { EPSILON } from './math/constants.js';
 export { useBackend, ensureBackend, releaseBackend, getBackendInfo } from './backend/index.js';
 export type { BackendName, BackendInfo, BackendLimits } from './backend/index.js';

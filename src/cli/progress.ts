@@ -3,10 +3,13 @@
  * on a terminal, one bar redrawn per EM iteration; otherwise one plain line per iteration.
  */
 import type { FitStep } from '../machines/GMMMachine.js';
+import { printable } from './errors.js';
 
 export interface Progress {
   /** A line of information (not shown with --quiet). */
   info(line: string): void;
+  /** A warning: shown with --quiet too, as `tfjs-em: warning: <line>`. */
+  warn(line: string): void;
   /** Starts an EM run of at most `maxSteps` steps over `frames` samples; returns the fit's onStep. */
   em(label: string, frames: number, maxSteps: number | null): (step: FitStep) => void;
   /** Ends the current bar, if any. */
@@ -16,7 +19,7 @@ export interface Progress {
 type Stream = NodeJS.WriteStream;
 
 export function createProgress(quiet: boolean, stream: Stream = process.stderr): Progress {
-  if (quiet) return { info: () => {}, em: () => () => {}, end: () => {} };
+  if (quiet) return { info: () => {}, warn: (line) => stream.write(warningLine(line)), em: () => () => {}, end: () => {} };
   return stream.isTTY ? new TerminalProgress(stream) : new LineProgress(stream);
 }
 
@@ -27,6 +30,11 @@ abstract class BaseProgress implements Progress {
   info(line: string): void {
     this.end();
     this.stream.write(`${line}\n`);
+  }
+
+  warn(line: string): void {
+    this.end();
+    this.stream.write(warningLine(line));
   }
 
   em(label: string, frames: number, maxSteps: number | null): (step: FitStep) => void {
@@ -78,4 +86,8 @@ function formatRate(rate: number): string {
   if (rate >= 1e6) return `${(rate / 1e6).toFixed(2)}M`;
   if (rate >= 1e3) return `${(rate / 1e3).toFixed(1)}k`;
   return rate.toFixed(0);
+}
+
+function warningLine(line: string): string {
+  return `tfjs-em: warning: ${printable(line)}\n`;
 }

@@ -4,6 +4,7 @@ import type { HostArray2D } from '../data/matrix.js';
 import type { Args } from './args.js';
 import type { Context } from './command.js';
 import { TfjsEmError } from '../errors.js';
+import type { TfjsEmWarning } from '../warnings.js';
 import { CliError, about } from './errors.js';
 
 const UPDATES = ['means', 'variances', 'weights'] as const;
@@ -85,8 +86,9 @@ async function withProgress(
     last = step;
     show(step);
   };
+  const onWarning = (warning: TfjsEmWarning) => context.progress.warn(withFloorOption(warning.message, floorFrom));
   try {
-    await about(subject, () => withFloorAdvice(floorFrom, () => fit({ onStep, signal: context.signal })));
+    await about(subject, () => withFloorAdvice(floorFrom, () => fit({ onStep, onWarning, signal: context.signal })));
     return last;
   } finally {
     context.progress.end();
@@ -99,7 +101,13 @@ export async function withFloorAdvice<T>(floorFrom: string, action: () => Promis
     return await action();
   } catch (error) {
     if (!(error instanceof TfjsEmError) || error.code !== 'PRECISION') throw error;
-    const advice = floorFrom.startsWith('--') ? `raise ${floorFrom}` : `train ${floorFrom} again with a larger --variance-floor`;
-    throw new CliError(floorFrom, error.message.replace(/raise varianceThresholds/, advice));
+    throw new CliError(floorFrom, withFloorOption(error.message, floorFrom));
   }
+}
+
+/** The library's advice about varianceThresholds in the command line's terms: --variance-floor, or the file that set the floor. */
+function withFloorOption(message: string, floorFrom: string): string {
+  const option = floorFrom.startsWith('--') ? floorFrom : '--variance-floor';
+  const raise = floorFrom.startsWith('--') ? `raise ${option}` : `train ${floorFrom} again with a larger ${option}`;
+  return message.replace(/raise varianceThresholds( in feature \d+)?/, raise).replace(/varianceThresholds/g, option);
 }

@@ -34,12 +34,32 @@ export interface Matrix {
   rows(indices: number[]): Promise<Float64Array>;
 }
 
-/** out[i, j] = data[from + i d + j] - shift[j] for out's rows, in float64 before the rounding to float32. */
-function centreRows(data: Float32Array | Float64Array, from: number, out: Float32Array, shift: Float64Array): void {
+/**
+ * How far from the shift a value may lie: the device squares differences of such values and sums
+ * them over features, and float32 holds squares up to 3.4e38 only.
+ */
+export const FLOAT32_REACH = 1e18;
+
+/**
+ * out[i, j] = data[from + i d + j] - shift[j] for out's rows, in float64 before the rounding to
+ * float32; a value beyond FLOAT32_REACH of the shift is an error naming its row (firstRow + i).
+ */
+function centreRows(data: Float32Array | Float64Array, from: number, out: Float32Array, shift: Float64Array, firstRow: number): void {
   const d = shift.length;
   for (let o = 0, i = from; o < out.length; o += d, i += d) {
-    for (let j = 0; j < d; j++) out[o + j] = data[i + j] - shift[j];
+    for (let j = 0; j < d; j++) {
+      const y = data[i + j] - shift[j];
+      if (!(Math.abs(y) <= FLOAT32_REACH)) throw outOfReach(data[i + j], shift[j], firstRow + o / d, j);
+      out[o + j] = y;
+    }
   }
+}
+
+function outOfReach(value: number, centre: number, row: number, column: number): TfjsEmError {
+  return invalidData(
+    `row ${row}, column ${column} holds ${value}, ${Math.abs(value - centre).toExponential(2)} from the model's centre ` +
+      `(${centre}): float32 devices square distances up to ${FLOAT32_REACH.toExponential(0)} only; remove or rescale that row`,
+  );
 }
 
 class HostMatrix implements Matrix {
@@ -47,12 +67,14 @@ class HostMatrix implements Matrix {
     private readonly data: Float32Array | Float64Array,
     readonly nSamples: number,
     readonly nFeatures: number,
+    /** The number of data[0]'s row in the data set, for messages. */
+    private readonly firstRow = 0,
   ) {}
 
   chunk(start: number, end: number, shift: Float64Array): tf.Tensor2D {
     const d = this.nFeatures;
     const out = new Float32Array((end - start) * d);
-    centreRows(this.data, start * d, out, shift);
+    centreRows(this.data, start * d, out, shift, start + this.firstRow);
     return tf.tensor2d(out, [end - start, d], 'float32');
   }
 
@@ -73,7 +95,7 @@ class SourceMatrix implements Matrix {
   }
 
   chunk(start: number, end: number, shift: Float64Array): tf.Tensor2D {
-    return new HostMatrix(this.read(start, end), end - start, this.nFeatures).chunk(0, end - start, shift);
+    return new HostMatrix(this.read(start, end), end - start, this.nFeatures, start).chunk(0, end - start, shift);
   }
 
   async rows(indices: number[]): Promise<Float64Array> {

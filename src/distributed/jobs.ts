@@ -3,7 +3,7 @@
  * before touching anything. A worker runs these names only; every payload is checked
  * for its schema and sizes, and every path against the worker's data root.
  */
-import { realpathSync } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { badPayload } from './codec.js';
 
@@ -65,20 +65,41 @@ export function checkSumJob(data: unknown): SumJob {
   };
 }
 
-/** The file as an absolute path; with a root, it must resolve (links followed) inside the root. */
-export function insideRoot(file: string, root: string | undefined): string {
-  const absolute = path.resolve(file);
-  if (root === undefined) return absolute;
-  const realRoot = realpathSync(root);
-  let real: string;
-  try {
-    real = realpathSync(absolute);
-  } catch {
-    real = absolute; // missing: reported as such when read, once known to lie under the root
+/**
+ * The data path (a file, or file.h5:/dataset) with its file resolved: links followed, also
+ * where the file or a folder on the way is missing. With a root, the resolved file must lie
+ * inside it; a path that leads out gets one message, whether what it points at exists or not.
+ */
+export function insideRoot(spec: string, root: string | undefined): string {
+  const { file, suffix } = splitDataset(spec);
+  const real = resolved(path.resolve(file));
+  if (root !== undefined) {
+    const relative = path.relative(realpathSync(root), real);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) throw badPayload(`${spec} is outside the worker's data root ${root}`);
   }
-  const relative = path.relative(realRoot, real);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) throw badPayload(`${file} is outside the worker's data root ${root}`);
-  return real;
+  return real + suffix;
+}
+
+/** An HDF5 path's ':/dataset' suffix apart from its file (as parseDataSpec reads them, without looking at the disk). */
+function splitDataset(spec: string): { file: string; suffix: string } {
+  const inner = /^(.*\.(?:h5|hdf5|hdf))(:\/.*)$/i.exec(spec);
+  return inner ? { file: inner[1], suffix: inner[2] } : { file: spec, suffix: '' };
+}
+
+/** realpath, continuing through missing parts: a dangling link is followed to its target, a missing name kept. */
+function resolved(absolute: string, depth = 0): string {
+  try {
+    return realpathSync(absolute);
+  } catch {
+    // missing, or a link to something missing
+  }
+  const parent = path.dirname(absolute);
+  if (parent === absolute || depth > 40) return absolute;
+  try {
+    return resolved(path.resolve(parent, readlinkSync(absolute)), depth + 1);
+  } catch {
+    return path.join(resolved(parent, depth + 1), path.basename(absolute));
+  }
 }
 
 export function integer(value: unknown, what: string, min: number, max: number): number {

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
 import { DataInput, HostArray2D, Matrix, asMatrix, expectFeatures, toMatrix } from '../data/matrix.js';
 import { streamChunks } from '../data/streamChunks.js';
@@ -11,13 +12,15 @@ import { GaussianParams, gNorms } from '../math/gmm/params.js';
 import { DeviceGaussians, DeviceModel } from '../math/gmm/deviceModel.js';
 import { logWeightedLikelihood } from '../math/gmm/logWeightedLikelihood.js';
 import { EStepMode, eStepChunkFor, logLikelihoodChunkFor } from '../math/gmm/eStepKernels.js';
-import { accumulateChunk } from '../math/gmm/accumulate.js';
+import { accumulateChunk, featureVariances } from '../math/gmm/accumulate.js';
+import { gaussiansSubset, lostLogLikelihood, restoreNarrow, unresolvedSpread } from '../math/gmm/narrow.js';
 import { mlMStep } from '../math/gmm/mlMStep.js';
 import { mapMStep } from '../math/gmm/mapMStep.js';
 import { GMMStats, allClose } from './GMMStats.js';
 import { KMeansMachine } from './KMeansMachine.js';
 import { VarianceThresholds, VarianceThresholdsInput, expandThresholds, toThresholds } from './thresholds.js';
 import { GMMRecord } from '../io/records.js';
+import { type TfjsEmWarning, emitWarning } from '../warnings.js';
 import { Source } from '../io/h5file.js';
 import { gmmToBytes, readGMMFile, writeGMMFile } from '../io/gmm.js';
 
@@ -69,6 +72,8 @@ export interface FitOptions {
   onStep?: (step: FitStep) => void;
   /** Stops the fit at the next chunk of data (k-means included); the machine keeps its last complete step. */
   signal?: AbortSignal;
+  /** Receives the fit's warnings (default: process.emitWarning in Node, console.warn in browsers). */
+  onWarning?: (warning: TfjsEmWarning) => void;
 }
 
 /**
@@ -308,10 +313,11 @@ export class GMMMachine {
     this.nIter = 0;
     this.converged = false;
     let average = 0;
+    let stats: GMMStats | null = null;
     for (let step = 1; this.maxFittingSteps === null || step <= this.maxFittingSteps; step++) {
       options.signal?.throwIfAborted();
       const previous = average;
-      const stats = await expectation();
+      stats = await expectation();
       if (!Number.isFinite(stats.logLikelihood)) {
         throw new TfjsEmError(
           'INVALID_DATA',
@@ -332,7 +338,45 @@ export class GMMMachine {
         break;
       }
     }
+    const warning = stats === null ? null : this.varianceAtFloor(stats);
+    if (warning !== null) (options.onWarning ?? emitWarning)(warning);
     return this;
+  }
+
+  /**
+   * A warning when Gaussians that hold samples (n >= 0.5 in the last e-step) end with an updated
+   * variance on a floor far below the feature's spread in the data (1e-6 of its variance), or of
+   * the widest feature's where the data hold this one constant: their samples share one value there, and the model is a
+   * spike that scores anything off that value as all but impossible.
+   */
+  private varianceAtFloor(stats: GMMStats): TfjsEmWarning | null {
+    if (!this.updateVariances) return null;
+    const [k, d] = this.shape;
+    const floors = expandThresholds(this._varianceThresholds, k, d);
+    const spread = featureVariances(stats);
+    const widest = Math.max(...spread);
+    const features = new Map<number, number[]>();
+    for (let j = 0; j < d; j++) {
+      for (let i = 0; i < k; i++) {
+        const e = i * d + j;
+        // far under the feature's spread, or the feature constant while others vary at that scale
+        const tiny = floors[e] < 1e-6 * (spread[j] <= floors[e] ? widest : spread[j]);
+        if (stats.n[i] >= 0.5 && this.variances[e] <= floors[e] && tiny) features.set(j, [...(features.get(j) ?? []), i]);
+      }
+    }
+    if (features.size === 0) return null;
+    const [j, gaussians] = features.entries().next().value!;
+    const floor = floors[gaussians[0] * d + j];
+    const list = (values: number[]) => values.slice(0, 8).join(', ') + (values.length > 8 ? ', ...' : '');
+    return {
+      code: 'VARIANCE_AT_FLOOR',
+      message:
+        `Gaussians holding samples ended with their variance on the floor in feature(s) ${list([...features.keys()])} (in feature ${j}: ` +
+        `Gaussian(s) ${list(gaussians)}, floor ${fmt(floor)}, the data's variance there ${fmt(spread[j])}): their samples share one ` +
+        `value there (a constant feature, copies of one row, a lone sample). The floor is the smallest variance a Gaussian may have: ` +
+        `with ${fmt(floor)}, a sample 0.001 away from that value scores ${fmt((0.5 * 1e-6) / floor)} lower under such a Gaussian. Raise ` +
+        `varianceThresholds to the smallest variance that matters in the feature's units, or leave the feature out`,
+    };
   }
 
   /** One m-step from accumulated statistics (ML or MAP, per the trainer). */
@@ -369,7 +413,23 @@ export class GMMMachine {
     const out = new Float64Array(x.nSamples);
     const g = this.deviceGaussians();
     const chunk = logLikelihoodChunkFor(this.eStep);
-    await streamChunks(x, this.rows(), this.device.shift, (y) => chunk(y, g), (v, start) => out.set(v, start));
+    const { narrow, shift } = this.device;
+    if (narrow.length === 0) {
+      await streamChunks(x, this.rows(), shift, (y) => chunk(y, g), (v, start) => out.set(v, start));
+      return out;
+    }
+    // Each row's log-likelihood, then its terms under the narrow Gaussians, to restore their normalisation.
+    const lost = narrow.map((k) => this.device.lost[k]);
+    const subset = gaussiansSubset(g, narrow);
+    try {
+      const both = (y: tf.Tensor2D) => tf.concat([chunk(y, g), tf.reshape(logWeightedLikelihood(y, subset), [-1])]);
+      await streamChunks(x, this.rows(), shift, both, (v, start, end) => {
+        const n = end - start;
+        restoreNarrow(v.subarray(0, n), v.subarray(n), lost, out, start);
+      });
+    } finally {
+      tf.dispose([subset.nu, subset.h, subset.c]);
+    }
     return out;
   }
 
@@ -380,8 +440,9 @@ export class GMMMachine {
     const n = x.nSamples;
     const out = new Float64Array(k * n);
     const g = this.deviceGaussians();
+    const { lost } = this.device;
     await streamChunks(x, this.rows(), this.device.shift, (y) => logWeightedLikelihood(y, g), (v, start, end) => {
-      for (let i = start; i < end; i++) for (let c = 0; c < k; c++) out[c * n + i] = v[(i - start) * k + c];
+      for (let i = start; i < end; i++) for (let c = 0; c < k; c++) out[c * n + i] = v[(i - start) * k + c] + lost[c];
     });
     return { data: out, shape: [k, n] };
   }
@@ -588,7 +649,24 @@ export class GMMMachine {
     const { shift, centres } = this.device;
     const chunk = eStepChunkFor(this.eStep);
     await streamChunks(x, this.rows(), shift, (y) => chunk(y, g), (v, start, end) => accumulateChunk(stats, v, centres, end - start));
+    stats.logLikelihood += lostLogLikelihood(stats.n, this.device.lost);
+    if (this.device.narrow.length > 0) this.checkNarrow(stats);
     return stats;
+  }
+
+  /** PRECISION where a Gaussian narrower than float32 resolves holds samples it sees apart (see unresolvedSpread). */
+  private checkNarrow(stats: GMMStats): void {
+    const { first, second } = stats.centredMoments();
+    const bad = unresolvedSpread(stats.n, first, second, this.variances, this.device.variances);
+    if (bad === null) return;
+    const { gaussian: k, feature: j } = bad;
+    const place = Math.abs(this.means[k * this.nFeatures + j] - this.device.shift[j]);
+    throw new TfjsEmError(
+      'PRECISION',
+      `Gaussian ${k} holds ${fmt(bad.n)} samples spread by ${fmt(bad.spread)} in feature ${j}, ${fmt(place)} from the ` +
+        `other Gaussians' centre, where float32 resolves a variance of ${fmt(bad.resolvable)} at best: their likelihoods ` +
+        `would be rounding noise; raise varianceThresholds in feature ${j} to at least ${fmt(bad.resolvable)}, or model that region on its own`,
+    );
   }
 
   private deviceGaussians(): DeviceGaussians {
@@ -622,4 +700,9 @@ function flatten(values: ArrayLike<number> | number[][], k: number, name: string
   }
   for (const v of flat) if (!Number.isFinite(v)) throw invalidArgument(`${name} must be finite; got ${v}`);
   return flat;
+}
+
+/** A number for messages: 3 significant digits. */
+function fmt(v: number): string {
+  return Number(v.toPrecision(3)).toString();
 }

@@ -15,6 +15,10 @@ writeFileSync(inside, '');
 const outsideDir = mkdtempSync(path.join(tmpdir(), 'tfjs-em-outside-'));
 writeFileSync(path.join(outsideDir, 'b.npy'), '');
 symlinkSync(path.join(outsideDir, 'b.npy'), path.join(root, 'data', 'link.npy'));
+writeFileSync(path.join(outsideDir, 'c.h5'), '');
+symlinkSync(path.join(outsideDir, 'c.h5'), path.join(root, 'data', 'link.h5'));
+symlinkSync(outsideDir, path.join(root, 'data', 'out')); // a folder leading out
+symlinkSync(path.join(outsideDir, 'gone.npy'), path.join(root, 'data', 'dangling.npy'));
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
   rmSync(outsideDir, { recursive: true, force: true });
@@ -30,6 +34,8 @@ test.each([
   ['an unknown job name', 'eval', job(), /'eval' is not a tfjs-em job/],
   ['a path outside the root', 'shape', job({ file: path.join(root, '..', 'x.npy') }), /outside the worker's data root/],
   ['a link leading outside the root', 'shape', job({ file: path.join(root, 'data', 'link.npy') }), /outside the worker's data root/],
+  ['a link leading outside the root, with a :/dataset suffix', 'shape', job({ file: path.join(root, 'data', 'link.h5:/ds') }), /outside the worker's data root/],
+  ['a dangling link leading outside the root', 'shape', job({ file: path.join(root, 'data', 'dangling.npy') }), /outside the worker's data root/],
   ['a run id that is not an identifier', 'shape', job({ run: 'a:b c' }), /run is not an identifier/],
   ['a negative shard', 'shape', job({ shard: -1 }), /shard must be an integer/],
   ['a fractional chunk size', 'shape', job({ chunkSize: 1.5 }), /chunkSize must be an integer/],
@@ -37,6 +43,27 @@ test.each([
   ['a payload that is not an object', 'shape', 'file.npy', /payload is not an object/],
 ])('a worker refuses %s', (_what, name, data, message) => {
   expect(() => checkShardJob(name, data, root)).toThrow(message);
+});
+
+test('through a folder link, a file outside that exists and one that does not get the same message', () => {
+  const message = (name: string) => {
+    try {
+      checkShardJob('shape', job({ file: path.join(root, 'data', 'out', name) }), root);
+    } catch (error) {
+      return (error as Error).message.replace(name, 'NAME');
+    }
+    return 'accepted';
+  };
+  expect(message('b.npy')).toMatch(/outside the worker's data root/);
+  expect(message('missing.npy')).toBe(message('b.npy'));
+  expect(message('c.h5:/ds')).toBe(message('b.npy'));
+});
+
+test('an HDF5 path inside the root keeps its dataset suffix, its file resolved', () => {
+  const h5 = path.join(root, 'data', 'x.h5');
+  writeFileSync(h5, '');
+  const viaDots = path.join(root, 'data', '..', 'data', 'x.h5:/a/b');
+  expect(checkShardJob('shape', job({ file: viaDots }), root).file).toBe(`${h5}:/a/b`);
 });
 
 test('a sum job checks its counts', () => {

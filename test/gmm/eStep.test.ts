@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { faithful } from '../helpers/reference.js';
@@ -49,11 +50,21 @@ describe('e-step statistics', () => {
   });
 
   test('a sample whose log-likelihood is -Inf under every Gaussian (float32 overflow) gives -Inf, not NaN', async () => {
+    // A tensor reaches the kernels as it is; host arrays are checked first (next test).
     const m = machine([[0], [1]], [[1], [1]]);
-    const stats = await m.accStats([[0], [1e25]]);
+    const x = tf.tensor2d([[0], [1e25]]);
+    const stats = await m.accStats(x);
     expect(stats.logLikelihood).toBe(-Infinity);
     expectClose(stats.n, [0.6224593312018546, 0.3775406687981454], 1e-6);
-    expect(Array.from(await m.logLikelihood([[1e25]]))).toEqual([-Infinity]);
+    const one = tf.tensor2d([[1e25]]);
+    expect(Array.from(await m.logLikelihood(one))).toEqual([-Infinity]);
+    tf.dispose([x, one]);
+    m.dispose();
+  });
+
+  test('a host value too far from the model for float32 squares is INVALID_DATA naming its row and column', async () => {
+    const m = machine([[0], [1]], [[1], [1]]);
+    await expect(m.accStats([[0], [1e25]])).rejects.toThrow(/row 1, column 0 holds 1e\+25.*remove or rescale that row/);
     m.dispose();
   });
 

@@ -33,7 +33,9 @@ describe('MAP adaptation', () => {
   test("bob's variance update: bob literals (means 1e-6 relative; variances floored at eps)", async () => {
     const ubm = prior();
     const m = adapt(ubm, { mapVarianceUpdate: 'bob' });
-    await m.fit(DATA);
+    const warnings: string[] = [];
+    await m.fit(DATA, { onWarning: (w) => warnings.push(w.code) });
+    expect(warnings).toEqual(['VARIANCE_AT_FLOOR']); // every variance on the floor
     expectClose(m.means, [1.83333333, 1.83333333, 2, 7.57142857, 8, 8], 1e-6);
     expectClose(m.variances, new Array(6).fill(EPSILON), 0, 0);
     expectClose(m.weights, [0.46226415, 0.53773585], 1e-6);

@@ -10,12 +10,12 @@
  * weights must be 1 within 1e-6 (float32 sums of responsibilities).
  *
  * Floors: varianceThresholds = 1e-4 x the data's variance (over all features), so that they scale
- * with the data. The default floor (EPSILON) is tested last, on duplicate samples.
+ * with the data. Under the default floor (EPSILON), copies of one row and lone outliers make
+ * Gaussians narrower than float32 resolves: see narrow.test.ts.
  */
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
 import type { GaussianParams } from '../../src/math/gmm/params.js';
 import { KMeansMachine } from '../../src/machines/KMeansMachine.js';
-import { TfjsEmError } from '../../src/errors.js';
 import { logSumExp64, logWeightedLikelihood64, rows } from '../helpers/float64Gmm.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { blobs, givenMachine, mlMachine } from './helpers.js';
@@ -50,19 +50,24 @@ function average64(p: GaussianParams, x: Data): number {
   return rows(x.data, d).reduce((s, row) => s + logSumExp64(logWeightedLikelihood64(row, g)), 0) / x.shape[0];
 }
 
-/** Fits (starting by k-means if m has no means), recording each step's log-likelihood and the parameters it measured. */
-async function fitRecorded(m: GMMMachine, x: Data): Promise<{ trajectory: number[]; measured: GaussianParams[] }> {
+/** Fits (starting by k-means if m has no means), recording each step's log-likelihood, the parameters it measured and the warnings. */
+async function fitRecorded(m: GMMMachine, x: Data): Promise<{ trajectory: number[]; measured: GaussianParams[]; warnings: string[] }> {
   if (!m.isInitialized) await m.initializeGaussians(x);
   const models = [m.params()];
   const trajectory: number[] = [];
-  await m.fit(x, { onStep: (s) => (trajectory.push(s.averageLogLikelihood), models.push(m.params())) });
-  return { trajectory, measured: models.slice(0, -1) };
+  const warnings: string[] = [];
+  await m.fit(x, { onStep: (s) => (trajectory.push(s.averageLogLikelihood), models.push(m.params())), onWarning: (w) => warnings.push(w.code) });
+  return { trajectory, measured: models.slice(0, -1), warnings };
 }
 
-/** Fits and checks every invariant of the file's header. */
+/**
+ * Fits and checks every invariant of the file's header. Floors of 1e-4 x the data's variance are
+ * no spikes: no warning, even where a constant feature leaves variances on them.
+ */
 async function fitAndCheck(m: GMMMachine, x: Data, floor: number): Promise<void> {
   m.varianceThresholds = floor;
-  const { trajectory, measured } = await fitRecorded(m, x);
+  const { trajectory, measured, warnings } = await fitRecorded(m, x);
+  expect(warnings).toEqual([]);
   expect(trajectory).toHaveLength(STEPS);
   for (const v of [...m.means, ...m.variances, ...m.weights, ...trajectory]) expect(Number.isFinite(v)).toBe(true);
   for (const v of m.variances) expect(v).toBeGreaterThanOrEqual(floor);
@@ -117,24 +122,5 @@ describe('a Gaussian with zero responsibility (floors 1e-4 x data variance)', ()
     expect(m.weights[2]).toBe(0);
     expect(Array.from(m.variances.subarray(4))).toEqual([floor, floor]);
     await fitAndCheck(m, base, floor);
-  });
-});
-
-describe('duplicate samples under the default variance floor (EPSILON)', () => {
-  test('the fit measures the log-likelihood right (float64 agreement, 1e-5 relative), or stops with a TfjsEmError about the variances', async () => {
-    // 40 copies of one point: k-means gives them a Gaussian of variance EPSILON (2.2e-16), far below
-    // what float32 resolves at its mean (~(6e-8 |mean - shift|)^2). bob (float64) keeps that singular
-    // Gaussian; on a float32 device the library must say so (PRECISION) rather than measure noise.
-    const x = withRows(base, Array.from({ length: 40 }, () => [2, 8]));
-    const m = kmeansStart();
-    const recorded = await fitRecorded(m, x).catch((e: unknown) => e);
-    m.dispose();
-    if (recorded instanceof Error) {
-      expect(recorded).toBeInstanceOf(TfjsEmError);
-      expect(recorded.message).toMatch(/variance/);
-      return;
-    }
-    const { trajectory, measured } = recorded as Awaited<ReturnType<typeof fitRecorded>>;
-    expectClose(trajectory, measured.map((p) => average64(p, x)), 1e-5);
   });
 });

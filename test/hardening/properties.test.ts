@@ -146,7 +146,7 @@ describe(`properties (seed ${FC_SEED})`, () => {
       fc.asyncProperty(trained, async ([p, points, picks]) => {
         const m = new GMMMachine(p.k, { maxFittingSteps: 2, updateVariances: true, updateWeights: p.weights });
         m.varianceThresholds = 1e-3;
-        await m.fit(picks.map((i) => points.slice(i * p.d, (i + 1) * p.d)));
+        await m.fit(picks.map((i) => points.slice(i * p.d, (i + 1) * p.d)), { onWarning: () => {} }); // few points: variances on the floor
         const loaded = await GMMMachine.fromHDF5(await m.toBytes());
         expect(loaded.toRecord()).toEqual(m.toRecord());
         m.dispose();

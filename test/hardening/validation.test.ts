@@ -125,12 +125,12 @@ describe('parameters given by a user', () => {
     m.dispose();
   });
 
-  test("training on values whose squares overflow float32 fails as INVALID_DATA naming the step; the machine keeps its last step's parameters", async () => {
-    // 1e25 is a float32, its square is not: the e-step's log-likelihood is -Infinity or NaN. The error was
-    // INVALID_ARGUMENT 'means must be finite; got NaN', from a setter the user never called.
+  test("training on values whose squares overflow float32 fails as INVALID_DATA naming the row; the machine keeps its last step's parameters", async () => {
+    // 1e25 is a float32, its square is not. The error was INVALID_ARGUMENT 'means must be finite; got NaN',
+    // from a setter the user never called, then an e-step error naming no row.
     const m = model();
     const before = m.params();
-    await expectEmError(() => m.fit([[1e25, 0], [0, 0], [1, 1], [2, 2]]), 'INVALID_DATA', 'step 1', 'log-likelihood');
+    await expectEmError(() => m.fit([[1e25, 0], [0, 0], [1, 1], [2, 2]]), 'INVALID_DATA', 'row 0, column 0', 'remove or rescale that row');
     expect(m.params()).toEqual(before);
     m.dispose();
   });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TfjsEmError } from '../../errors.js';
-import { GaussianParams, centreOfMeans, gaussianCoefficients, unresolvableVariance } from './params.js';
+import { FLOAT32_REACH } from '../../data/matrix.js';
+import { GaussianParams, centreOfMeans, deviceVariances, gaussianCoefficients } from './params.js';
 
 /** The e-step's Gaussians on the device, one layout for every path: nu, h [D, K] and c [K] (see gaussianCoefficients). */
 export interface DeviceGaussians {
@@ -12,21 +13,28 @@ export interface DeviceGaussians {
 /**
  * A model's Gaussians held on the device in tf.Variables, refreshed from float64
  * parameters, and what the host needs to read the e-step's output: the shift
- * subtracted from the data, and each Gaussian's centre as the device holds it
- * (shift + float32 nu, [K, D] float64): the point its moments are taken about.
+ * subtracted from the data, each Gaussian's centre as the device holds it
+ * (shift + float32 nu, [K, D] float64): the point its moments are taken about, and
+ * the log-normalisation float32 cannot carry for Gaussians narrower than it resolves
+ * (see deviceVariances; `narrow` lists them).
  */
 export class DeviceModel {
   shift: Float64Array = new Float64Array(0);
   centres: Float64Array = new Float64Array(0);
+  /** The variances the device computes with, [K, D] (see deviceVariances). */
+  variances: Float64Array = new Float64Array(0);
+  lost: Float64Array = new Float64Array(0);
+  narrow: number[] = [];
   private vars: { nu: tf.Variable; h: tf.Variable; c: tf.Variable } | null = null;
 
-  /** Loads parameters; throws PRECISION where float32 cannot resolve a variance at its place. */
+  /** Loads parameters; throws INVALID_DATA where a mean lies beyond float32's reach of the others. */
   update(params: GaussianParams): void {
     const k = params.weights.length;
     const d = params.means.length / k;
     const shift = centreOfMeans(params);
-    checkResolvable(params, shift);
-    const coefficients = gaussianCoefficients(params, shift);
+    checkReach(params, shift);
+    const { variances, lost } = deviceVariances(params, shift);
+    const coefficients = gaussianCoefficients({ ...params, variances }, shift);
     const nu32 = Float32Array.from(coefficients.nu);
     const values = {
       nu: tf.tensor2d(nu32, [d, k]),
@@ -34,6 +42,9 @@ export class DeviceModel {
       c: tf.tensor1d(Float32Array.from(coefficients.c)),
     };
     this.shift = shift;
+    this.variances = variances;
+    this.lost = lost;
+    this.narrow = Array.from(lost.keys()).filter((i) => lost[i] > 0);
     this.centres = new Float64Array(k * d);
     for (let i = 0; i < k; i++) for (let j = 0; j < d; j++) this.centres[i * d + j] = shift[j] + nu32[j * k + i];
     if (this.vars === null || this.vars.nu.shape[0] !== d || this.vars.nu.shape[1] !== k) {
@@ -63,14 +74,15 @@ export class DeviceModel {
   }
 }
 
-/** A variance float32 cannot resolve is an error, not silently wrong likelihoods. */
-function checkResolvable(params: GaussianParams, shift: Float64Array): void {
-  const bad = unresolvableVariance(params, shift);
-  if (bad === null) return;
+/** A mean too far from the others for float32 to square the distances between them is an error, not NaN. */
+function checkReach(params: GaussianParams, shift: Float64Array): void {
   const d = shift.length;
+  const bad = params.means.findIndex((m, e) => !(Math.abs(m - shift[e % d]) <= FLOAT32_REACH));
+  if (bad < 0) return;
+  const [k, j] = [Math.floor(bad / d), bad % d];
   throw new TfjsEmError(
-    'PRECISION',
-    `Gaussian ${Math.floor(bad.index / d)} has variance ${bad.variance} in feature ${bad.index % d}, below what float32 ` +
-      `resolves at its mean (${bad.resolution ** 2}): raise varianceThresholds (e.g. to 1e-6 times the data's variance)`,
+    'INVALID_DATA',
+    `Gaussian ${k}'s mean ${params.means[bad]} in feature ${j} lies ${Math.abs(params.means[bad] - shift[j]).toExponential(2)} from ` +
+      `the other Gaussians': float32 devices square distances up to ${FLOAT32_REACH.toExponential(0)} only; remove or rescale the outlying samples`,
   );
 }

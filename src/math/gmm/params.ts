@@ -20,19 +20,27 @@ export function gNorms(variances: Float64Array, nGaussians: number): Float64Arra
 }
 
 /**
- * The reference point subtracted from the data before any squaring: the
- * weighted centre of the means. It follows the model, so it needs no pass over
- * the data, and it lies inside the data once the model fits it.
+ * The reference point subtracted from the data before any squaring: per feature, the
+ * weighted median of the means. It follows the model, so it needs no pass over the data;
+ * it lies inside the data once the model fits it, and a light Gaussian far away (a lone
+ * outlier's) does not drag it away from the others, whose samples float32 then resolves.
  */
 export function centreOfMeans(params: GaussianParams): Float64Array {
   const k = params.weights.length;
   const d = params.means.length / k;
-  const shift = new Float64Array(d);
   let total = 0;
   for (let i = 0; i < k; i++) total += params.weights[i];
-  for (let i = 0; i < k; i++) {
-    const w = total > 0 ? params.weights[i] / total : 1 / k;
-    for (let j = 0; j < d; j++) shift[j] += w * params.means[i * d + j];
+  const weight = (i: number) => (total > 0 ? params.weights[i] / total : 1 / k);
+  const shift = new Float64Array(d);
+  const order = Array.from({ length: k }, (_, i) => i);
+  for (let j = 0; j < d; j++) {
+    order.sort((a, b) => params.means[a * d + j] - params.means[b * d + j]);
+    let below = 0;
+    for (const i of order) {
+      below += weight(i);
+      shift[j] = params.means[i * d + j];
+      if (below >= 0.5) break;
+    }
   }
   return shift;
 }
@@ -62,18 +70,31 @@ export function gaussianCoefficients(
 }
 
 /**
- * The first variance that float32 cannot resolve at its Gaussian's place: samples near
- * nu = mu - shift reach the device rounded by about 2^-24 |nu|, and a variance below
- * that squared makes every log-likelihood of the Gaussian rounding noise. null: none.
+ * Where float32 stops resolving a Gaussian: samples near nu = mu - shift reach the device
+ * rounded by up to 2^-24 |nu|, and so does nu. A variance below (RESOLUTION |nu|)^2 would
+ * make the Gaussian's exponent rounding noise; RESOLUTION = 2^-20 bounds that noise by 1/128
+ * nat per feature for a sample at the Gaussian's centre (both roundings, 2^-23 |nu|, squared
+ * over twice the raised variance).
  */
-export function unresolvableVariance(
-  params: GaussianParams,
-  shift: Float64Array,
-): { index: number; variance: number; resolution: number } | null {
+export const RESOLUTION = 2 ** -20;
+
+/**
+ * The variances the device computes with, [K, D]: each raised to float32's resolution at its
+ * Gaussian's place, and per Gaussian the log-normalisation that raising takes away,
+ * lost_k = 0.5 sum_j log(deviceVariance_kj / variance_kj) (0 for a Gaussian float32 resolves).
+ * Such a Gaussian is narrower than float32 can see: its samples coincide with its centre there,
+ * and adding lost_k back to their log-likelihoods gives them the float64 value.
+ */
+export function deviceVariances(params: GaussianParams, shift: Float64Array): { variances: Float64Array; lost: Float64Array } {
+  const k = params.weights.length;
   const d = shift.length;
-  for (let i = 0; i < params.variances.length; i++) {
-    const resolution = 2 ** -24 * Math.abs(params.means[i] - shift[i % d]);
-    if (params.variances[i] < resolution * resolution) return { index: i, variance: params.variances[i], resolution };
+  const variances = params.variances.slice();
+  const lost = new Float64Array(k);
+  for (let e = 0; e < variances.length; e++) {
+    const floor = (RESOLUTION * (params.means[e] - shift[e % d])) ** 2;
+    if (variances[e] >= floor) continue;
+    lost[Math.floor(e / d)] += 0.5 * Math.log(floor / variances[e]);
+    variances[e] = floor;
   }
-  return null;
+  return { variances, lost };
 }

@@ -23,20 +23,28 @@ export interface DeviceCentroids {
   readonly gemm: tf.Tensor2D;
 }
 
-/** The mean of the rows of a row-major [k, d] float64 array. */
-export function meanOfRows(values: Float64Array, k: number): Float64Array {
+/**
+ * The per-feature (lower) median of the rows of a row-major [k, d] float64 array: the shift k-means
+ * centres the data by. It is one of the centroids' values, and a lone centroid far away (an
+ * outlier's) does not drag it from the others.
+ */
+export function medianOfRows(values: Float64Array, k: number): Float64Array {
   const d = values.length / k;
-  const mean = new Float64Array(d);
-  for (let i = 0; i < k; i++) for (let j = 0; j < d; j++) mean[j] += values[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= k;
-  return mean;
+  const median = new Float64Array(d);
+  const column = new Float64Array(k);
+  for (let j = 0; j < d; j++) {
+    for (let i = 0; i < k; i++) column[i] = values[i * d + j];
+    column.sort();
+    median[j] = column[(k - 1) >> 1];
+  }
+  return median;
 }
 
-/** What the host keeps of centroids [k, D] sent to the device centred on their own mean (see toDeviceCentroids). */
+/** What the host keeps of centroids [k, D] sent to the device centred on their median (see toDeviceCentroids). */
 export type HostCentroids = Pick<DeviceCentroids, 'nClusters' | 'nFeatures' | 'shift' | 'hostCentred'>;
 
 export function hostCentroids(centroids: Float64Array, k: number): HostCentroids {
-  const shift = meanOfRows(centroids, k);
+  const shift = medianOfRows(centroids, k);
   const d = shift.length;
   const hostCentred = new Float64Array(k * d);
   for (let i = 0; i < k; i++) for (let j = 0; j < d; j++) hostCentred[i * d + j] = Math.fround(centroids[i * d + j] - shift[j]);

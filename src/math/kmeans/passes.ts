@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Matrix } from '../../data/matrix.js';
 import { streamChunks } from '../../data/streamChunks.js';
-import { DeviceCentroids, disposeDeviceCentroids, meanOfRows, toDeviceCentroids } from './deviceCentroids.js';
+import { DeviceCentroids, disposeDeviceCentroids, medianOfRows, toDeviceCentroids } from './deviceCentroids.js';
 import { KMeansStats, accumulateKMeansChunk, emptyKMeansStats } from './accumulate.js';
 import { kmeansEStepChunk } from './kmeansEStepChunk.js';
 import { labelsChunk } from './labelsChunk.js';
@@ -16,13 +16,13 @@ import { accumulateMoments } from './clusterMoments.js';
  * float64 on the host. Nothing stays on the device after a pass but c.
  */
 
-/** Uploads centroids [k, D] centred on their own mean, runs body, and frees them. */
+/** Uploads centroids [k, D] centred on their median, runs body, and frees them. */
 export async function withDeviceCentroids<T>(
   centroids: Float64Array,
   k: number,
   body: (c: DeviceCentroids) => Promise<T>,
 ): Promise<T> {
-  const c = toDeviceCentroids(centroids, k, meanOfRows(centroids, k));
+  const c = toDeviceCentroids(centroids, k, medianOfRows(centroids, k));
   try {
     return await body(c);
   } finally {
