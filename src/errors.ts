@@ -13,12 +13,18 @@ export class TfjsEmError extends Error {
   readonly code: ErrorCode;
   /** What the error is about when that is not the caller's input (a shard a worker read, a Redis URL). */
   readonly subject?: string;
+  /**
+   * The message without the data values it quotes (a CSV token, a sample's value), where it
+   * quotes any: what a worker may tell others through Redis about its files.
+   */
+  readonly withoutValues: string;
 
-  constructor(code: ErrorCode, message: string, subject?: string) {
+  constructor(code: ErrorCode, message: string, subject?: string, withoutValues = message) {
     super(message);
     this.name = 'TfjsEmError';
     this.code = code;
     this.subject = subject;
+    this.withoutValues = withoutValues;
   }
 }
 

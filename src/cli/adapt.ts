@@ -3,6 +3,8 @@ import path from 'node:path';
 import { GMMMachine } from '../machines/GMMMachine.js';
 import { shownUrl } from '../distributed/url.js';
 import { connectCluster } from './cluster.js';
+import type { ClusterOptions } from '../distributed/cluster.js';
+import { REMOTE_OPTIONS, remoteOptions, remoteUsage } from './redisOptions.js';
 import { baseName, type DataSpec } from '../io/data/read.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
@@ -27,12 +29,10 @@ file, named after it. Nothing is written unless every model is.
   --out PATH           model file, or folder for several inputs
   --relevance R        Reynolds' relevance factor (default 4)
   --alpha A            a fixed adaptation weight instead of the relevance factor
-  --redis URL          adapt on tfjs-em workers, one job per file (see tfjs-em worker);
-                       the data paths must be valid on the workers
-  --queue NAME         the workers' queue (default tfjs-em)
+${remoteUsage('adapt on tfjs-em workers, one job per file')}
 ${emUsage('means')}
 ${DEVICE_USAGE}`,
-  options: { ubm: 'value', data: 'values', out: 'value', redis: 'value', queue: 'value', relevance: 'value', alpha: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { ubm: 'value', data: 'values', out: 'value', ...REMOTE_OPTIONS, relevance: 'value', alpha: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
@@ -44,6 +44,7 @@ interface MapSettings extends EmSettings {
 async function run(args: Args, context: Context): Promise<Result> {
   const out = args.requiredString('out');
   const settings = mapSettings(args);
+  const remote = remoteOptions(args, context, settings.chunkSize);
   const inputs = args.requiredList('data');
   const ubmFile = args.requiredString('ubm');
   const specs = await dataSpecs(inputs);
@@ -54,9 +55,8 @@ async function run(args: Args, context: Context): Promise<Result> {
   const backend = await context.backend();
   const ubm = await loadGMM(ubmFile);
   const job = { specs, ubm, ubmFile, settings, context };
-  const url = args.string('redis');
   const adaptTo = (targets: string[], shown: string[]) =>
-    url === undefined ? adaptAll(job, targets, shown) : adaptOnWorkers(url, args.string('queue'), job, targets, shown);
+    remote === null ? adaptAll(job, targets, shown) : adaptOnWorkers(remote.url, remote.options, job, targets, shown);
   const rows = toFolder
     ? await writeFolder(out, (dir) => adaptTo(names.map((name) => path.join(dir, name)), names))
     : await adaptTo([out], [out]);
@@ -125,9 +125,9 @@ async function adaptAll(job: Job, targets: string[], names: string[]): Promise<A
 }
 
 /** adaptAll on the workers of a Redis: one job per file, all queued at once; the models come back as bytes. */
-async function adaptOnWorkers(url: string, queue: string | undefined, job: Job, targets: string[], names: string[]): Promise<Adapted[]> {
+async function adaptOnWorkers(url: string, options: ClusterOptions, job: Job, targets: string[], names: string[]): Promise<Adapted[]> {
   const { specs, ubm, settings, context } = job;
-  const cluster = await connectCluster(url, { queue, chunkSize: settings.chunkSize });
+  const cluster = await connectCluster(url, options);
   try {
     const model = Buffer.from(await ubm.toBytes()).toString('base64');
     const mapArgs = {
@@ -144,8 +144,9 @@ async function adaptOnWorkers(url: string, queue: string | undefined, job: Job, 
       specs.map((spec, i) => about(spec.file, () => cluster.call('adapt', i, path.resolve(spec.spec), { model, settings: mapArgs }))),
     );
     const rows: Adapted[] = [];
-    for (const [i, r] of results.entries()) {
-      const adapted = await about(specs[i].file, () => GMMMachine.fromHDF5(new Uint8Array(Buffer.from(r.model as string, 'base64')), ubm));
+    for (const [i, { result: r, bytes }] of results.entries()) {
+      if (bytes === null) throw new CliError(specs[i].file, `the adapted model is missing from ${shownUrl(url)}`);
+      const adapted = await about(specs[i].file, () => GMMMachine.fromHDF5(bytes, ubm));
       await about(targets[i], () => adapted.save(targets[i]));
       rows.push({ file: specs[i].spec, model: names[i], frames: r.frames as number, steps: r.steps as number, averageLogLikelihood: r.averageLogLikelihood as number | null });
     }

@@ -78,6 +78,10 @@ export class Args {
     return this.number(name, Number.isInteger, 'an integer');
   }
 
+  positiveNumber(name: string): number | undefined {
+    return this.number(name, (v) => v > 0, 'a number > 0');
+  }
+
   nonNegative(name: string): number | undefined {
     return this.number(name, (v) => v >= 0, 'a number >= 0');
   }

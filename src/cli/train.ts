@@ -15,6 +15,7 @@ import type { Result } from './format.js';
 import type { EmSettings } from './training.js';
 import { EM_OPTIONS, applySettings, emOptions, emUsage, fitShardsWithProgress, withFloorAdvice } from './training.js';
 import type { GMMData } from '../machines/GMMMachine.js';
+import { REMOTE_OPTIONS, remoteOptions, remoteUsage } from './redisOptions.js';
 
 export const train: Command = {
   name: 'train',
@@ -31,30 +32,29 @@ GMMMachine(trainer="ml"). The start point is k-means on the data, or --init.
   --out FILE           the model to write (HDF5, bob's layout 1.0)
   --variance-floor V   smallest variance allowed (default: 2.2e-16, or --init's floor)
   --seed S             seed of the k-means initialisation (default 0)
-  --redis URL          run every pass over the data on tfjs-em workers (see tfjs-em worker);
-                       the data paths must be valid on the workers. Same result as without.
-  --queue NAME         the workers' queue (default tfjs-em)
+${remoteUsage('run every pass over the data on tfjs-em workers, with the same result')}
 ${emUsage('means,variances,weights')}
 ${DEVICE_USAGE}`,
-  options: { data: 'values', gaussians: 'value', redis: 'value', queue: 'value', init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { data: 'values', gaussians: 'value', ...REMOTE_OPTIONS, init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
 async function run(args: Args, context: Context): Promise<Result> {
   const out = args.requiredString('out');
   const inputs = args.requiredList('data');
-  const set = await dataSet(inputs);
   const init = args.string('init');
   const gaussians = init === undefined ? requiredGaussians(args) : args.positiveInteger('gaussians');
   const floor = args.nonNegative('variance-floor');
   const settings = emOptions(args, ['means', 'variances', 'weights']);
   const seed = args.integer('seed') ?? 0;
+  const remote = remoteOptions(args, context, settings.chunkSize);
+  const set = await dataSet(inputs);
   assertOutputFile(out, [...inputs, init]);
   const backend = await context.backend();
   const job = { out, init, gaussians, floor, settings, seed, backend };
-  const url = args.string('redis');
-  if (url === undefined) return trainOn(await loadShards(set, settings.chunkSize), set, job, context);
-  const cluster = await connectCluster(url, { queue: args.string('queue'), chunkSize: settings.chunkSize });
+  if (remote === null) return trainOn(await loadShards(set, settings.chunkSize), set, job, context);
+  const { url } = remote;
+  const cluster = await connectCluster(url, remote.options);
   try {
     context.progress.info(`run ${cluster.run}: ${set.specs.length} shards on the workers of ${shownUrl(url)}`);
     const data = await about(set.subject, () => cluster.data(set.specs.map((s) => path.resolve(s.spec))));

@@ -56,9 +56,10 @@ function centreRows(data: Float32Array | Float64Array, from: number, out: Float3
 }
 
 function outOfReach(value: number, centre: number, row: number, column: number): TfjsEmError {
+  const limit = `float32 devices square distances up to ${FLOAT32_REACH.toExponential(0)} only; remove or rescale that row`;
   return invalidData(
-    `row ${row}, column ${column} holds ${value}, ${Math.abs(value - centre).toExponential(2)} from the model's centre ` +
-      `(${centre}): float32 devices square distances up to ${FLOAT32_REACH.toExponential(0)} only; remove or rescale that row`,
+    `row ${row}, column ${column} holds ${value}, ${Math.abs(value - centre).toExponential(2)} from the model's centre (${centre}): ${limit}`,
+    `row ${row}, column ${column} lies too far from the model's centre: ${limit}`,
   );
 }
 
@@ -141,15 +142,16 @@ class TensorMatrix implements Matrix {
   }
 }
 
-function invalidData(message: string): TfjsEmError {
-  return new TfjsEmError('INVALID_DATA', message);
+function invalidData(message: string, withoutValues?: string): TfjsEmError {
+  return new TfjsEmError('INVALID_DATA', message, undefined, withoutValues);
 }
 
 function checkFinite(values: ArrayLike<number>, nFeatures: number, name: string, firstRow = 0): void {
   for (let i = 0; i < values.length; i++) {
     if (!(Math.abs(values[i]) <= 3.4028234663852886e38)) { // finite once float32 on the device
       const row = Math.floor(i / nFeatures);
-      throw invalidData(`${name} holds ${values[i]} at row ${firstRow + row}, column ${i - row * nFeatures}`);
+      const where = `row ${firstRow + row}, column ${i - row * nFeatures}`;
+      throw invalidData(`${name} holds ${values[i]} at ${where}`, `${name} holds a value that is not a finite float32 at ${where}`);
     }
   }
 }

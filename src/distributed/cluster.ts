@@ -2,7 +2,9 @@
  * The coordinator's side: a data set whose shards are files the workers read. Each pass
  * over the data is one job per shard; an EM e-step is one BullMQ flow (children: the
  * shards' statistics; parent: their float64 sum in shard order). Jobs and results carry
- * this run's id and the pass number, so runs sharing a Redis never mix.
+ * this run's id and the pass number, so runs sharing a Redis never mix. Every wait ends:
+ * with the result, or with an error naming its cause (Redis gone, a job gone from Redis,
+ * no worker on the queue, no progress for `stallTimeout`).
  */
 import { randomBytes } from 'node:crypto';
 import { FlowProducer, Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
@@ -11,11 +13,11 @@ import { ShardedPasses, type DataPasses } from '../data/passes.js';
 import type { GMMData, GMMMachine } from '../machines/GMMMachine.js';
 import type { GMMStats } from '../machines/GMMStats.js';
 import type { KMeansStats } from '../math/kmeans/accumulate.js';
-import { TfjsEmError } from '../errors.js';
-import { decodeFloats, decodeKMeansStats, encodeFloats, type EncodedKMeansStats } from './codec.js';
+import { TfjsEmError, invalidArgument } from '../errors.js';
+import { encodeFloats, floatsOf, kmeansStatsFromValues } from './codec.js';
 import { clusterError, connect, lost, ready } from './connection.js';
-import { shownUrl } from './url.js';
-import { SUM_JOB, type ShardJobName } from './jobs.js';
+import { checkQueueName, shownUrl } from './url.js';
+import { SUM_JOB, type JobTag, type ShardJobName } from './jobs.js';
 import { PassData } from './passData.js';
 import type { ShardResult } from './work.js';
 
@@ -26,10 +28,23 @@ export interface ClusterOptions {
   queue?: string;
   /** Rows per device chunk on the workers (default: each worker's device limit). */
   chunkSize?: number;
+  /** A pass that makes no progress this long fails (ms, default 60000: several worker lock periods). */
+  stallTimeout?: number;
+  /** Told when a pass waits for a worker (no worker on the queue), once per pass. */
+  onWait?: (message: string) => void;
 }
 
 /** Completed and failed jobs are removed once read; these are backstops for interrupted runs. */
 const KEEP: JobsOptions = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } };
+/** Results travel through PassData, so BullMQ's events stream holds small entries; this bounds their number. */
+const EVENTS_KEPT = 1000;
+const POLL_MS = 1000;
+
+/** What a shard job gave: its return value, and its array when it has one. */
+interface Answer {
+  result: ShardResult;
+  bytes: Uint8Array | null;
+}
 
 export class Cluster {
   readonly run = randomBytes(6).toString('hex');
@@ -43,76 +58,97 @@ export class Cluster {
     private readonly queue: Queue,
     private readonly flows: FlowProducer,
     private readonly events: QueueEvents,
-    readonly chunkSize: number | undefined,
+    private readonly options: ClusterOptions,
   ) {
     this.lostConnection = lost(connection, url);
     this.passData = new PassData(connection, queue.name);
     this.lostConnection.catch(() => {});
   }
 
+  get chunkSize(): number | undefined {
+    return this.options.chunkSize;
+  }
+
   static async connect(url: string, options: ClusterOptions = {}): Promise<Cluster> {
+    const name = checkQueueName(options.queue ?? DEFAULT_QUEUE);
+    const stall = options.stallTimeout;
+    if (stall !== undefined && !(Number.isFinite(stall) && stall > 0)) throw invalidArgument(`stallTimeout must be a positive number of ms; got ${stall}`);
     const connection = connect(url);
     await ready(connection, url);
-    const name = options.queue ?? DEFAULT_QUEUE;
-    const queue = new Queue(name, { connection });
-    queue.setMaxListeners(0); // one 'closing' listener per job being waited for: one per shard at a time
-    const flows = new FlowProducer({ connection });
-    const events = new QueueEvents(name, { connection: connection.duplicate() });
-    await events.waitUntilReady();
-    return new Cluster(url, connection, queue, flows, events, options.chunkSize);
+    let events: QueueEvents | undefined;
+    try {
+      const queue = new Queue(name, { connection, streams: { events: { maxLen: EVENTS_KEPT } } });
+      queue.setMaxListeners(0); // one 'closing' listener per job being waited for: one per shard at a time
+      const flows = new FlowProducer({ connection });
+      events = new QueueEvents(name, { connection: connection.duplicate() });
+      await events.waitUntilReady();
+      return new Cluster(url, connection, queue, flows, events, options);
+    } catch (error) {
+      await events?.close().catch(() => {});
+      connection.disconnect();
+      throw error;
+    }
   }
 
   /** The data set of these files (paths as the workers see them), one shard per file, in the order given. */
   async data(files: string[]): Promise<RemoteData> {
     const shapes = await Promise.all(files.map((file, shard) => this.call('shape', shard, file, {})));
-    return new RemoteData(this, files.map((file, shard) => new RemoteShard(this, shard, file, shapes[shard].nSamples as number, shapes[shard].nFeatures as number)));
+    return new RemoteData(
+      this,
+      files.map((file, shard) => {
+        const { nSamples, nFeatures, fingerprint } = shapes[shard].result;
+        return new RemoteShard(this, shard, file, nSamples as number, nFeatures as number, fingerprint as string);
+      }),
+    );
   }
 
-  /** One job on one shard; its result, checked to be this run's answer to this job. */
-  async call(name: ShardJobName, shard: number, file: string, args: Record<string, unknown>): Promise<ShardResult> {
-    return this.redisErrors(() => this.callOnce(name, shard, file, args));
-  }
-
-  private async callOnce(name: ShardJobName, shard: number, file: string, args: Record<string, unknown>): Promise<ShardResult> {
-    const pass = ++this.seq;
-    const job = await this.queue.add(name, { run: this.run, pass, shard, file, chunkSize: this.chunkSize, args }, { ...KEEP, jobId: `${this.run}-${pass}-${shard}`, attempts: 1 });
-    const result = await this.finished(job, [[job.id!, file]]);
-    return checkResult(result, this.run, pass, shard);
+  /** One job on one shard: its result, checked to be this run's answer to this job, and its array. */
+  async call(name: ShardJobName, shard: number, file: string, args: Record<string, unknown>, fingerprint?: string): Promise<Answer> {
+    return this.redisErrors(async () => {
+      const tag = { run: this.run, pass: ++this.seq };
+      try {
+        const data = { ...tag, shard, file, fingerprint, chunkSize: this.chunkSize, args };
+        const job = await this.queue.add(name, data, { ...KEEP, jobId: `${this.run}-${tag.pass}-${shard}`, attempts: 1 });
+        const result = checkResult(await this.finished(job, tag, [[job.id!, file]], false), this.run, tag.pass, shard);
+        return { result, bytes: await this.passData.takeResult(tag, shard) };
+      } finally {
+        await this.passData.clear(tag, [shard]).catch(() => {});
+      }
+    });
   }
 
   /** The shards' GMM statistics under the model (HDF5 bytes), summed by the flow's parent. */
-  async gmmStats(files: string[], model: Uint8Array, k: number, d: number): Promise<GMMStats> {
-    return this.redisErrors(() => this.gmmStatsOnce(files, model, k, d));
+  async gmmStats(shards: RemoteShard[], model: Uint8Array, k: number, d: number): Promise<GMMStats> {
+    return this.redisErrors(async () => {
+      const tag = { run: this.run, pass: ++this.seq };
+      try {
+        await this.passData.putModel(tag, model);
+        await this.sumFlow(shards, tag, k, d);
+        const sum = await this.passData.stats(tag, 'sum', k, d);
+        if (sum === null) throw new TfjsEmError('CLUSTER', `the sum of pass ${tag.pass} is missing from Redis`);
+        return sum;
+      } finally {
+        await this.passData.clear(tag, shards.map((s) => s.shard)).catch(() => {});
+      }
+    });
   }
 
-  private async gmmStatsOnce(files: string[], model: Uint8Array, k: number, d: number): Promise<GMMStats> {
-    const tag = { run: this.run, pass: ++this.seq };
-    try {
-      await this.passData.putModel(tag, model);
-      await this.sumFlow(files, tag.pass, k, d);
-      const sum = await this.passData.stats(tag, 'sum', k, d);
-      if (sum === null) throw new TfjsEmError('CLUSTER', `the sum of pass ${tag.pass} is missing from Redis`);
-      return sum;
-    } finally {
-      await this.passData.clear(tag, files.length).catch(() => {});
-    }
-  }
-
-  private async sumFlow(files: string[], pass: number, k: number, d: number): Promise<void> {
+  private async sumFlow(shards: RemoteShard[], tag: JobTag, k: number, d: number): Promise<void> {
     const tree = await this.flows.add({
       name: SUM_JOB,
       queueName: this.queue.name,
-      data: { run: this.run, pass, shards: files.length, k, d },
-      opts: { ...KEEP, jobId: `${this.run}-${pass}-sum`, attempts: 1 },
-      children: files.map((file, shard) => ({
+      data: { ...tag, shards: shards.length, k, d },
+      opts: { ...KEEP, jobId: `${this.run}-${tag.pass}-sum`, attempts: 1 },
+      children: shards.map(({ shard, file, fingerprint }) => ({
         name: 'gmm-stats',
         queueName: this.queue.name,
-        data: { run: this.run, pass, shard, file, chunkSize: this.chunkSize, args: {} },
-        opts: { ...KEEP, jobId: `${this.run}-${pass}-${shard}`, attempts: 1, failParentOnFailure: true },
+        data: { ...tag, shard, file, fingerprint, chunkSize: this.chunkSize, args: {} },
+        opts: { ...KEEP, jobId: `${this.run}-${tag.pass}-${shard}`, attempts: 1, failParentOnFailure: true },
       })),
     });
-    const result = await this.finished(tree.job, files.map((file, shard) => [`${this.run}-${pass}-${shard}`, file]));
-    if (result?.run !== this.run || result?.pass !== pass) throw new TfjsEmError('CLUSTER', `the sum of pass ${pass} came back for another run or pass`);
+    const shardJobs = shards.map(({ shard, file }): [string, string] => [`${this.run}-${tag.pass}-${shard}`, file]);
+    const result = await this.finished(tree.job, tag, shardJobs);
+    if (result?.run !== this.run || result?.pass !== tag.pass) throw new TfjsEmError('CLUSTER', `the sum of pass ${tag.pass} came back for another run or pass`);
   }
 
   /** Redis commands failing (the server gone): a clusterError naming the URL. */
@@ -134,16 +170,20 @@ export class Cluster {
 
   /**
    * The job's result. A failed job (or flow) fails the run with the failing shard's file
-   * and the worker's reason; a lost Redis connection fails it too.
+   * and the worker's reason; a lost Redis connection, a vanished job or a stalled pass too.
    */
-  private async finished(job: Job, shardJobs: [string, string][]): Promise<Record<string, unknown>> {
+  private async finished(job: Job, tag: JobTag, shardJobs: [string, string][], flow = true): Promise<Record<string, unknown>> {
+    const children = flow ? shardJobs.map(([id]) => id) : [];
+    const watch = new PassWatch(this.queue, this.connection, job.id!, children, tag, this.options, this.url);
     try {
-      const value = await Promise.race([job.waitUntilFinished(this.events), this.lostConnection]);
+      const value = await Promise.race([job.waitUntilFinished(this.events), this.lostConnection, watch.failure]);
       await job.remove({ removeChildren: true }).catch(() => {});
       return value as Record<string, unknown>;
     } catch (error) {
       if (error instanceof TfjsEmError) throw error;
       throw await this.failure(job, shardJobs, error);
+    } finally {
+      watch.stop();
     }
   }
 
@@ -155,6 +195,72 @@ export class Cluster {
     }
     const message = error instanceof Error ? error.message : String(error);
     return new TfjsEmError('CLUSTER', `job ${job.id} failed: ${message}`, shownUrl(this.url));
+  }
+}
+
+/**
+ * Watches a pass's jobs while the coordinator waits for them, rejecting `failure` when the
+ * wait could never end: a job gone from Redis (a restart or a flush), or no progress for the
+ * stall timeout (no job of the pass changed state and no job on the queue is held by a live
+ * worker's lock). Says once when nobody listens on the queue.
+ */
+class PassWatch {
+  readonly failure: Promise<never>;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly queue: Queue,
+    private readonly redis: Redis,
+    private readonly parent: string,
+    private readonly children: string[],
+    private readonly tag: JobTag,
+    private readonly options: ClusterOptions,
+    private readonly url: string,
+  ) {
+    this.failure = new Promise((_, reject) => this.poll(reject, '', performance.now(), false));
+    this.failure.catch(() => {});
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private poll(reject: (error: TfjsEmError) => void, before: string, since: number, told: boolean): void {
+    this.timer = setTimeout(async () => {
+      if (this.stopped) return;
+      try {
+        const ids = [...this.children, this.parent];
+        const states = await Promise.all(ids.map((id) => this.queue.getJobState(id)));
+        const gone = states.findIndex((s) => s === 'unknown');
+        if (gone >= 0 && !this.stopped) {
+          return reject(clusterError(this.url, `job ${ids[gone]} of pass ${this.tag.pass} is gone from Redis: the server restarted or was flushed during the run`));
+        }
+        const now = performance.now();
+        const signature = states.join();
+        const moving = signature !== before || (await this.workerHoldsAJob());
+        const quiet = moving ? 0 : now - since;
+        const workers = moving ? 1 : await this.queue.getWorkersCount().catch(() => -1);
+        if (workers === 0 && !told) this.options.onWait?.(`no worker listens on queue ${this.queue.name} at ${shownUrl(this.url)}: waiting (start one with tfjs-em worker --redis URL)`);
+        const limit = this.options.stallTimeout ?? 60_000;
+        if (quiet > limit && !this.stopped) {
+          const counts = states.reduce<Record<string, number>>((c, s) => ((c[s] = (c[s] ?? 0) + 1), c), {});
+          const who = workers === 0 ? 'no worker listens on the queue' : workers > 0 ? `${workers} worker(s) on the queue` : 'workers unknown';
+          return reject(clusterError(this.url, `pass ${this.tag.pass} made no progress for ${Math.round(limit / 1000)} s (jobs: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}; ${who}) on queue ${this.queue.name}`));
+        }
+        this.poll(reject, signature, moving ? now : since, told || workers === 0);
+      } catch {
+        this.poll(reject, before, since, told); // Redis unreachable for now: the connection's own loss ends the wait
+      }
+    }, POLL_MS);
+  }
+
+  /** Whether a job on the queue (any run's) is active under a live lock: some worker is alive and busy. */
+  private async workerHoldsAJob(): Promise<boolean> {
+    const active = await this.redis.lrange(this.queue.keys.active, 0, 99);
+    if (active.length === 0) return false;
+    return (await this.redis.exists(...active.map((id) => `${this.queue.toKey(id)}:lock`))) > 0;
   }
 }
 
@@ -172,34 +278,43 @@ function withoutPrefix(reason: string, file: string): string {
   return line.startsWith(`${file}: `) ? line.slice(file.length + 2) : line;
 }
 
-/** One shard held by the workers: each pass is one job. */
-class RemoteShard implements DataPasses {
+/** The float64 array a shard job returned, checked to hold `length` values. */
+function arrayOf(answer: Answer, what: string, length: number): Float64Array {
+  if (answer.bytes === null) throw new TfjsEmError('CLUSTER', `the ${what} of shard ${answer.result.shard} are missing from Redis`);
+  return floatsOf(answer.bytes, what, length);
+}
+
+/** One shard held by the workers: each pass is one job, which checks the file is the one the run began with. */
+export class RemoteShard implements DataPasses {
   constructor(
     private readonly cluster: Cluster,
     readonly shard: number,
     readonly file: string,
     readonly nSamples: number,
     readonly nFeatures: number,
+    readonly fingerprint: string,
   ) {}
 
+  private call(name: ShardJobName, args: Record<string, unknown>): Promise<Answer> {
+    return this.cluster.call(name, this.shard, this.file, args, this.fingerprint);
+  }
+
   async rows(indices: number[]): Promise<Float64Array> {
-    const r = await this.cluster.call('rows', this.shard, this.file, { indices });
-    return decodeFloats(r.rows, 'rows', indices.length * this.nFeatures);
+    return arrayOf(await this.call('rows', { indices }), 'rows', indices.length * this.nFeatures);
   }
 
   async minDistances(centres: Float64Array, m: number): Promise<Float64Array> {
-    const r = await this.cluster.call('min-distances', this.shard, this.file, { k: m, centres: encodeFloats(centres) });
-    return decodeFloats(r.distances, 'distances', this.nSamples);
+    return arrayOf(await this.call('min-distances', { k: m, centres: encodeFloats(centres) }), 'distances', this.nSamples);
   }
 
   async kmeansStats(centroids: Float64Array, k: number): Promise<KMeansStats> {
-    const r = await this.cluster.call('kmeans-stats', this.shard, this.file, { k, centroids: encodeFloats(centroids) });
-    return decodeKMeansStats(r.stats as EncodedKMeansStats, k, this.nFeatures);
+    const d = this.nFeatures;
+    return kmeansStatsFromValues(arrayOf(await this.call('kmeans-stats', { k, centroids: encodeFloats(centroids) }), 'k-means statistics', k + k * d + 2), k, d);
   }
 
   async clusterMoments(centroids: Float64Array, k: number, means: Float64Array): Promise<Float64Array> {
-    const r = await this.cluster.call('cluster-moments', this.shard, this.file, { k, centroids: encodeFloats(centroids), means: encodeFloats(means) });
-    return decodeFloats(r.moments, 'moments', 2 * k * this.nFeatures);
+    const answer = await this.call('cluster-moments', { k, centroids: encodeFloats(centroids), means: encodeFloats(means) });
+    return arrayOf(answer, 'moments', 2 * k * this.nFeatures);
   }
 }
 
@@ -211,6 +326,6 @@ export class RemoteData extends ShardedPasses<RemoteShard> implements GMMData {
 
   async gmmStats(machine: GMMMachine): Promise<GMMStats> {
     const [k, d] = machine.shape;
-    return this.cluster.gmmStats(this.shards.map((s) => s.file), await machine.toBytes(), k, d);
+    return this.cluster.gmmStats(this.shards, await machine.toBytes(), k, d);
   }
 }

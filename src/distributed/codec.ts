@@ -1,4 +1,7 @@
-/** Float64 arrays and k-means statistics as JSON-safe job payloads and results (exact: the bytes in base64). */
+/**
+ * Float64 arrays as JSON-safe job arguments (exact: the bytes in base64), and shard results as
+ * raw float64 bytes (see PassData).
+ */
 import type { KMeansStats } from '../math/kmeans/accumulate.js';
 import { TfjsEmError } from '../errors.js';
 
@@ -9,7 +12,11 @@ export function encodeFloats(values: Float64Array): string {
 /** The Float64Array of a base64 string, checked to hold `length` values when given. */
 export function decodeFloats(text: unknown, what: string, length?: number): Float64Array {
   if (typeof text !== 'string') throw badPayload(`${what} is not a base64 string`);
-  const bytes = Buffer.from(text, 'base64');
+  return floatsOf(Buffer.from(text, 'base64'), what, length);
+}
+
+/** The float64 values of raw bytes, checked to hold `length` values when given. */
+export function floatsOf(bytes: Uint8Array, what: string, length?: number): Float64Array {
   if (bytes.length % 8 !== 0 || (length !== undefined && bytes.length !== 8 * length)) {
     throw badPayload(`${what} holds ${bytes.length} bytes; expected ${length === undefined ? 'a multiple of 8' : 8 * length}`);
   }
@@ -18,24 +25,24 @@ export function decodeFloats(text: unknown, what: string, length?: number): Floa
   return out;
 }
 
-export interface EncodedKMeansStats {
-  counts: string;
-  residualSums: string;
-  minDistanceSum: number;
-  nSamples: number;
+export function bytesOf(values: Float64Array): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 }
 
-export function encodeKMeansStats(s: KMeansStats): EncodedKMeansStats {
-  return { counts: encodeFloats(s.counts), residualSums: encodeFloats(s.residualSums), minDistanceSum: s.minDistanceSum, nSamples: s.nSamples };
+/** k-means statistics as one float64 array: counts (k), residual sums (k d), the min-distance sum, the sample count. */
+export function kmeansStatsToValues(s: KMeansStats): Float64Array {
+  const k = s.counts.length;
+  const out = new Float64Array(k + s.residualSums.length + 2);
+  out.set(s.counts);
+  out.set(s.residualSums, k);
+  out[out.length - 2] = s.minDistanceSum;
+  out[out.length - 1] = s.nSamples;
+  return out;
 }
 
-export function decodeKMeansStats(e: EncodedKMeansStats, k: number, d: number): KMeansStats {
-  return {
-    counts: decodeFloats(e.counts, 'counts', k),
-    residualSums: decodeFloats(e.residualSums, 'residualSums', k * d),
-    minDistanceSum: e.minDistanceSum,
-    nSamples: e.nSamples,
-  };
+export function kmeansStatsFromValues(v: Float64Array, k: number, d: number): KMeansStats {
+  if (v.length !== k + k * d + 2) throw badPayload(`k-means statistics of ${v.length} values; expected ${k + k * d + 2}`);
+  return { counts: v.slice(0, k), residualSums: v.slice(k, k + k * d), minDistanceSum: v[k + k * d], nSamples: v[k + k * d + 1] };
 }
 
 export function badPayload(problem: string): TfjsEmError {

@@ -1,16 +1,21 @@
 /** Redis connections from redis:// (password in the URL) or rediss:// (TLS) URLs, giving up after a few seconds. */
 import { Redis } from 'ioredis';
 import { TfjsEmError } from '../errors.js';
-import { shownUrl } from './url.js';
+import { checkRedisUrl, shownUrl } from './url.js';
 
-/** Reconnection attempts before a connection is given up (about 5 s in all). */
+/** Reconnection attempts before a connection is given up (about 5 s in all), unless it retries forever. */
 const RETRIES = 10;
 
-export function connect(url: string): Redis {
-  if (!/^rediss?:\/\//.test(url)) throw clusterError(url, 'expected a redis:// or rediss:// URL');
+/**
+ * A connection to the server of a redis:// or rediss:// URL, checked first (INVALID_ARGUMENT
+ * naming what is wrong, the password left out). A coordinator's gives up after a few seconds
+ * of outage; a worker's (`forever`) retries every few seconds for as long as it runs.
+ */
+export function connect(url: string, options: { forever?: boolean } = {}): Redis {
+  checkRedisUrl(url);
   const connection = new Redis(url, {
     maxRetriesPerRequest: null, // BullMQ's blocking commands wait; the retry strategy bounds the wait instead
-    retryStrategy: (times) => (times > RETRIES ? null : Math.min(100 * times, 1000)),
+    retryStrategy: (times) => (options.forever ? Math.min(250 * times, 5000) : times > RETRIES ? null : Math.min(100 * times, 1000)),
     lazyConnect: true,
   });
   connection.on('error', () => {}); // reported through lost() and the failing commands
@@ -50,3 +55,4 @@ function reason(error: unknown): string {
   const e = error as { code?: string; message?: string };
   return e?.code ?? e?.message?.split('\n')[0] ?? String(error);
 }
+

@@ -5,7 +5,7 @@
  */
 import { readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { badPayload } from './codec.js';
+import { badPayload, decodeFloats } from './codec.js';
 
 /** Per-shard work (children), and the parent that sums a flow's children in shard order. */
 export const SHARD_JOBS = ['shape', 'rows', 'min-distances', 'kmeans-stats', 'cluster-moments', 'gmm-stats', 'adapt'] as const;
@@ -22,6 +22,8 @@ export interface JobTag {
 export interface ShardJob extends JobTag {
   shard: number;
   file: string;
+  /** The shard's content as its first job of the run found it (see fingerprint); absent on that first job. */
+  fingerprint?: string;
   /** Rows per device chunk: the coordinator's, so that every worker chunks a shard alike. */
   chunkSize?: number;
   /** The operation's arguments (base64 float64 arrays, counts), checked per name. */
@@ -34,8 +36,12 @@ export interface SumJob extends JobTag {
   d: number;
 }
 
-/** Limits on what a payload may ask for: a worker refuses anything larger. */
-export const LIMITS = { clusters: 1 << 16, features: 1 << 14, rows: 1 << 20, shards: 1 << 20, modelBytes: 1 << 30 };
+/**
+ * Limits on what a payload may ask for: a worker refuses anything larger. A job's arrays (its
+ * arguments, and its result: rows, one distance per sample, statistics) hold at most `values`
+ * float64 values (128 MiB); the rows a job returns, at most `rowValues` (32 MiB).
+ */
+export const LIMITS = { clusters: 1 << 16, features: 1 << 14, rows: 1 << 20, shards: 1 << 20, modelBytes: 1 << 30, values: 1 << 24, rowValues: 1 << 22 };
 
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -52,7 +58,9 @@ export function checkShardJob(name: string, data: unknown, dataRoot: string | un
   const shard = integer(d.shard, 'shard', 0, LIMITS.shards);
   if (typeof d.file !== 'string' || d.file === '' || d.file.includes('\0')) throw badPayload('file is not a path');
   const chunkSize = d.chunkSize === undefined ? undefined : integer(d.chunkSize, 'chunkSize', 1, Number.MAX_SAFE_INTEGER);
-  return { ...tag, shard, file: insideRoot(d.file, dataRoot), chunkSize, args: object(d.args, 'args') };
+  if (d.fingerprint !== undefined && !(typeof d.fingerprint === 'string' && /^[0-9a-f]{64}$/.test(d.fingerprint))) throw badPayload('fingerprint is not a SHA-256 in hex');
+  const fingerprint = d.fingerprint as string | undefined;
+  return { ...tag, shard, file: insideRoot(d.file, dataRoot), fingerprint, chunkSize, args: object(d.args, 'args') };
 }
 
 export function checkSumJob(data: unknown): SumJob {
@@ -112,6 +120,12 @@ export function integer(value: unknown, what: string, min: number, max: number):
 export function object(value: unknown, what: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badPayload(`${what} is not an object`);
   return value as Record<string, unknown>;
+}
+
+/** A base64 float64 argument of exactly `length` values (at most LIMITS.values), checked before it is decoded. */
+export function floatsArg(args: Record<string, unknown>, name: string, length: number): Float64Array {
+  if (length > LIMITS.values) throw badPayload(`${name} would hold ${length} values; a job takes at most ${LIMITS.values}`);
+  return decodeFloats(stringArg(args, name, 4 * Math.ceil((8 * length) / 3)), name, length);
 }
 
 export function stringArg(args: Record<string, unknown>, name: string, maxLength: number): string {

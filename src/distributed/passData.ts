@@ -1,8 +1,9 @@
 /**
- * What an e-step pass exchanges through Redis as raw bytes under keys of its own (run, pass),
- * instead of inside job payloads and results: the model (written once, read once per worker)
- * and the statistics of each shard and of their sum. JSON payloads would copy, base64-encode
- * and parse each of these (K x D x 2 float64 values) several times per shard.
+ * What a pass exchanges through Redis as raw bytes under keys of its own (run, pass), instead of
+ * inside job payloads and results (which BullMQ also copies into its events stream): the model
+ * of an e-step pass (written once, read once per worker), each shard's statistics and their
+ * sum, and each shard job's result (rows, distances, k-means statistics, an adapted model).
+ * JSON would copy, base64-encode and parse each of these several times per shard.
  */
 import type { Redis } from 'ioredis';
 import { GMMStats } from '../machines/GMMStats.js';
@@ -12,6 +13,8 @@ import type { JobTag } from './jobs.js';
 /** Keys outlive their pass at most this long (seconds), should their run die before clearing them. */
 const TTL_S = 24 * 3600;
 
+type Kind = 'model' | 'stats' | 'result';
+
 export class PassData {
   constructor(
     private readonly redis: Redis,
@@ -19,7 +22,12 @@ export class PassData {
   ) {}
 
   putModel(tag: JobTag, bytes: Uint8Array): Promise<unknown> {
-    return this.redis.set(this.key('model', tag), Buffer.from(bytes), 'EX', TTL_S);
+    return this.put('model', tag, undefined, bytes);
+  }
+
+  /** The size of the pass's model in bytes (0 once the pass is over). */
+  modelSize(tag: JobTag): Promise<number> {
+    return this.redis.strlen(this.key('model', tag));
   }
 
   /** The pass's model (HDF5 bytes), or null once the pass is over. */
@@ -27,8 +35,8 @@ export class PassData {
     return this.redis.getBuffer(this.key('model', tag));
   }
 
-  putStats(tag: JobTag, shard: number | 'sum', stats: GMMStats): Promise<unknown> {
-    return this.redis.set(this.key('stats', tag, shard), statsToBytes(stats), 'EX', TTL_S);
+  putStats(tag: JobTag, shard: number | 'sum', stats: GMMStats | Uint8Array): Promise<unknown> {
+    return this.put('stats', tag, shard, stats instanceof GMMStats ? statsToBytes(stats) : stats);
   }
 
   /** A shard's statistics (or the sum's), checked to be [k, d]; null when absent. */
@@ -37,13 +45,28 @@ export class PassData {
     return bytes === null ? null : statsFromBytes(bytes, k, d);
   }
 
-  /** Removes what the pass left: its model, its shards' statistics and their sum. */
-  async clear(tag: JobTag, shards: number): Promise<void> {
-    const keys = [this.key('model', tag), this.key('stats', tag, 'sum'), ...Array.from({ length: shards }, (_, s) => this.key('stats', tag, s))];
-    await this.redis.del(...keys);
+  putResult(tag: JobTag, shard: number, bytes: Uint8Array): Promise<unknown> {
+    return this.put('result', tag, shard, bytes);
   }
 
-  private key(kind: 'model' | 'stats', tag: JobTag, shard?: number | 'sum'): string {
+  /** A shard job's result bytes, removed as they are read; null when absent. */
+  async takeResult(tag: JobTag, shard: number): Promise<Uint8Array | null> {
+    const key = this.key('result', tag, shard);
+    const [[, bytes]] = (await this.redis.multi().getBuffer(key).del(key).exec()) as [[unknown, Buffer | null], unknown];
+    return bytes;
+  }
+
+  /** Removes what the pass left: its model, these shards' statistics and results, and their sum. */
+  async clear(tag: JobTag, shards: number[]): Promise<void> {
+    const perShard = shards.flatMap((s) => [this.key('stats', tag, s), this.key('result', tag, s)]);
+    await this.redis.del(this.key('model', tag), this.key('stats', tag, 'sum'), ...perShard);
+  }
+
+  private put(kind: Kind, tag: JobTag, shard: number | 'sum' | undefined, bytes: Uint8Array): Promise<unknown> {
+    return this.redis.set(this.key(kind, tag, shard), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', TTL_S);
+  }
+
+  private key(kind: Kind, tag: JobTag, shard?: number | 'sum'): string {
     return `tfjs-em:${this.queue}:${kind}:${tag.run}:${tag.pass}${shard === undefined ? '' : `:${shard}`}`;
   }
 }
@@ -52,7 +75,7 @@ export class PassData {
  * [k, d, t, logLikelihood, n (k), centre (k d), first (k d), second (k d)] as float64 bytes:
  * the moments as held, about each Gaussian's centre (all zeros: about 0).
  */
-function statsToBytes(s: GMMStats): Buffer {
+export function statsToBytes(s: GMMStats): Uint8Array {
   const { nGaussians: k, nFeatures: d } = s;
   const { centre, first, second } = s.centredMoments();
   const values = new Float64Array(statsLength(k, d));
@@ -61,7 +84,7 @@ function statsToBytes(s: GMMStats): Buffer {
   if (centre !== null) values.set(centre, 4 + k);
   values.set(first, 4 + k + k * d);
   values.set(second, 4 + k + 2 * k * d);
-  return Buffer.from(values.buffer);
+  return new Uint8Array(values.buffer);
 }
 
 const statsLength = (k: number, d: number) => 4 + k + 3 * k * d;

@@ -1,32 +1,45 @@
-/** What a worker computes for each job: per-shard passes on the shard's file, and the sum of a flow's children. */
+/**
+ * What a worker computes for each job: per-shard passes on the shard's file (in the worker's
+ * compute thread, see computeThread.ts), and the sum of a flow's children (on its main thread).
+ * A shard job's output is a small result (it travels as the job's return value) and, where
+ * there is one, an array of bytes (it travels through Redis under the pass's keys).
+ */
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { MatrixPasses } from '../data/passes.js';
-import { toMatrix, type Matrix } from '../data/matrix.js';
+import { toMatrix, type HostArray2D, type Matrix } from '../data/matrix.js';
 import { parseDataSpec, readData } from '../io/data/read.js';
 import { GMMMachine } from '../machines/GMMMachine.js';
 import { LocalShards, sumGMMStats } from '../machines/shards.js';
 import { readGMMFile } from '../io/gmm.js';
 import { TfjsEmError } from '../errors.js';
-import { decodeFloats, encodeFloats, encodeKMeansStats, badPayload } from './codec.js';
-import type { PassData } from './passData.js';
+import { badPayload, bytesOf, kmeansStatsToValues } from './codec.js';
+import { statsToBytes, type PassData } from './passData.js';
 import type { GMMStats } from '../machines/GMMStats.js';
-import { LIMITS, integer, stringArg, type ShardJob, type SumJob } from './jobs.js';
+import { LIMITS, floatsArg, integer, stringArg, type ShardJob, type SumJob } from './jobs.js';
 
 /** Shards read recently, kept while their file is unchanged (EM reads every shard once per iteration). */
-const cache = new Map<string, { stamp: string; matrix: Matrix }>();
+const cache = new Map<string, { stamp: string; matrix: Matrix; fingerprint: string }>();
 const CACHED_SHARDS = 64;
 
-async function shardMatrix(file: string): Promise<Matrix> {
+/** The shard's samples and the SHA-256 of their values and shape, read again when the file changed on disk. */
+async function shardMatrix(file: string): Promise<{ matrix: Matrix; fingerprint: string }> {
   const spec = parseDataSpec(file);
   const st = statOrThrow(spec.file);
-  const stamp = `${st.size}:${st.mtimeMs}`;
+  const stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
   const hit = cache.get(file);
-  if (hit?.stamp === stamp) return hit.matrix;
-  const matrix = await toMatrix(await readData(spec), file);
+  if (hit?.stamp === stamp) return hit;
+  const data = await readData(spec);
+  const entry = { stamp, matrix: await toMatrix(data, file), fingerprint: fingerprintOf(data) };
   cache.delete(file);
-  cache.set(file, { stamp, matrix });
+  cache.set(file, entry);
   if (cache.size > CACHED_SHARDS) cache.delete(cache.keys().next().value!);
-  return matrix;
+  return entry;
+}
+
+function fingerprintOf(x: HostArray2D): string {
+  const { buffer, byteOffset, byteLength } = x.data;
+  return createHash('sha256').update(`${x.shape}`).update(new Uint8Array(buffer, byteOffset, byteLength)).digest('hex');
 }
 
 function statOrThrow(file: string) {
@@ -37,6 +50,7 @@ function statOrThrow(file: string) {
   }
 }
 
+/** A shard job's return value: the job's run, pass and shard, and small values. */
 export interface ShardResult {
   run: string;
   pass: number;
@@ -44,51 +58,65 @@ export interface ShardResult {
   [key: string]: unknown;
 }
 
-/** Runs one per-shard job; the result carries the job's run, pass and shard. */
-export async function runShardJob(name: string, job: ShardJob, passData: PassData): Promise<ShardResult> {
-  const tag = { run: job.run, pass: job.pass, shard: job.shard };
-  const x = await shardMatrix(job.file);
+export interface ShardOutput {
+  /** Small values for the job's return value (the tag is added by the worker). */
+  result: Record<string, number | string | boolean | null>;
+  /** The job's array: statistics for gmm-stats, else its result (rows, distances, a model...). */
+  bytes?: Uint8Array;
+}
+
+/**
+ * Runs one per-shard job. The model of a gmm-stats pass comes as its HDF5 bytes (the caller
+ * reads it from Redis). A shard whose content differs from the fingerprint the job carries
+ * (the file was replaced or rewritten since the run began) is an error.
+ */
+export async function runShardJob(name: string, job: ShardJob, model?: Uint8Array): Promise<ShardOutput> {
+  const { matrix: x, fingerprint } = await shardMatrix(job.file);
+  if (job.fingerprint !== undefined && job.fingerprint !== fingerprint) {
+    throw new TfjsEmError('INVALID_DATA', `${job.file}: changed since the run began (its samples differ from its first pass's); start the run again`);
+  }
   const passes = new MatrixPasses(x, job.chunkSize);
   const d = x.nFeatures;
   const { args } = job;
   const k = () => integer(args.k, 'k', 1, LIMITS.clusters);
+  const values = (v: Float64Array): ShardOutput => ({ result: {}, bytes: bytesOf(v) });
   switch (name) {
     case 'shape':
-      return { ...tag, nSamples: x.nSamples, nFeatures: d };
+      return { result: { nSamples: x.nSamples, nFeatures: d, fingerprint } };
     case 'rows': {
       const indices = args.indices;
-      if (!Array.isArray(indices) || indices.length > LIMITS.rows) throw badPayload('indices must be an array of row numbers');
-      const rows = indices.map((i) => integer(i, 'row', 0, x.nSamples - 1));
-      return { ...tag, rows: encodeFloats(await passes.rows(rows)) };
+      if (!Array.isArray(indices) || indices.length > LIMITS.rows || indices.length * d > LIMITS.rowValues) {
+        throw badPayload(`indices must be an array of at most ${Math.min(LIMITS.rows, Math.floor(LIMITS.rowValues / d))} row numbers`);
+      }
+      return values(await passes.rows(indices.map((i) => integer(i, 'row', 0, x.nSamples - 1))));
     }
     case 'min-distances': {
       const m = k();
-      return { ...tag, distances: encodeFloats(await passes.minDistances(decodeFloats(args.centres, 'centres', m * d), m)) };
+      if (x.nSamples > LIMITS.values) throw badPayload(`the shard's ${x.nSamples} distances exceed a job's ${LIMITS.values} values: split the file`);
+      return values(await passes.minDistances(floatsArg(args, 'centres', m * d), m));
     }
     case 'kmeans-stats': {
       const m = k();
-      return { ...tag, stats: encodeKMeansStats(await passes.kmeansStats(decodeFloats(args.centroids, 'centroids', m * d), m)) };
+      return values(kmeansStatsToValues(await passes.kmeansStats(floatsArg(args, 'centroids', m * d), m)));
     }
     case 'cluster-moments': {
       const m = k();
-      const centroids = decodeFloats(args.centroids, 'centroids', m * d);
-      return { ...tag, moments: encodeFloats(await passes.clusterMoments(centroids, m, decodeFloats(args.means, 'means', m * d))) };
+      return values(await passes.clusterMoments(floatsArg(args, 'centroids', m * d), m, floatsArg(args, 'means', m * d)));
     }
     case 'gmm-stats': {
-      const machine = await passModel(job, d, passData);
+      if (model === undefined) throw badPayload(`the model of run ${job.run}, pass ${job.pass} is not in Redis (the run ended or moved on)`);
+      const machine = await passModel(job, model, d);
       machine.chunkSize = job.chunkSize;
-      await passData.putStats(job, job.shard, await machine.accStats(x));
-      return tag;
+      return { result: {}, bytes: statsToBytes(await machine.accStats(x)) };
     }
     case 'adapt': {
-      const ubm = await modelOf(args, d);
+      const ubm = await checkedModel(Buffer.from(stringArg(args, 'model', Math.ceil((LIMITS.modelBytes * 4) / 3)), 'base64'), d);
       const settings = args.settings === undefined ? {} : checkMapSettings(args.settings);
       const gmm = new GMMMachine(ubm.nGaussians, { trainer: 'map', ubm, chunkSize: job.chunkSize, ...settings });
       try {
         let averageLogLikelihood: number | null = null;
-        await gmm.fitShards(new LocalShards([passes]), { onStep: (step) => (averageLogLikelihood = step.averageLogLikelihood) });
-        const model = Buffer.from(await gmm.toBytes()).toString('base64');
-        return { ...tag, model, frames: x.nSamples, steps: gmm.nIter, averageLogLikelihood };
+        await gmm.fitShards(new LocalShards([passes]), { onStep: (step) => (averageLogLikelihood = step.averageLogLikelihood), onWarning: () => {} });
+        return { result: { frames: x.nSamples, steps: gmm.nIter, averageLogLikelihood }, bytes: await gmm.toBytes() };
       } finally {
         gmm.dispose();
         ubm.dispose();
@@ -100,29 +128,23 @@ export async function runShardJob(name: string, job: ShardJob, passData: PassDat
 }
 
 /**
- * The model of an e-step pass, read once per pass: every shard of a pass uses the same model,
- * and reading it (Redis, HDF5, device upload) costs more than a small shard's e-step.
+ * The model of an e-step pass, loaded once per pass: every shard of a pass uses the same model,
+ * and loading it (HDF5, device upload) costs more than a small shard's e-step.
  */
 let lastPass: { key: string; machine: GMMMachine } | null = null;
 
-async function passModel(job: ShardJob, d: number, passData: PassData): Promise<GMMMachine> {
+async function passModel(job: ShardJob, bytes: Uint8Array, d: number): Promise<GMMMachine> {
   const key = `${job.run}/${job.pass}`;
   if (lastPass?.key === key && lastPass.machine.nFeatures === d) return lastPass.machine;
-  const bytes = await passData.model(job);
-  if (bytes === null) throw badPayload(`the model of run ${job.run}, pass ${job.pass} is not in Redis (the run ended or moved on)`);
-  if (bytes.length > LIMITS.modelBytes) throw badPayload(`the model of pass ${job.pass} is larger than ${LIMITS.modelBytes} bytes`);
   const machine = await checkedModel(bytes, d);
   lastPass?.machine.dispose();
   lastPass = { key, machine };
   return machine;
 }
 
-/** The model of a job (HDF5 bytes, base64), checked to fit the shard. */
-async function modelOf(args: Record<string, unknown>, d: number): Promise<GMMMachine> {
-  return checkedModel(Buffer.from(stringArg(args, 'model', Math.ceil((LIMITS.modelBytes * 4) / 3)), 'base64'), d);
-}
-
+/** The model of a job (HDF5 bytes), checked to fit the shard. */
 async function checkedModel(bytes: Uint8Array, d: number): Promise<GMMMachine> {
+  if (bytes.length > LIMITS.modelBytes) throw badPayload(`a model of ${bytes.length} bytes; a job takes at most ${LIMITS.modelBytes}`);
   const machine = GMMMachine.fromRecord({ ...(await readGMMFile(new Uint8Array(bytes))), trainer: 'ml' });
   if (machine.nFeatures !== d) throw new TfjsEmError('SHAPE_MISMATCH', `the shard has ${d} features per sample; the model has ${machine.nFeatures}`);
   return machine;

@@ -1,42 +1,65 @@
 /**
- * A worker: takes tfjs-em's jobs from the queue one at a time and runs them on this
- * process's backend. It trusts Redis (whoever can write to it can make it read any file
- * under its data root and spend its time), never the payloads: every job is checked (name,
- * schema, sizes, paths) before any file is opened, and nothing but tfjs-em's jobs runs.
+ * A worker: takes tfjs-em's jobs from the queue one at a time and runs them in its compute
+ * thread, on this process's backend. Its main thread stays free to renew the job's lock (so a
+ * short lock is safe, and a dead worker's job is taken over within seconds), to follow Redis
+ * through outages (it reconnects for as long as it runs) and to answer signals. It trusts Redis
+ * (whoever can write to it can make it read any file under its data root and spend its time),
+ * never the payloads: every job is checked (name, schema, sizes, paths) before any file is
+ * opened, nothing but tfjs-em's jobs runs, and no data value leaves it in a failure message.
  */
 import { Worker, type Job } from 'bullmq';
-import { checkShardJob, checkSumJob, SUM_JOB } from './jobs.js';
+import { TfjsEmError } from '../errors.js';
+import { LIMITS, checkShardJob, checkSumJob, SUM_JOB, type ShardJob } from './jobs.js';
 import { PassData } from './passData.js';
-import { runShardJob, sumChildren } from './work.js';
-import { connect, lost, ready } from './connection.js';
+import { sumChildren } from './work.js';
+import { ComputeThread } from './compute.js';
+import { connect, ready } from './connection.js';
 import { DEFAULT_QUEUE } from './cluster.js';
+import { checkQueueName } from './url.js';
+import { badPayload } from './codec.js';
 
 export interface WorkerOptions {
   queue?: string;
   /** Refuse every file outside this folder (links resolved). */
   dataRoot?: string;
-  /** How long a job stays locked without a renewal before another worker takes it over (ms, default 60000). */
+  /** The backend the compute thread runs on (default: TFJS_EM_BACKEND, else 'auto'). */
+  backend?: string;
+  /** How long a job stays locked without a renewal before another worker takes it over (ms, default 8000). */
   lockDuration?: number;
   /** How often this worker looks for jobs whose worker died (ms, default lockDuration / 2). */
   stalledInterval?: number;
-  /** Called when a job starts and ends. */
+  /** Called when a job starts and ends (with the whole error, data values included: it stays here). */
   onJob?: (event: 'start' | 'done' | 'failed', job: Job, error?: Error) => void;
+  /** Called when the connection to Redis is lost, and when it is back. */
+  onConnection?: (event: 'lost' | 'back', reason?: string) => void;
 }
 
 export interface RunningWorker {
-  /** Resolves when the connection to Redis is given up. */
-  lost: Promise<never>;
-  /** Finishes the current job, then stops. */
-  close(): Promise<void>;
+  /** The backend the compute thread runs on. */
+  backend: string;
+  /** Lets the current job finish (at most `graceMs`, default 30 s), then stops. */
+  close(graceMs?: number): Promise<void>;
+  /** Stops at once, the current job included (its lock expires and another worker takes it). */
+  kill(): Promise<void>;
 }
 
+export const DEFAULT_LOCK_MS = 8000;
+
 export async function startWorker(url: string, options: WorkerOptions = {}): Promise<RunningWorker> {
-  const connection = connect(url);
+  const queue = checkQueueName(options.queue ?? DEFAULT_QUEUE);
+  const connection = connect(url, { forever: true });
   await ready(connection, url);
-  const lockDuration = options.lockDuration ?? 60_000;
-  const queue = options.queue ?? DEFAULT_QUEUE;
+  let compute: ComputeThread;
+  try {
+    compute = await ComputeThread.start(options.backend ?? process.env.TFJS_EM_BACKEND ?? 'auto');
+  } catch (error) {
+    connection.disconnect();
+    throw error;
+  }
+  followConnection(connection, options.onConnection);
+  const lockDuration = options.lockDuration ?? DEFAULT_LOCK_MS;
   const passData = new PassData(connection, queue);
-  const worker = new Worker(queue, (job) => runJob(job, options, passData), {
+  const worker = new Worker(queue, (job) => runJob(job, options, passData, compute), {
     connection,
     concurrency: 1,
     lockDuration,
@@ -45,23 +68,64 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
   });
   worker.on('active', (job) => options.onJob?.('start', job));
   worker.on('completed', (job) => options.onJob?.('done', job));
-  worker.on('failed', (job, error) => job && options.onJob?.('failed', job, error));
-  worker.on('error', () => {}); // connection trouble: reported through lost
+  worker.on('error', () => {}); // connection trouble: followed through onConnection
   await worker.waitUntilReady();
+  const kill = async () => {
+    await Promise.allSettled([compute.terminate(), worker.close(true)]);
+    connection.disconnect();
+  };
   return {
-    lost: lost(connection, url),
-    close: async () => {
-      await worker.close();
-      connection.disconnect();
+    backend: compute.backend,
+    close: async (graceMs = 30_000) => {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([worker.close(), grace]);
+      clearTimeout(timer);
+      await kill();
     },
+    kill,
   };
 }
 
-async function runJob(job: Job, options: WorkerOptions, passData: PassData): Promise<unknown> {
-  if (job.name === SUM_JOB) {
-    const sum = checkSumJob(job.data);
-    await sumChildren(sum, await job.getChildrenValues(), passData);
-    return { run: sum.run, pass: sum.pass };
+/** Reports each outage once, and its end. */
+function followConnection(connection: ReturnType<typeof connect>, report: WorkerOptions['onConnection']): void {
+  let down = false;
+  let reason = 'connection closed';
+  connection.on('error', (e: Error & { code?: string }) => (reason = e.code ?? e.message.split('\n')[0]));
+  connection.on('close', () => {
+    if (!down) report?.('lost', reason);
+    down = true;
+  });
+  connection.on('ready', () => {
+    if (down) report?.('back');
+    down = false;
+  });
+}
+
+async function runJob(job: Job, options: WorkerOptions, passData: PassData, compute: ComputeThread): Promise<unknown> {
+  try {
+    if (job.name === SUM_JOB) {
+      const sum = checkSumJob(job.data);
+      await sumChildren(sum, await job.getChildrenValues(), passData);
+      return { run: sum.run, pass: sum.pass };
+    }
+    const shardJob = checkShardJob(job.name, job.data, options.dataRoot);
+    const model = job.name === 'gmm-stats' ? await passModel(passData, shardJob) : undefined;
+    const { result, bytes } = await compute.run(job.name, shardJob, model);
+    const tag = { run: shardJob.run, pass: shardJob.pass };
+    if (bytes !== undefined) {
+      await (job.name === 'gmm-stats' ? passData.putStats(tag, shardJob.shard, bytes) : passData.putResult(tag, shardJob.shard, bytes));
+    }
+    return { ...tag, shard: shardJob.shard, ...result };
+  } catch (error) {
+    options.onJob?.('failed', job, error instanceof Error ? error : new Error(String(error)));
+    // What others read in Redis (the job's failedReason): the message without the data values it may quote.
+    throw new Error(error instanceof TfjsEmError ? error.withoutValues : `${error instanceof Error ? error.message.split('\n')[0] : error}`);
   }
-  return runShardJob(job.name, checkShardJob(job.name, job.data, options.dataRoot), passData);
+}
+
+async function passModel(passData: PassData, job: ShardJob): Promise<Uint8Array | undefined> {
+  const size = await passData.modelSize(job);
+  if (size > LIMITS.modelBytes) throw badPayload(`the model of pass ${job.pass} is larger than ${LIMITS.modelBytes} bytes`);
+  return (await passData.model(job)) ?? undefined;
 }

@@ -26,7 +26,7 @@ export function parseText(text: string, name: string): HostArray2D {
       continue;
     }
     const bad = row.findIndex((v) => v === undefined);
-    if (bad >= 0) throw dataError(name, `line ${i + 1}: ${quoted(fields[bad])} is not a number`);
+    if (bad >= 0) throw dataError(name, `line ${i + 1}: ${quoted(fields[bad])} is not a number`, `line ${i + 1}: field ${bad + 1} is not a number`);
     if (width < 0) [width, first] = [row.length, i + 1];
     else if (row.length !== width) throw dataError(name, `line ${i + 1} has ${row.length} values, line ${first} has ${width}`);
     for (const v of row) values.push(v as number);
