@@ -24,7 +24,7 @@ The worker trusts the Redis server: see docs/distributed.md.
   --redis URL          redis://[:password@]host:port or rediss://... (TLS)
   --queue NAME         the queue (default tfjs-em)
   --data-root DIR      refuse every data file outside this folder
-  --lock-duration MS   a job's lock; a dead worker's job is retried after it (default 8000)
+  --lock-duration MS   a job's lock; a dead worker's job is retried within about twice that (default 5000)
   --backend NAME       cpu, wasm, webgl, webgpu, tensorflow or auto (default: $TFJS_EM_BACKEND, else auto)`,
   options: { redis: 'value', queue: 'value', 'data-root': 'value', 'lock-duration': 'value', backend: 'value' },
   run,

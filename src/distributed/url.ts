@@ -8,11 +8,14 @@ import { TfjsEmError, invalidArgument } from '../errors.js';
 export function shownUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
+    if (u.hash === '') {
+      if (u.password) u.password = '***';
+      return u.toString().replace(/\/$/, '');
+    }
   } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
+    // not a URL: hide everything up to the last '@'
   }
+  return url.replace(/\/\/.*@/, '//***@');
 }
 
 /** A Redis URL as ioredis takes it: redis:// or rediss://, a host, a numeric port, a database number. */
@@ -25,6 +28,7 @@ export function checkRedisUrl(url: string): void {
   } catch {
     throw bad('not a valid URL (percent-encode special characters in the password: @ as %40, : as %3A, / as %2F, # as %23)');
   }
+  if (parsed.hash !== '') throw bad("'#' ends a URL: percent-encode it in the password, as %23");
   if (parsed.hostname === '') throw bad('no host');
   if (parsed.pathname !== '' && parsed.pathname !== '/' && !/^\/\d+$/.test(parsed.pathname)) throw bad(`'${parsed.pathname.slice(1)}' is not a database number`);
 }

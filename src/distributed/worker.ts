@@ -7,7 +7,7 @@
  * never the payloads: every job is checked (name, schema, sizes, paths) before any file is
  * opened, nothing but tfjs-em's jobs runs, and no data value leaves it in a failure message.
  */
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type JobJsonRaw } from 'bullmq';
 import { TfjsEmError } from '../errors.js';
 import { LIMITS, checkShardJob, checkSumJob, SUM_JOB, type ShardJob } from './jobs.js';
 import { PassData } from './passData.js';
@@ -24,7 +24,7 @@ export interface WorkerOptions {
   dataRoot?: string;
   /** The backend the compute thread runs on (default: TFJS_EM_BACKEND, else 'auto'). */
   backend?: string;
-  /** How long a job stays locked without a renewal before another worker takes it over (ms, default 8000). */
+  /** How long a job stays locked without a renewal before another worker takes it over (ms, default 5000). */
   lockDuration?: number;
   /** How often this worker looks for jobs whose worker died (ms, default lockDuration / 2). */
   stalledInterval?: number;
@@ -37,13 +37,18 @@ export interface WorkerOptions {
 export interface RunningWorker {
   /** The backend the compute thread runs on. */
   backend: string;
-  /** Lets the current job finish (at most `graceMs`, default 30 s), then stops. */
+  /** Lets the current job finish (at most `graceMs`, default 30 s; not at all while Redis is away), then stops. */
   close(graceMs?: number): Promise<void>;
   /** Stops at once, the current job included (its lock expires and another worker takes it). */
   kill(): Promise<void>;
 }
 
-export const DEFAULT_LOCK_MS = 8000;
+/**
+ * A job's lock: renewed every half of it by the worker's free main thread. A dead worker's job
+ * is taken over once its lock expired and two stall checks (every half lock) saw it: within
+ * about 2 locks.
+ */
+export const DEFAULT_LOCK_MS = 5000;
 
 export async function startWorker(url: string, options: WorkerOptions = {}): Promise<RunningWorker> {
   const queue = checkQueueName(options.queue ?? DEFAULT_QUEUE);
@@ -59,7 +64,7 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
   followConnection(connection, options.onConnection);
   const lockDuration = options.lockDuration ?? DEFAULT_LOCK_MS;
   const passData = new PassData(connection, queue);
-  const worker = new Worker(queue, (job) => runJob(job, options, passData, compute), {
+  const worker = new TolerantWorker(queue, (job) => runJob(job, options, passData, compute), {
     connection,
     concurrency: 1,
     lockDuration,
@@ -77,6 +82,7 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
   return {
     backend: compute.backend,
     close: async (graceMs = 30_000) => {
+      if (connection.status !== 'ready') return kill(); // the current job could not report anyway
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
       await Promise.race([worker.close(), grace]);
@@ -86,6 +92,23 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
     kill,
   };
 }
+
+/**
+ * A job whose stored fields are not JSON (written by something else than tfjs-em) reaches the
+ * processor with an unreadable payload, and fails there: BullMQ would throw before processing
+ * it, and take it up again after every lock expiry, for ever.
+ */
+class TolerantWorker extends Worker {
+  protected override createJob(data: JobJsonRaw, jobId: string): Job {
+    try {
+      return super.createJob(data, jobId);
+    } catch {
+      return super.createJob({ ...data, data: JSON.stringify(UNREADABLE), opts: '{}', progress: '0' }, jobId);
+    }
+  }
+}
+
+const UNREADABLE = 'a payload that is not JSON';
 
 /** Reports each outage once, and its end. */
 function followConnection(connection: ReturnType<typeof connect>, report: WorkerOptions['onConnection']): void {
@@ -104,6 +127,7 @@ function followConnection(connection: ReturnType<typeof connect>, report: Worker
 
 async function runJob(job: Job, options: WorkerOptions, passData: PassData, compute: ComputeThread): Promise<unknown> {
   try {
+    if (job.data === UNREADABLE) throw badPayload("the job's data is not JSON");
     if (job.name === SUM_JOB) {
       const sum = checkSumJob(job.data);
       await sumChildren(sum, await job.getChildrenValues(), passData);

@@ -4,6 +4,7 @@
  * and are skipped with a warning elsewhere.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
 import { MAIN, BACKEND, type Run } from '../cli/cli.js';
@@ -50,10 +51,11 @@ export interface RedisServer {
 
 /**
  * redis-server on 127.0.0.1 and a free port; `extra` adds options (e.g. --requirepass).
- * With tls (certificate files), the port speaks TLS only and the URL is rediss://.
+ * With tls (certificate files), the port speaks TLS only and the URL is rediss://. `samePort`:
+ * a restart where an earlier server listened.
  */
-export async function startRedis(extra: string[] = [], password?: string, tls?: { cert: string; key: string; ca: string }): Promise<RedisServer> {
-  const port = await freePort();
+export async function startRedis(extra: string[] = [], password?: string, tls?: { cert: string; key: string; ca: string }, samePort?: number): Promise<RedisServer> {
+  const port = samePort ?? (await freePort());
   const listen = tls === undefined
     ? ['--port', String(port)]
     : ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'no'];
@@ -136,4 +138,15 @@ export async function parameters(file: string): Promise<number[]> {
 /** Throws with the command's stderr unless it exited 0. */
 export function expectOk(run: Run): void {
   if (run.code !== 0) throw new Error(`exit ${run.code}:\n${run.stderr}`);
+}
+
+/** CPU seconds a process has used so far (user + system, from /proc). */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14, 15) in clock ticks
+}
+
+/** A process's resident memory in MB (from /proc). */
+export function residentMB(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 }
