@@ -5,6 +5,7 @@ import { shownUrl } from '../distributed/url.js';
 import { connectCluster } from './cluster.js';
 import type { ClusterOptions } from '../distributed/cluster.js';
 import { REMOTE_OPTIONS, remoteOptions, remoteUsage } from './redisOptions.js';
+import { GMM_DEFAULTS } from '../options/gmmOptions.js';
 import { baseName, type DataSpec } from '../io/data/read.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
@@ -27,7 +28,7 @@ file, named after it. Nothing is written unless every model is.
   --ubm FILE           the prior GMM
   --data X [X...]      .npy, .csv/.txt, file.h5:/dataset, or folders of such files
   --out PATH           model file, or folder for several inputs
-  --relevance R        Reynolds' relevance factor (default 4)
+  --relevance R        Reynolds' relevance factor (default ${GMM_DEFAULTS.mapRelevanceFactor})
   --alpha A            a fixed adaptation weight instead of the relevance factor
 ${remoteUsage('adapt on tfjs-em workers, one job per file')}
 ${emUsage('means')}
@@ -70,7 +71,11 @@ export function mapSettings(args: Args): MapSettings {
   const alpha = args.number('alpha', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
   const relevance = args.number('relevance', (v) => v > 0, 'a number > 0');
   if (alpha !== undefined && relevance !== undefined) throw new CliError('--alpha', 'give either --alpha or --relevance, not both');
-  return { ...emOptions(args, ['means']), mapRelevanceFactor: alpha === undefined ? (relevance ?? 4) : null, mapAlpha: alpha ?? 0.5 };
+  return {
+    ...emOptions(args, ['means']),
+    mapRelevanceFactor: alpha === undefined ? (relevance ?? GMM_DEFAULTS.mapRelevanceFactor) : null,
+    mapAlpha: alpha ?? GMM_DEFAULTS.mapAlpha,
+  };
 }
 
 /** Model file names, one per input, checked for clashes (a.npy and a.csv) before any work. */

@@ -35,7 +35,7 @@ one EM iteration on all the shards, with no scheduler but the user's.
   run,
 };
 
-async function run(args: Args, _context: Context): Promise<Result> {
+async function run(args: Args, context: Context): Promise<Result> {
   const out = args.requiredString('out');
   const modelFile = args.requiredString('model');
   const statsFiles = args.requiredList('stats');
@@ -45,13 +45,21 @@ async function run(args: Args, _context: Context): Promise<Result> {
   const model = await loadGMM(modelFile);
   const ubm = ubmFile === undefined ? undefined : await loadGMM(ubmFile);
   const parts: GMMStats[] = [];
+  const hash = model.parameterHash();
   for (const file of statsFiles) {
     const stats = await about(file, () => GMMStats.fromHDF5(file));
     if (stats.nGaussians !== model.nGaussians || stats.nFeatures !== model.nFeatures) {
       throw new CliError(file, `holds statistics of shape [${stats.shape}]; ${modelFile} has [${model.shape}]`);
     }
+    if (stats.model !== undefined && stats.model !== hash) {
+      throw new CliError(file, `holds statistics of another model than ${modelFile} (model ${stats.model}, not ${hash}): run tfjs-em stats with ${modelFile}`);
+    }
+    const twin = parts.findIndex((p) => p.equals(stats));
+    if (twin >= 0) context.progress.warn(`${file} holds the same statistics as ${statsFiles[twin]}: both are summed (the same shard twice?)`);
     parts.push(stats);
   }
+  const unknown = statsFiles.filter((_, i) => parts[i].model === undefined);
+  if (unknown.length > 0) context.progress.warn(`${unknown[0]}${unknown.length > 1 ? ` and ${unknown.length - 1} more` : ''} do not say which model made them (bob's files): taken to be ${modelFile}'s`);
   const total = sumGMMStats(parts);
   const next = ubm === undefined ? model : mapMachine(model, ubm, args, ubmFile!);
   if (ubm === undefined) applySettings(next, emOptions(args, ['means', 'variances', 'weights']));

@@ -6,6 +6,7 @@ import { assertClusters, loadOne } from './data.js';
 import { about } from './errors.js';
 import { assertOutputFile } from './files.js';
 import type { Result } from './format.js';
+import { KMEANS_DEFAULTS } from '../options/gmmOptions.js';
 
 const INITS: readonly KMeansInit[] = ['random', 'k-means++', 'k-means||'];
 
@@ -17,10 +18,10 @@ export const kmeans: Command = {
   --data X             samples: .npy, .csv/.txt, or file.h5:/dataset
   --clusters K         number of clusters
   --out FILE           the k-means file to write (HDF5)
-  --init METHOD        random, k-means++ or k-means|| (default k-means||)
-  --seed S             seed of the initialisation (default 0)
-  --steps N            most iterations (default 20)
-  --threshold T        stop when the average distance changes by at most T, relative (default 1e-5)
+  --init METHOD        random, k-means++ or k-means|| (default ${KMEANS_DEFAULTS.initMethod})
+  --seed S             seed of the initialisation (default ${KMEANS_DEFAULTS.randomState})
+  --steps N            most iterations (default ${KMEANS_DEFAULTS.maxIter})
+  --threshold T        stop when the average distance changes by at most T, relative (default ${KMEANS_DEFAULTS.convergenceThreshold})
 ${DEVICE_USAGE}`,
   options: { data: 'value', clusters: 'value', out: 'value', init: 'value', seed: 'value', steps: 'value', threshold: 'value', ...DEVICE_OPTIONS },
   run,
@@ -30,17 +31,19 @@ async function run(args: Args, context: Context): Promise<Result> {
   const out = args.requiredString('out');
   const dataInput = args.requiredString('data');
   args.requiredString('clusters');
-  const machine = new KMeansMachine(args.positiveInteger('clusters')!, {
-    initMethod: args.choice('init', INITS) ?? 'k-means||',
-    randomState: args.integer('seed') ?? 0,
-    maxIter: args.positiveInteger('steps') ?? 20,
-    convergenceThreshold: args.nonNegative('threshold') ?? 1e-5,
+  const clusters = args.positiveInteger('clusters')!;
+  const options = {
+    initMethod: args.choice('init', INITS),
+    randomState: args.integer('seed'),
+    maxIter: args.positiveInteger('steps'),
+    convergenceThreshold: args.nonNegative('threshold'),
     chunkSize: args.positiveInteger('chunk-size'),
-  });
+  };
   assertOutputFile(out, [dataInput]);
   const backend = await context.backend();
   const samples = await loadOne(dataInput);
-  assertClusters('--clusters', machine.nClusters, samples.data.shape[0], samples.spec.spec);
+  assertClusters('--clusters', clusters, samples.data.shape[0], samples.spec.spec);
+  const machine = new KMeansMachine(clusters, options);
   const start = performance.now();
   context.progress.info(`k-means: ${machine.nClusters} clusters on ${samples.data.shape[0]} frames...`);
   await about(samples.spec.file, () => machine.fit(samples.data, { signal: context.signal }));

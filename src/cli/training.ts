@@ -5,6 +5,7 @@ import type { Args } from './args.js';
 import type { Context } from './command.js';
 import { TfjsEmError } from '../errors.js';
 import type { TfjsEmWarning } from '../warnings.js';
+import { GMM_DEFAULTS } from '../options/gmmOptions.js';
 import { CliError, about } from './errors.js';
 
 const UPDATES = ['means', 'variances', 'weights'] as const;
@@ -13,8 +14,8 @@ type Update = (typeof UPDATES)[number];
 export const EM_OPTIONS = { steps: 'value', threshold: 'value', update: 'value' } as const;
 
 export function emUsage(defaultUpdate: string): string {
-  return `  --steps N            most EM steps (default 200)
-  --threshold T        stop when the average log-likelihood changes by at most T, relative (default 1e-5)
+  return `  --steps N            most EM steps (default ${GMM_DEFAULTS.maxFittingSteps})
+  --threshold T        stop when the average log-likelihood changes by at most T, relative (default ${GMM_DEFAULTS.convergenceThreshold})
   --update LIST        parameters to update, comma-separated from means,variances,weights (default ${defaultUpdate})`;
 }
 
@@ -31,8 +32,8 @@ export interface EmSettings {
 export function emOptions(args: Args, defaultUpdate: Update[]): EmSettings {
   const update = args.subset('update', UPDATES) ?? new Set(defaultUpdate);
   return {
-    maxFittingSteps: args.positiveInteger('steps') ?? 200,
-    convergenceThreshold: args.nonNegative('threshold') ?? 1e-5,
+    maxFittingSteps: args.positiveInteger('steps') ?? GMM_DEFAULTS.maxFittingSteps,
+    convergenceThreshold: args.nonNegative('threshold') ?? GMM_DEFAULTS.convergenceThreshold,
     updateMeans: update.has('means'),
     updateVariances: update.has('variances'),
     updateWeights: update.has('weights'),

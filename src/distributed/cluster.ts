@@ -181,19 +181,20 @@ export class Cluster {
       return value as Record<string, unknown>;
     } catch (error) {
       if (error instanceof TfjsEmError) throw error;
-      throw await this.failure(job, shardJobs, error);
+      throw await this.failure(job, tag, shardJobs, error);
     } finally {
       watch.stop();
     }
   }
 
   /** The error of the first failed shard job (by shard order), naming its file. */
-  private async failure(job: Job, shardJobs: [string, string][], error: unknown): Promise<TfjsEmError> {
+  private async failure(job: Job, tag: JobTag, shardJobs: [string, string][], error: unknown): Promise<TfjsEmError> {
     for (const [id, file] of shardJobs) {
       const child = await Job.fromId(this.queue, id).catch(() => undefined);
       if (child?.failedReason) return new TfjsEmError('CLUSTER', withoutPrefix(child.failedReason, file), file);
     }
     const message = error instanceof Error ? error.message : String(error);
+    if (/Missing key for job/.test(message)) return vanished(this.url, job.id!, tag.pass);
     return new TfjsEmError('CLUSTER', `job ${job.id} failed: ${message}`, shownUrl(this.url));
   }
 }
@@ -234,9 +235,7 @@ class PassWatch {
         const ids = [...this.children, this.parent];
         const states = await Promise.all(ids.map((id) => this.queue.getJobState(id)));
         const gone = states.findIndex((s) => s === 'unknown');
-        if (gone >= 0 && !this.stopped) {
-          return reject(clusterError(this.url, `job ${ids[gone]} of pass ${this.tag.pass} is gone from Redis: the server restarted or was flushed during the run`));
-        }
+        if (gone >= 0 && !this.stopped) return reject(vanished(this.url, ids[gone], this.tag.pass));
         const now = performance.now();
         const signature = states.join();
         const moving = signature !== before || (await this.workerHoldsAJob());
@@ -262,6 +261,10 @@ class PassWatch {
     if (active.length === 0) return false;
     return (await this.redis.exists(...active.map((id) => `${this.queue.toKey(id)}:lock`))) > 0;
   }
+}
+
+function vanished(url: string, job: string, pass: number): TfjsEmError {
+  return clusterError(url, `job ${job} of pass ${pass} is gone from Redis: the server restarted or was flushed during the run`);
 }
 
 /** Shard `shard`'s answer to pass `pass` of this run, or an error (a stale or foreign result is never used). */

@@ -17,6 +17,8 @@ import { badPayload, bytesOf, kmeansStatsToValues } from './codec.js';
 import { statsToBytes, type PassData } from './passData.js';
 import type { GMMStats } from '../machines/GMMStats.js';
 import { LIMITS, floatsArg, integer, stringArg, type ShardJob, type SumJob } from './jobs.js';
+import { GMM_OPTIONS } from '../options/gmmOptions.js';
+import { checkOption } from '../options/table.js';
 
 /** Shards read recently, kept while their file is unchanged (EM reads every shard once per iteration). */
 const cache = new Map<string, { stamp: string; matrix: Matrix; fingerprint: string }>();
@@ -152,15 +154,19 @@ async function checkedModel(bytes: Uint8Array, d: number): Promise<GMMMachine> {
 
 const MAP_KEYS = ['maxFittingSteps', 'convergenceThreshold', 'updateMeans', 'updateVariances', 'updateWeights', 'mapRelevanceFactor', 'mapAlpha'] as const;
 
+/** The MAP settings of an adapt job: those names only, each value as GMMMachine takes it (GMM_OPTIONS). */
 function checkMapSettings(value: unknown): Record<string, unknown> {
   if (value === null || typeof value !== 'object') throw badPayload('settings is not an object');
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     if (!(MAP_KEYS as readonly string[]).includes(key)) throw badPayload(`unknown setting '${key}'`);
-    if (!(v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) throw badPayload(`setting ${key} is not a number or boolean`);
-    out[key] = v;
+    try {
+      out[key] = checkOption(GMM_OPTIONS, key, v);
+    } catch (error) {
+      throw badPayload(`setting ${(error as Error).message}`);
+    }
   }
-  return out; // GMMMachine checks the values themselves
+  return out;
 }
 
 /**

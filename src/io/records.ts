@@ -37,6 +37,8 @@ export interface StatsRecord {
   sumPx: Float64Array;
   /** row-major [K, D] */
   sumPxx: Float64Array;
+  /** The parameterHash of the model the statistics were accumulated under (tfjs-em's attribute; absent in bob's files). */
+  model?: string;
 }
 
 export interface KMeansRecord {

@@ -11,7 +11,8 @@ import type { H5File } from './h5.js';
 import { expectKind, isLegacy } from './kind.js';
 import { H5Reader } from './reader.js';
 import type { StatsRecord } from './records.js';
-import { checkStats } from './validate.js';
+import { checkStats, inconsistency } from './validate.js';
+import { TfjsEmError } from '../errors.js';
 import { writeArray, writeHeader, writeInteger, writeNumber } from './writer.js';
 
 /** str(GMMStats) as bob writes it. */
@@ -40,7 +41,9 @@ function readStats(reader: H5Reader, legacy: boolean): StatsRecord {
   const d = positive(reader, legacy ? 'n_inputs' : 'n_features');
   const t = reader.integer('T');
   if (t < 0) throw reader.fail(`T is ${t}, expected at least 0`);
-  return {
+  const model = reader.attribute(MODEL_ATTRIBUTE);
+  if (model !== undefined && !/^[0-9a-f]{16}$/.test(model)) throw reader.fail(`attribute ${MODEL_ATTRIBUTE} is not a model hash`);
+  const record: StatsRecord = {
     nGaussians: k,
     nFeatures: d,
     logLikelihood: reader.number(legacy ? 'log_liklihood' : 'log_likelihood'),
@@ -48,7 +51,11 @@ function readStats(reader: H5Reader, legacy: boolean): StatsRecord {
     n: reader.array('n', [k], legacy).data,
     sumPx: reader.array('sumPx', [k, d], legacy).data,
     sumPxx: reader.array('sumPxx', [k, d], legacy).data,
+    ...(model === undefined ? {} : { model }),
   };
+  const problem = inconsistency(record);
+  if (problem !== null) throw new TfjsEmError('INVALID_DATA', `${reader.name}: ${problem}: not the statistics of samples under one model`);
+  return record;
 }
 
 function positive(reader: H5Reader, path: string): number {
@@ -66,4 +73,8 @@ function writeStats(file: H5File, r: StatsRecord): void {
   writeArray(file, 'n', r.n, [r.nGaussians]);
   writeArray(file, 'sumPx', r.sumPx, [r.nGaussians, r.nFeatures]);
   writeArray(file, 'sumPxx', r.sumPxx, [r.nGaussians, r.nFeatures]);
+  if (r.model !== undefined) file.create_attribute(MODEL_ATTRIBUTE, r.model, [], 'S');
 }
+
+/** The root attribute naming the model the statistics were accumulated under (parameterHash); bob ignores it. */
+export const MODEL_ATTRIBUTE = 'tfjs_em_model';

@@ -65,6 +65,30 @@ export function checkStats(r: StatsRecord): void {
   values('n', r.n, k);
   values('sumPx', r.sumPx, k * d);
   values('sumPxx', r.sumPxx, k * d);
+  if (r.model !== undefined && !/^[0-9a-f]{16}$/.test(r.model)) throw invalidArgument(`model must be a parameter hash (16 hex digits), got ${r.model}`);
+  const problem = inconsistency(r);
+  if (problem !== null) throw invalidArgument(`${problem}: not the statistics of samples under one model`);
+}
+
+/**
+ * What makes statistics impossible, or null: responsibilities below 0 or not summing to T
+ * (each sample's sum to 1; 1e-4 relative allows float32 sums), second moments below 0 or
+ * below the square of the first (n sumPxx >= sumPx^2 for each Gaussian and feature).
+ */
+export function inconsistency(r: StatsRecord): string | null {
+  const d = r.nFeatures;
+  const negative = r.n.findIndex((v) => v < 0);
+  if (negative >= 0) return `n[${negative}] is ${r.n[negative]}, a negative responsibility`;
+  const total = r.n.reduce((s, v) => s + v, 0);
+  if (!(Math.abs(total - r.t) <= 1e-4 * Math.max(r.t, 1))) return `the responsibilities n sum to ${total}, not to T = ${r.t}`;
+  for (let e = 0; e < r.sumPxx.length; e++) {
+    const n = r.n[Math.floor(e / d)];
+    const [first, second] = [r.sumPx[e], r.sumPxx[e]];
+    if (second < 0 || n * second < first * first * (1 - 1e-9)) {
+      return `sumPxx[${Math.floor(e / d)}][${e % d}] is ${second}, below what sumPx and n allow (${(first * first) / n})`;
+    }
+  }
+  return null;
 }
 
 export function checkKMeans(r: KMeansRecord): void {

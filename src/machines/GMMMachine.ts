@@ -6,9 +6,10 @@ import { abortable } from '../data/abortable.js';
 import type { DataPasses } from '../data/passes.js';
 import { chunkRows } from '../backend/limits.js';
 import { ensureBackend } from '../backend/select.js';
+import { freeHostMemory } from '../backend/runtime.js';
 import type { BackendName } from '../backend/names.js';
-import { EPSILON } from '../math/constants.js';
 import { GaussianParams, gNorms } from '../math/gmm/params.js';
+import { parameterHash } from '../math/gmm/parameterHash.js';
 import { DeviceGaussians, DeviceModel } from '../math/gmm/deviceModel.js';
 import { logWeightedLikelihood } from '../math/gmm/logWeightedLikelihood.js';
 import { EStepMode, eStepChunkFor, logLikelihoodChunkFor } from '../math/gmm/eStepKernels.js';
@@ -21,6 +22,8 @@ import { KMeansMachine } from './KMeansMachine.js';
 import { VarianceThresholds, VarianceThresholdsInput, expandThresholds, toThresholds } from './thresholds.js';
 import { GMMRecord } from '../io/records.js';
 import { type TfjsEmWarning, emitWarning } from '../warnings.js';
+import { FIT_OPTIONS, GMM_OPTIONS, MAX_GAUSSIANS } from '../options/gmmOptions.js';
+import { checkOption, resolveOptions, shown } from '../options/table.js';
 import { Source } from '../io/h5file.js';
 import { gmmToBytes, readGMMFile, writeGMMFile } from '../io/gmm.js';
 
@@ -76,6 +79,16 @@ export interface FitOptions {
   onWarning?: (warning: TfjsEmWarning) => void;
 }
 
+/** The options as resolveOptions gives them: every one set, to its default where not given. */
+type ResolvedOptions = Required<Omit<GMMMachineOptions, 'weights' | 'chunkSize' | 'backend' | 'ubm' | 'kMeansTrainer'>> &
+  Pick<GMMMachineOptions, 'weights' | 'chunkSize' | 'backend'> & { ubm: GMMMachine | null; kMeansTrainer: KMeansMachine | null };
+
+/** The options that stay settable fields of the machine, checked again when a fit starts. */
+const SETTINGS = [
+  'convergenceThreshold', 'maxFittingSteps', 'randomState', 'kMeansTrainer', 'updateMeans', 'updateVariances', 'updateWeights',
+  'meanVarUpdateThreshold', 'mapAlpha', 'mapRelevanceFactor', 'mapVarianceUpdate', 'chunkSize', 'backend', 'eStep',
+] as const;
+
 /**
  * A diagonal-covariance Gaussian mixture with bob.learn.em's semantics.
  * Parameters live in float64 on the host; the e-step's coefficients are
@@ -114,43 +127,39 @@ export class GMMMachine {
   private deviceStale = true;
 
   constructor(nGaussians: number, options: GMMMachineOptions = {}) {
-    if (!Number.isInteger(nGaussians) || nGaussians < 1) {
-      throw invalidArgument(`nGaussians must be a positive integer; got ${nGaussians}`);
+    if (!Number.isSafeInteger(nGaussians) || nGaussians < 1 || nGaussians > MAX_GAUSSIANS) {
+      throw invalidArgument(`nGaussians must be an integer in [1, ${MAX_GAUSSIANS}]; got ${shown(nGaussians)}`);
     }
-    const trainer = options.trainer ?? 'ml';
-    if (trainer !== 'ml' && trainer !== 'map') throw invalidArgument(`trainer must be 'ml' or 'map'; got '${trainer}'`);
-    const ubm = options.ubm ?? null;
-    if (trainer === 'map' && ubm === null) throw invalidArgument('A UBM is required for MAP GMM.');
-    if (ubm !== null && ubm.nGaussians !== nGaussians) {
+    const o = resolveOptions<ResolvedOptions>(GMM_OPTIONS, options, 'GMMMachine');
+    if (o.trainer === 'map' && o.ubm === null) throw invalidArgument('A UBM is required for MAP GMM.');
+    if (o.ubm !== null && o.ubm.nGaussians !== nGaussians) {
       throw shapeMismatch(
-        `The UBM machine is not compatible with this machine: it has ${ubm.nGaussians} Gaussians, this one ${nGaussians}.`,
+        `The UBM machine is not compatible with this machine: it has ${o.ubm.nGaussians} Gaussians, this one ${nGaussians}.`,
       );
     }
-    const convergenceThreshold = options.convergenceThreshold === undefined ? 1e-5 : options.convergenceThreshold;
-    const maxFittingSteps = options.maxFittingSteps === undefined ? 200 : options.maxFittingSteps;
     this.nGaussians = nGaussians;
-    this.trainer = trainer;
-    this.ubm = ubm;
-    this.convergenceThreshold = convergenceThreshold;
-    this.maxFittingSteps = maxFittingSteps;
-    this.randomState = options.randomState ?? 0;
-    this.kMeansTrainer = options.kMeansTrainer ?? null;
-    this.updateMeans = options.updateMeans ?? true;
-    this.updateVariances = options.updateVariances ?? false;
-    this.updateWeights = options.updateWeights ?? false;
-    this.meanVarUpdateThreshold = options.meanVarUpdateThreshold ?? EPSILON;
-    this.mapAlpha = options.mapAlpha ?? 0.5;
-    this.mapRelevanceFactor = options.mapRelevanceFactor === undefined ? 4 : options.mapRelevanceFactor;
-    this.mapVarianceUpdate = options.mapVarianceUpdate ?? 'reynolds';
-    this.chunkSize = options.chunkSize;
-    this.backend = options.backend;
-    this.eStep = options.eStep ?? 'auto';
+    this.trainer = o.trainer;
+    this.ubm = o.ubm;
+    this.convergenceThreshold = o.convergenceThreshold;
+    this.maxFittingSteps = o.maxFittingSteps;
+    this.randomState = o.randomState;
+    this.kMeansTrainer = o.kMeansTrainer;
+    this.updateMeans = o.updateMeans;
+    this.updateVariances = o.updateVariances;
+    this.updateWeights = o.updateWeights;
+    this.meanVarUpdateThreshold = o.meanVarUpdateThreshold;
+    this.mapAlpha = o.mapAlpha;
+    this.mapRelevanceFactor = o.mapRelevanceFactor;
+    this.mapVarianceUpdate = o.mapVarianceUpdate;
+    this.chunkSize = o.chunkSize;
+    this.backend = o.backend;
+    this.eStep = o.eStep;
     this.checkOptions();
     // bob: the variance floor defaults to the mean/variance update threshold.
     this._varianceThresholds = toThresholds(this.meanVarUpdateThreshold);
-    if (ubm !== null) this.copyFrom(ubm);
+    if (o.ubm !== null) this.copyFrom(o.ubm);
     else this.setWeights(new Float64Array(nGaussians).fill(1 / nGaussians));
-    if (options.weights !== undefined) this.weights = options.weights;
+    if (o.weights !== undefined) this.weights = o.weights;
   }
 
   // ---- parameters (bob's properties) ----
@@ -266,10 +275,12 @@ export class GMMMachine {
    * step's e-step is at most convergenceThreshold, or maxFittingSteps steps.
    */
   async fit(X: DataInput, options: FitOptions = {}): Promise<this> {
+    resolveOptions(FIT_OPTIONS, options, 'fit');
     options.signal?.throwIfAborted();
     this.checkOptions();
     await ensureBackend(this.backend);
     const x = abortable(await toMatrix(X), options.signal);
+    this.checkMemory(x.nFeatures);
     if (this._means === null) await this.initializeGaussians(x, options.signal);
     return this.em(x.nFeatures, () => this.expectation(x), options);
   }
@@ -280,9 +291,11 @@ export class GMMMachine {
    * float64 in shard order.
    */
   async fitShards(data: GMMData, options: FitOptions = {}): Promise<this> {
+    resolveOptions(FIT_OPTIONS, options, 'fitShards');
     options.signal?.throwIfAborted();
     this.checkOptions();
     await ensureBackend(this.backend);
+    this.checkMemory(data.nFeatures);
     if (this._means === null) await this.initializeFromPasses(data, options.signal);
     return this.em(data.nFeatures, () => data.gmmStats(this), options);
   }
@@ -578,23 +591,30 @@ export class GMMMachine {
 
   // ---- internals ----
 
-  /** The training settings are public fields: checked at construction and when a fit starts. */
+  /** The training settings are public fields: checked at construction and when a fit starts (see GMM_OPTIONS). */
   private checkOptions(): void {
-    const { maxFittingSteps: steps, convergenceThreshold: threshold, chunkSize, meanVarUpdateThreshold: floor } = this;
-    if (steps !== null && !(Number.isInteger(steps) && steps >= 0)) {
-      throw invalidArgument(`maxFittingSteps must be a non-negative integer or null; got ${steps}`);
+    for (const name of SETTINGS) {
+      const value = this[name];
+      if (value !== undefined || GMM_OPTIONS[name].default !== undefined) checkOption(GMM_OPTIONS, name, value);
     }
-    if (threshold !== null && !(Number.isFinite(threshold) && threshold >= 0)) {
-      throw invalidArgument(`convergenceThreshold must be a finite number >= 0 or null; got ${threshold}`);
+    if (this.convergenceThreshold === null && this.maxFittingSteps === null) {
+      throw invalidArgument('Either or both convergenceThreshold and maxFittingSteps must be set.');
     }
-    if (threshold === null && steps === null) throw invalidArgument('Either or both convergenceThreshold and maxFittingSteps must be set.');
-    if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize >= 1)) {
-      throw invalidArgument(`chunkSize must be a positive integer; got ${chunkSize}`);
+  }
+
+  /**
+   * Training holds about ten [K, D] float64 arrays at once (parameters, floors, statistics,
+   * the m-step's copies): refused before anything is allocated when the host has not the memory.
+   */
+  private checkMemory(nFeatures: number): void {
+    const needed = 10 * 8 * this.nGaussians * nFeatures;
+    const free = freeHostMemory();
+    if (free !== null && needed > free) {
+      throw invalidArgument(
+        `a GMM of ${this.nGaussians} Gaussians in ${nFeatures} features needs about ${(needed / 1e9).toPrecision(3)} GB of memory to train; ` +
+          `${(free / 1e9).toPrecision(3)} GB are free`,
+      );
     }
-    if (!(Number.isFinite(floor) && floor >= 0)) throw invalidArgument(`meanVarUpdateThreshold must be a finite number >= 0; got ${floor}`);
-    const r = this.mapRelevanceFactor;
-    if (r !== null && !(Number.isFinite(r) && r > 0)) throw invalidArgument(`mapRelevanceFactor must be a finite number > 0 or null; got ${r}`);
-    if (!(this.mapAlpha >= 0 && this.mapAlpha <= 1)) throw invalidArgument(`mapAlpha must be a number in [0, 1]; got ${this.mapAlpha}`);
   }
 
   /** Weights as the m-step or k-means give them (a zero weight is allowed there). */
@@ -643,8 +663,13 @@ export class GMMMachine {
     return chunkRows(this.nGaussians, this.nFeatures, this.chunkSize);
   }
 
+  /** The identifier statistics of this machine's current parameters carry (see GMMStats.model). */
+  parameterHash(): string {
+    return parameterHash(this.params());
+  }
+
   private async expectation(x: Matrix): Promise<GMMStats> {
-    const stats = new GMMStats(this.nGaussians, this.nFeatures);
+    const stats = new GMMStats(this.nGaussians, this.nFeatures).initFields({ model: this.parameterHash() });
     const g = this.deviceGaussians();
     const { shift, centres } = this.device;
     const chunk = eStepChunkFor(this.eStep);

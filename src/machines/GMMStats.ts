@@ -1,4 +1,4 @@
-import { shapeMismatch, invalidArgument } from '../errors.js';
+import { TfjsEmError, shapeMismatch, invalidArgument } from '../errors.js';
 import { StatsRecord } from '../io/records.js';
 import { Source } from '../io/h5file.js';
 import { readStatsFile, statsToBytes, writeStatsFile } from '../io/stats.js';
@@ -11,6 +11,8 @@ export interface GMMStatsFields {
   sumPxx?: ArrayLike<number>;
   /** Moments about a centre instead of sumPx and sumPxx (see GMMStats.centredMoments). */
   centred?: CentredMoments;
+  /** The parameterHash of the model the statistics were accumulated under. */
+  model?: string;
 }
 
 /**
@@ -41,6 +43,12 @@ export class GMMStats {
   t = 0;
   /** Sum of responsibilities, per Gaussian. */
   n!: Float64Array;
+  /**
+   * The parameterHash of the model the statistics were accumulated under (GMMMachine.accStats
+   * sets it); undefined when unknown (statistics made by bob, or by hand). Statistics of two
+   * known, different models are never added.
+   */
+  model: string | undefined;
   private moments!: CentredMoments;
 
   constructor(nGaussians: number, nFeatures: number) {
@@ -57,6 +65,7 @@ export class GMMStats {
     this.logLikelihood = fields.logLikelihood ?? 0;
     this.t = fields.t ?? 0;
     this.n = copyOrZeros(fields.n, k, 'n', `[${k}]`);
+    this.model = fields.model;
     const c = fields.centred;
     this.moments = {
       centre: c?.centre == null ? null : copyOrZeros(c.centre, k * d, 'centre', `[${k}, ${d}]`),
@@ -135,6 +144,10 @@ export class GMMStats {
 
   addInPlace(other: GMMStats): this {
     this.checkSameShape(other);
+    if (this.model !== undefined && other.model !== undefined && this.model !== other.model) {
+      throw new TfjsEmError('INVALID_DATA', `statistics of model ${this.model} and of model ${other.model} cannot be added: accumulate them under one model`);
+    }
+    this.model ??= other.model;
     this.logLikelihood += other.logLikelihood;
     this.t += other.t;
     // About this one's centres (or other's, while this one holds nothing).
@@ -148,8 +161,8 @@ export class GMMStats {
   }
 
   clone(): GMMStats {
-    const { logLikelihood, t, n, moments } = this;
-    return new GMMStats(this.nGaussians, this.nFeatures).initFields({ logLikelihood, t, n, centred: moments });
+    const { logLikelihood, t, n, moments, model } = this;
+    return new GMMStats(this.nGaussians, this.nFeatures).initFields({ logLikelihood, t, n, centred: moments, model });
   }
 
   /** Exact equality of shape and every value. */
@@ -195,8 +208,8 @@ export class GMMStats {
   }
 
   toRecord(): StatsRecord {
-    const { nGaussians, nFeatures, logLikelihood, t } = this;
-    return { nGaussians, nFeatures, logLikelihood, t, n: this.n.slice(), ...this.uncentred() };
+    const { nGaussians, nFeatures, logLikelihood, t, model } = this;
+    return { nGaussians, nFeatures, logLikelihood, t, n: this.n.slice(), ...this.uncentred(), ...(model === undefined ? {} : { model }) };
   }
 
   /** Writes the file atomically: a temporary file renamed into place. */

@@ -18,6 +18,8 @@ import { initKMeansParallel } from '../math/kmeans/initKMeansParallel.js';
 import { KMeansRecord } from '../io/records.js';
 import { Source } from '../io/h5file.js';
 import { kmeansToBytes, readKMeansFile, writeKMeansFile } from '../io/kmeans.js';
+import { KMEANS_FIT_OPTIONS, KMEANS_OPTIONS, MAX_GAUSSIANS } from '../options/gmmOptions.js';
+import { checkOption, resolveOptions, shown } from '../options/table.js';
 
 export type KMeansInit = 'random' | 'k-means++' | 'k-means||';
 
@@ -45,7 +47,6 @@ export interface KMeansOptions {
   backend?: BackendName;
 }
 
-const INIT_METHODS: readonly KMeansInit[] = ['random', 'k-means++', 'k-means||'];
 /** The init method stored for a machine started from given centroids. */
 const GIVEN = 'given';
 
@@ -79,18 +80,19 @@ export class KMeansMachine {
   private _centroids: Float64Array | undefined;
 
   constructor(nClusters: number, options: KMeansOptions = {}) {
-    if (!Number.isInteger(nClusters) || nClusters < 1) {
-      throw invalidArgument(`nClusters must be a positive integer; got ${nClusters}`);
+    if (!Number.isSafeInteger(nClusters) || nClusters < 1 || nClusters > MAX_GAUSSIANS) {
+      throw invalidArgument(`nClusters must be an integer in [1, ${MAX_GAUSSIANS}]; got ${shown(nClusters)}`);
     }
+    const o = resolveOptions<Required<Omit<KMeansOptions, 'chunkSize' | 'backend'>> & KMeansOptions>(KMEANS_OPTIONS, options, 'KMeansMachine');
     this.nClusters = nClusters;
-    this.initMethod = options.initMethod ?? 'k-means||';
-    this.convergenceThreshold = options.convergenceThreshold ?? 1e-5;
-    this.maxIter = options.maxIter ?? 20;
-    this.randomState = options.randomState ?? 0;
-    this.initMaxIter = options.initMaxIter ?? 5;
-    this.oversamplingFactor = options.oversamplingFactor ?? 2;
-    this.chunkSize = options.chunkSize;
-    this.backend = options.backend;
+    this.initMethod = o.initMethod;
+    this.convergenceThreshold = o.convergenceThreshold;
+    this.maxIter = o.maxIter;
+    this.randomState = o.randomState;
+    this.initMaxIter = o.initMaxIter;
+    this.oversamplingFactor = o.oversamplingFactor;
+    this.chunkSize = o.chunkSize;
+    this.backend = o.backend;
     this.checkOptions();
   }
 
@@ -121,6 +123,7 @@ export class KMeansMachine {
    * An aborted signal rejects with its reason within one chunk of data.
    */
   async fit(X: DataInput | Matrix, options: KMeansFitOptions = {}): Promise<this> {
+    resolveOptions(KMEANS_FIT_OPTIONS, options, 'fit');
     options.signal?.throwIfAborted();
     this.checkOptions();
     await ensureBackend(this.backend);
@@ -287,34 +290,18 @@ export class KMeansMachine {
     return { x, centroids, rows: chunkRows(this.nClusters, x.nFeatures, this.chunkSize) };
   }
 
+  /** The settings are public fields: checked at construction and when a fit starts (see KMEANS_OPTIONS). */
   private checkOptions(): void {
-    const init = this.initMethod;
-    if (typeof init === 'string') {
-      if (!INIT_METHODS.includes(init)) {
-        throw invalidArgument(`initMethod must be one of ${INIT_METHODS.join(', ')} or centroids; got '${init}'`);
-      }
-    } else {
+    for (const name of ['initMethod', 'convergenceThreshold', 'maxIter', 'randomState', 'initMaxIter', 'oversamplingFactor', 'chunkSize', 'backend'] as const) {
+      if (this[name] !== undefined || KMEANS_OPTIONS[name].default !== undefined) checkOption(KMEANS_OPTIONS, name, this[name]);
+    }
+    if (typeof this.initMethod !== 'string') {
       try {
-        centroidArray(init, this.nClusters, 'initMethod');
+        centroidArray(this.initMethod, this.nClusters, 'initMethod');
       } catch (e) {
         throw e instanceof TfjsEmError ? invalidArgument(e.message) : e;
       }
     }
-    const positiveInteger = (name: string, v: unknown) => {
-      if (!Number.isInteger(v) || (v as number) < 1) throw invalidArgument(`${name} must be a positive integer; got ${v}`);
-    };
-    positiveInteger('maxIter', this.maxIter);
-    if (!Number.isInteger(this.initMaxIter) || this.initMaxIter < 0) {
-      throw invalidArgument(`initMaxIter must be a non-negative integer; got ${this.initMaxIter}`);
-    }
-    if (!Number.isInteger(this.randomState)) throw invalidArgument(`randomState must be an integer; got ${this.randomState}`);
-    if (!(this.convergenceThreshold >= 0) || !Number.isFinite(this.convergenceThreshold)) {
-      throw invalidArgument(`convergenceThreshold must be a finite number >= 0; got ${this.convergenceThreshold}`);
-    }
-    if (!(this.oversamplingFactor > 0) || !Number.isFinite(this.oversamplingFactor)) {
-      throw invalidArgument(`oversamplingFactor must be a finite number > 0; got ${this.oversamplingFactor}`);
-    }
-    if (this.chunkSize !== undefined) positiveInteger('chunkSize', this.chunkSize);
   }
 }
 

@@ -1,4 +1,5 @@
 import { shapeMismatch, invalidArgument } from '../errors.js';
+import { shown } from '../options/table.js';
 
 /** Variance floors as given: a scalar, one per feature [D], or one per Gaussian and feature [K, D]. */
 export interface VarianceThresholds {
@@ -10,6 +11,11 @@ export type VarianceThresholdsInput = number | ArrayLike<number> | number[][] | 
 
 export function toThresholds(value: VarianceThresholdsInput): VarianceThresholds {
   let t: VarianceThresholds;
+  const arrayLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+  const record = typeof value === 'object' && value !== null && 'shape' in value && 'data' in value;
+  if (typeof value !== 'number' && !arrayLike && !record) {
+    throw invalidArgument(`variance thresholds must be a number, an array (per feature, or [nGaussians][nFeatures]) or { data, shape }; got ${shown(value)}`);
+  }
   if (typeof value === 'number') t = { data: Float64Array.of(value), shape: [] };
   else if ('shape' in value && 'data' in value) t = { data: Float64Array.from(value.data), shape: [...value.shape] as VarianceThresholds['shape'] };
   else if (Array.isArray(value) && Array.isArray(value[0])) {

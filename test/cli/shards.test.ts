@@ -3,6 +3,7 @@
  * estimate make one EM step with no scheduler. The local multi-file results are the reference
  * of the distributed runs (test/distributed).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
@@ -10,7 +11,7 @@ import { GMMStats } from '../../src/machines/GMMStats.js';
 import { LocalShards } from '../../src/machines/shards.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { buildOnce, tfjsEm } from './cli.js';
-import { blobs, tempDir, writeNpy, type Data } from './fixtures.js';
+import { PYTHON, blobs, tempDir, writeNpy, type Data } from './fixtures.js';
 
 const dir = tempDir();
 const centres = [[0, 0, 0], [6, 6, 6], [-6, 6, 0], [3, -5, 2]];
@@ -114,4 +115,51 @@ test('estimate names a statistics file that does not fit the model', async () =>
   const run = await tfjsEm(['estimate', '--model', model, '--stats', wrong, '--out', out]);
   expect(run.code).toBe(1);
   expect(run.errLines).toEqual([`tfjs-em: ${wrong}: holds statistics of shape [2,3]; ${model} has [4,3]`]);
+});
+
+describe('statistics files that cannot be summed into one m-step', () => {
+  let model: string;
+  let stats: string;
+
+  beforeAll(async () => {
+    model = path.join(dir, 'checked-model.h5');
+    await ok(['train', '--data', folder, '--gaussians', '4', '--steps', '2', '--out', model]);
+    stats = path.join(dir, 'checked-stats.h5');
+    await ok(['stats', '--model', model, '--data', files[0], '--out', stats]);
+  });
+
+  test("statistics record their model's hash; those of another model (same shape) are refused", async () => {
+    expect((await GMMStats.fromHDF5(stats)).model).toBe((await GMMMachine.fromHDF5(model)).parameterHash());
+    const other = path.join(dir, 'other-model.h5');
+    await ok(['train', '--data', folder, '--gaussians', '4', '--steps', '3', '--out', other]);
+    const run = await tfjsEm(['estimate', '--model', other, '--stats', stats, '--out', path.join(dir, 'never.h5')]);
+    expect(run.code).toBe(1);
+    expect(run.errLines).toEqual([expect.stringMatching(new RegExp(`^tfjs-em: ${stats}: holds statistics of another model than ${other} \\(model [0-9a-f]{16}, not [0-9a-f]{16}\\): run tfjs-em stats with`))]);
+  });
+
+  test('the same statistics twice: summed, with a warning', async () => {
+    const again = path.join(dir, 'checked-stats-copy.h5');
+    (await GMMStats.fromHDF5(stats)).save(again);
+    const run = await tfjsEm(['estimate', '--model', model, '--stats', stats, again, '--out', path.join(dir, 'twice.h5'), '-q']);
+    expect(run.code).toBe(0);
+    expect(run.errLines).toEqual([`tfjs-em: warning: ${again} holds the same statistics as ${stats}: both are summed (the same shard twice?)`]);
+  });
+
+  /** A copy of the statistics with fields changed, as bob's layout allows (written by h5py). */
+  function tampered(name: string, python: string): string {
+    const file = path.join(dir, `${name}.h5`);
+    execFileSync(PYTHON, ['-c', `import h5py, shutil, numpy\nshutil.copy('${stats}', '${file}')\nwith h5py.File('${file}', 'r+') as f:\n    ${python}`]);
+    return file;
+  }
+
+  test.each([
+    ['T off the sum of n', "f['T'][()] = f['T'][()] + 20", /the responsibilities n sum to [\d.]+, not to T = \d+/],
+    ['a negative responsibility', "n = f['n'][()]; n[0] = -n[0]; n[1] += 2 * -n[0]; f['n'][...] = n", /n\[0\] is -[\d.e+-]+, a negative responsibility/],
+    ['a negative second moment', "s = f['sumPxx'][()]; s[1, 2] = -1.0; f['sumPxx'][...] = s", /sumPxx\[1\]\[2\] is -1, below what sumPx and n allow \([\d.]+\)/],
+  ])('%s: estimate refuses the file', async (name, python, message) => {
+    const bad = tampered(name.replace(/ /g, '-'), python);
+    const run = await tfjsEm(['estimate', '--model', model, '--stats', bad, '--out', path.join(dir, 'never.h5')]);
+    expect(run.code).toBe(1);
+    expect(run.errLines).toEqual([expect.stringMatching(new RegExp(`^tfjs-em: ${bad}: ${message.source}: not the statistics of samples under one model$`))]);
+  });
 });

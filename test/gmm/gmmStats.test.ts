@@ -70,4 +70,16 @@ describe('GMMStats', () => {
     n[0] = 7;
     expect(s.n[0]).toBe(1);
   });
+
+  test("statistics of two different models are not added; the model of known statistics carries over to a sum", async () => {
+    const a = filled(1).initFields({ ...fields(filled(1)), model: '0123456789abcdef' });
+    const b = filled(2).initFields({ ...fields(filled(2)), model: 'fedcba9876543210' });
+    expect(() => a.add(b)).toThrow(/statistics of model 0123456789abcdef and of model fedcba9876543210 cannot be added/);
+    expect(filled(2).add(a).model).toBe('0123456789abcdef');
+    expect(a.clone().model).toBe('0123456789abcdef');
+  });
 });
+
+function fields(s: GMMStats) {
+  return { logLikelihood: s.logLikelihood, t: s.t, n: s.n, sumPx: s.sumPx, sumPxx: s.sumPxx };
+}

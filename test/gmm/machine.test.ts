@@ -22,7 +22,7 @@ describe('GMMMachine parameters', () => {
   test('constructor errors', () => {
     expect(() => new GMMMachine(2, { convergenceThreshold: null, maxFittingSteps: null })).toThrow(/Either or both/);
     expect(() => new GMMMachine(0)).toThrow(TfjsEmError);
-    expect(() => new GMMMachine(2, { trainer: 'em' as 'ml' })).toThrow(/'ml' or 'map'/);
+    expect(() => new GMMMachine(2, { trainer: 'em' as 'ml' })).toThrow(/trainer must be one of 'ml', 'map'/);
     expect(() => new GMMMachine(2, { weights: [1] })).toThrow(/2 values/);
   });
 

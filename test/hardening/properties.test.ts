@@ -121,7 +121,12 @@ describe(`properties (seed ${FC_SEED})`, () => {
     );
     await fc.assert(
       fc.asyncProperty(gmmCase, fc.nat(1e6), fc.double({ min: -1e6, max: 1e6, noNaN: true }), async (c, t, ll) => {
-        const s = new GMMStats(c.k, c.d).initFields({ t, logLikelihood: ll, n: c.weights, sumPx: c.means, sumPxx: c.variances });
+        // statistics of t samples: responsibilities summing to t, moments of Gaussians of the case's means and variances
+        const total = c.weights.reduce((a, w) => a + w, 0);
+        const n = c.weights.map((w) => (w / total) * t);
+        const sumPx = c.means.map((m, e) => n[Math.floor(e / c.d)] * m);
+        const sumPxx = c.means.map((m, e) => n[Math.floor(e / c.d)] * (c.variances[e] + m * m));
+        const s = new GMMStats(c.k, c.d).initFields({ t, logLikelihood: ll, n, sumPx, sumPxx });
         expect((await GMMStats.fromHDF5(await s.toBytes())).equals(s)).toBe(true);
       }),
       fcRun(20),

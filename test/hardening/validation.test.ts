@@ -103,18 +103,71 @@ describe('parameters given by a user', () => {
   });
 
   test.each<[string, GMMMachineOptions, string]>([
-    ['maxFittingSteps -1', { maxFittingSteps: -1 }, 'maxFittingSteps must be a non-negative integer or null; got -1'],
-    ['maxFittingSteps 1.5', { maxFittingSteps: 1.5 }, 'maxFittingSteps must be a non-negative integer or null; got 1.5'],
-    ['maxFittingSteps NaN', { maxFittingSteps: NaN }, 'maxFittingSteps must be a non-negative integer or null; got NaN'],
-    ['convergenceThreshold -1', { convergenceThreshold: -1 }, 'convergenceThreshold must be a finite number >= 0 or null; got -1'],
-    ['convergenceThreshold NaN', { convergenceThreshold: NaN }, 'convergenceThreshold must be a finite number >= 0 or null; got NaN'],
-    ['chunkSize 0', { chunkSize: 0 }, 'chunkSize must be a positive integer; got 0'],
-    ['chunkSize NaN', { chunkSize: NaN }, 'chunkSize must be a positive integer; got NaN'],
+    ['maxFittingSteps -1', { maxFittingSteps: -1 }, 'maxFittingSteps must be an integer >= 0, or null; got -1'],
+    ['maxFittingSteps 1.5', { maxFittingSteps: 1.5 }, 'maxFittingSteps must be an integer >= 0, or null; got 1.5'],
+    ['maxFittingSteps NaN', { maxFittingSteps: NaN }, 'maxFittingSteps must be an integer >= 0, or null; got NaN'],
+    ['convergenceThreshold -1', { convergenceThreshold: -1 }, 'convergenceThreshold must be a finite number >= 0, or null; got -1'],
+    ['convergenceThreshold NaN', { convergenceThreshold: NaN }, 'convergenceThreshold must be a finite number >= 0, or null; got NaN'],
+    ['chunkSize 0', { chunkSize: 0 }, 'chunkSize must be an integer >= 1; got 0'],
+    ['chunkSize NaN', { chunkSize: NaN }, 'chunkSize must be an integer >= 1; got NaN'],
     ['meanVarUpdateThreshold -1', { meanVarUpdateThreshold: -1 }, 'meanVarUpdateThreshold must be a finite number >= 0; got -1'],
-    ['mapRelevanceFactor -4', { mapRelevanceFactor: -4 }, 'mapRelevanceFactor must be a finite number > 0 or null; got -4'],
-    ['mapAlpha 2', { mapAlpha: 2 }, 'mapAlpha must be a number in [0, 1]; got 2'],
+    ['mapRelevanceFactor -4', { mapRelevanceFactor: -4 }, 'mapRelevanceFactor must be a finite number > 0, or null; got -4'],
+    ['mapAlpha 2', { mapAlpha: 2 }, 'mapAlpha must be a finite number in [0, 1]; got 2'],
   ])('training option %s: INVALID_ARGUMENT at construction (it was accepted, then ran 0 steps, crashed or failed at save)', async (_, options, message) => {
     await expectEmError(() => new GMMMachine(2, options), 'INVALID_ARGUMENT', message);
+  });
+
+  test.each<[string, unknown, string]>([
+    ['eStep x', { eStep: 'x' }, `eStep must be one of 'auto', 'fused', 'plain'; got "x"`],
+    ['mapVarianceUpdate x', { mapVarianceUpdate: 'x' }, `mapVarianceUpdate must be one of 'reynolds', 'bob'; got "x"`],
+    ['updateMeans "false" (a string)', { updateMeans: 'false' }, 'updateMeans must be true or false; got "false"'],
+    ['kMeansTrainer {}', { kMeansTrainer: {} }, 'kMeansTrainer must be a KMeansMachine, or null; got an object'],
+    ['ubm {}', { trainer: 'map', ubm: {} }, 'ubm must be a GMMMachine, or null; got an object'],
+    ['backend gpu', { backend: 'gpu' }, `backend must be one of 'cpu', 'wasm', 'webgpu', 'webgl', 'tensorflow', 'auto'; got "gpu"`],
+    ['options "x"', 'x', 'GMMMachine takes its options as an object ({ name: value }); got "x"'],
+    ['options null', null, 'GMMMachine takes its options as an object ({ name: value }); got null'],
+    ['an unknown name', { maxIter: 10 }, "GMMMachine has no option 'maxIter'; its options: trainer, ubm, convergenceThreshold, maxFittingSteps"],
+    ['a misspelt name', { updateWeight: true }, "GMMMachine has no option 'updateWeight' (did you mean 'updateWeights'?)"],
+  ])('option %s: INVALID_ARGUMENT naming it and what it takes', async (_, options, message) => {
+    await expectEmError(() => new GMMMachine(2, options as GMMMachineOptions), 'INVALID_ARGUMENT', message);
+  });
+
+  test('a setting changed to a wrong type after construction is refused when the fit starts', async () => {
+    const m = model();
+    (m as unknown as { updateMeans: unknown }).updateMeans = 'false';
+    await expectEmError(() => m.fit(good), 'INVALID_ARGUMENT', 'updateMeans must be true or false; got "false"');
+    m.dispose();
+  });
+
+  test('fit options: a signal that is not an AbortSignal, onStep that is not a function, an AbortSignal in place of the options', async () => {
+    const m = model();
+    await expectEmError(() => m.fit(good, { signal: {} as AbortSignal }), 'INVALID_ARGUMENT', 'signal must be an AbortSignal; got an object');
+    await expectEmError(() => m.fit(good, { onStep: 1 as unknown as () => void }), 'INVALID_ARGUMENT', 'onStep must be a function; got 1');
+    const signal = AbortSignal.abort();
+    await expectEmError(() => new KMeansMachine(2).fit(good, signal as never), 'INVALID_ARGUMENT', 'fit takes its options as an object ({ name: value }); got a AbortSignal');
+    await expect(new KMeansMachine(2).fit(good, { signal })).rejects.toThrow(/abort/i);
+    m.dispose();
+  });
+
+  test('a string as variance thresholds: INVALID_ARGUMENT (it was a TypeError)', async () => {
+    await expectEmError(() => (model().varianceThresholds = '1e-3' as never), 'INVALID_ARGUMENT', 'variance thresholds must be a number, an array');
+  });
+
+  test('sizes: 1e8 Gaussians refused at once, before anything is allocated; k-means options checked', async () => {
+    const t0 = performance.now();
+    await expectEmError(() => new GMMMachine(1e8), 'INVALID_ARGUMENT', 'nGaussians must be an integer in [1, 1048576]; got 100000000');
+    await expectEmError(() => new GMMMachine(1e9), 'INVALID_ARGUMENT', 'nGaussians must be an integer in [1, 1048576]');
+    await expectEmError(() => new KMeansMachine(2 ** 21), 'INVALID_ARGUMENT', 'nClusters must be an integer in [1, 1048576]');
+    expect(performance.now() - t0).toBeLessThan(1000);
+    await expectEmError(() => new KMeansMachine(2, { maxIter: 0 }), 'INVALID_ARGUMENT', 'maxIter must be an integer >= 1; got 0');
+    await expectEmError(() => new KMeansMachine(2, { initMethod: 'kmeans' as never }), 'INVALID_ARGUMENT', "initMethod must be 'random', 'k-means++', 'k-means||' or centroids; got \"kmeans\"");
+    await expectEmError(() => new KMeansMachine(2, { nIter: 3 } as never), 'INVALID_ARGUMENT', "KMeansMachine has no option 'nIter'");
+  });
+
+  test('a model too large for the memory free: refused before training allocates it', async () => {
+    // 2^20 Gaussians in 4096 features: 10 arrays of 2^32 float64 values, far beyond this machine's memory
+    const m = new GMMMachine(1 << 20);
+    await expectEmError(() => m.fit({ data: new Float32Array(4096 * 2), shape: [2, 4096] }), 'INVALID_ARGUMENT', 'a GMM of 1048576 Gaussians in 4096 features needs about', 'GB of memory to train');
   });
 
   test('an m-step from empty statistics (t = 0) is refused; the machine keeps its parameters (weights became Infinity)', async () => {
