@@ -1,4 +1,4 @@
-import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { NamedTensorInfoMap, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
 
 /**
  * Every e-step kernel takes the same inputs: samples y [n, D], centred by the
@@ -13,6 +13,13 @@ export interface GaussianInputs extends NamedTensorInfoMap {
   nu: TensorInfo;
   h: TensorInfo;
   c: TensorInfo;
+}
+
+/** The same Gaussians as tensors, as the ops that build or run the kernels hold them. */
+export interface DeviceGaussians {
+  nu: Tensor2D;
+  h: Tensor2D;
+  c: Tensor1D;
 }
 
 /**

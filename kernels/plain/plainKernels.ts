@@ -1,15 +1,15 @@
 import type { KernelConfig, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
 import { TfjsEmError } from '../../src/errors.js';
-import { eStepChunk } from '../../src/math/gmm/eStep.js';
-import { logLikelihoodChunk } from '../../src/math/gmm/logLikelihood.js';
-import { E_STEP, EStepAttrs, GaussianInputs, LOG_LIKELIHOOD, gaussianInputsShape } from '../kernelNames.js';
+import { eStepChunk } from './eStep.js';
+import { logLikelihoodChunk } from './logLikelihood.js';
+import { DeviceGaussians, E_STEP, EStepAttrs, GaussianInputs, LOG_LIKELIHOOD, gaussianInputsShape } from '../kernelNames.js';
 
 /**
  * E_STEP and LOG_LIKELIHOOD in plain TF.js ops, for a backend without fused
  * kernels. The ops run inside the kernel; the engine takes the tensor they return.
  */
 export function plainKernelConfigs(backendName: string): KernelConfig[] {
-  const config = (kernelName: string, what: string, run: (y: Tensor2D, g: GaussianTensors) => Tensor1D): KernelConfig => ({
+  const config = (kernelName: string, what: string, run: (y: Tensor2D, g: DeviceGaussians) => Tensor1D): KernelConfig => ({
     kernelName,
     backendName,
     kernelFunc: ({ inputs, attrs }): TensorInfo => {
@@ -18,15 +18,9 @@ export function plainKernelConfigs(backendName: string): KernelConfig[] {
       }
       const x = inputs as GaussianInputs;
       gaussianInputsShape(x);
-      const { y, nu, h, c } = x as unknown as { y: Tensor2D } & GaussianTensors;
+      const { y, nu, h, c } = x as unknown as { y: Tensor2D } & DeviceGaussians;
       return run(y, { nu, h, c });
     },
   });
   return [config(E_STEP, 'e-step', eStepChunk), config(LOG_LIKELIHOOD, 'log-likelihood', logLikelihoodChunk)];
-}
-
-interface GaussianTensors {
-  nu: Tensor2D;
-  h: Tensor2D;
-  c: Tensor1D;
 }

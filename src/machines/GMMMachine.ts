@@ -3,7 +3,7 @@ import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
 import { DataInput, HostArray2D, Matrix, asMatrix, expectFeatures, toMatrix } from '../data/matrix.js';
 import { streamChunks } from '../data/streamChunks.js';
 import { abortable } from '../data/abortable.js';
-import type { DataPasses } from '../data/passes.js';
+import { type DataPasses, MatrixPasses } from '../data/passes.js';
 import { chunkRows } from '../backend/limits.js';
 import { ensureBackend } from '../backend/select.js';
 import { freeHostMemory } from '../backend/runtime.js';
@@ -11,12 +11,13 @@ import type { BackendName } from '../backend/names.js';
 import { GaussianParams, gNorms } from '../math/gmm/params.js';
 import { parameterHash } from '../math/gmm/parameterHash.js';
 import { DeviceGaussians, DeviceModel } from '../math/gmm/deviceModel.js';
-import { logWeightedLikelihood } from '../math/gmm/logWeightedLikelihood.js';
-import { EStepMode, eStepChunkFor, logLikelihoodChunkFor } from '../math/gmm/eStepKernels.js';
-import { accumulateChunk, featureVariances } from '../math/gmm/accumulate.js';
+import { EStepMode, eStepChunkFor, logLikelihoodChunkFor, logWeightedLikelihoodChunk } from '../math/gmm/eStepKernels.js';
+import { accumulateChunk } from '../math/gmm/moments.js';
+import { varianceAtFloor } from './fitWarnings.js';
 import { gaussiansSubset, lostLogLikelihood, restoreNarrow, unresolvedSpread } from '../math/gmm/narrow.js';
-import { mlMStep } from '../math/gmm/mlMStep.js';
-import { mapMStep } from '../math/gmm/mapMStep.js';
+import { type MStep, mapStrategy, mlStrategy } from '../math/gmm/mStep.js';
+import { type EMStep, runEM } from '../math/gmm/em.js';
+import { kmeansStart } from '../math/gmm/start.js';
 import { GMMStats, allClose } from './GMMStats.js';
 import { KMeansMachine } from './KMeansMachine.js';
 import { VarianceThresholds, VarianceThresholdsInput, expandThresholds, toThresholds } from './thresholds.js';
@@ -62,13 +63,8 @@ export interface GMMData extends DataPasses {
   gmmStats(machine: GMMMachine): Promise<GMMStats>;
 }
 
-export interface FitStep {
-  step: number;
-  /** Average log-likelihood per sample measured by this step's e-step. */
-  averageLogLikelihood: number;
-  /** Relative change from the previous step; null on the first step. */
-  convergenceValue: number | null;
-}
+/** One EM step as fit reports it to onStep. */
+export type FitStep = EMStep;
 
 export interface FitOptions {
   /** Called after each EM step. */
@@ -249,25 +245,10 @@ export class GMMMachine {
 
   /** Means, variances, thresholds and weights from the UBM (MAP), or from k-means on X (ML). */
   async initializeGaussians(X?: DataInput | Matrix, signal?: AbortSignal): Promise<void> {
-    if (this.trainer === 'map') {
-      this.copyFrom(this.ubm!);
-      return;
-    }
+    if (this.trainer === 'map') return this.copyFrom(this.ubm!);
     if (X === undefined) throw invalidArgument('Data is required when training with k-means.');
-    const x = abortable(await asMatrix(X), signal);
-    const kmeans =
-      this.kMeansTrainer ??
-      new KMeansMachine(this.nGaussians, { randomState: this.randomState, chunkSize: this.chunkSize, backend: this.backend });
-    try {
-      await kmeans.fit(x, { signal });
-      const { variances, weights } = await kmeans.getVariancesAndWeightsForEachCluster(x);
-      this._variances = null;
-      this.means = kmeans.centroids;
-      this.setVariances(variances);
-      this.setWeights(weights);
-    } finally {
-      if (kmeans !== this.kMeansTrainer) kmeans.dispose();
-    }
+    await ensureBackend(this.backend);
+    await this.initializeFromPasses(new MatrixPasses(abortable(await asMatrix(X), signal), this.chunkSize), signal);
   }
 
   /**
@@ -302,22 +283,22 @@ export class GMMMachine {
 
   /** initializeGaussians on a data set given by its passes. */
   async initializeFromPasses(data: DataPasses, signal?: AbortSignal): Promise<void> {
-    if (this.trainer === 'map') {
-      this.copyFrom(this.ubm!);
-      return;
-    }
+    if (this.trainer === 'map') return this.copyFrom(this.ubm!);
     const kmeans =
       this.kMeansTrainer ??
       new KMeansMachine(this.nGaussians, { randomState: this.randomState, chunkSize: this.chunkSize, backend: this.backend });
-    await kmeans.fitPasses(data, { signal });
-    const { variances, weights } = await kmeans.variancesAndWeightsOf(data);
-    this._variances = null;
-    this.means = kmeans.centroids;
-    this.setVariances(variances);
-    this.setWeights(weights);
+    try {
+      const start = await kmeansStart(data, kmeans, signal);
+      this._variances = null;
+      this.means = start.means;
+      this.setVariances(start.variances);
+      this.setWeights(start.weights);
+    } finally {
+      if (kmeans !== this.kMeansTrainer) kmeans.dispose();
+    }
   }
 
-  /** EM steps from the current parameters, each e-step's statistics given by expectation. */
+  /** EM steps from the current parameters (see runEM), each e-step's statistics given by expectation. */
   private async em(nFeatures: number, expectation: () => Promise<GMMStats>, options: FitOptions): Promise<this> {
     if (this._variances === null) this.variances = new Float64Array(this.means.length).fill(1);
     if (nFeatures !== this.nFeatures) {
@@ -325,71 +306,19 @@ export class GMMMachine {
     }
     this.nIter = 0;
     this.converged = false;
-    let average = 0;
-    let stats: GMMStats | null = null;
-    for (let step = 1; this.maxFittingSteps === null || step <= this.maxFittingSteps; step++) {
-      options.signal?.throwIfAborted();
-      const previous = average;
-      stats = await expectation();
-      if (!Number.isFinite(stats.logLikelihood)) {
-        throw new TfjsEmError(
-          'INVALID_DATA',
-          `step ${step}: the data's log-likelihood is ${stats.logLikelihood} on this float32 device: values or their spread ` +
-            `too large (squares beyond 3.4e38), or variances too small for them; the machine keeps step ${step - 1}'s parameters`,
-        );
-      }
-      this.mStep(stats);
-      average = stats.logLikelihood / stats.t;
-      this.nIter = step;
-      const convergenceValue = step > 1 ? Math.abs((previous - average) / previous) : null;
-      options.onStep?.({ step, averageLogLikelihood: average, convergenceValue });
-      // On synchronous backends (cpu, wasm) every await above resolves as a microtask:
-      // a macrotask turn lets signal handlers and timers (Ctrl-C, AbortSignal.timeout) run.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      if (convergenceValue !== null && this.convergenceThreshold !== null && convergenceValue <= this.convergenceThreshold) {
-        this.converged = true;
-        break;
-      }
-    }
-    const warning = stats === null ? null : this.varianceAtFloor(stats);
+    const rule = { maxSteps: this.maxFittingSteps, threshold: this.convergenceThreshold };
+    const outcome = await runEM(expectation, (stats) => this.mStep(stats), rule, {
+      signal: options.signal,
+      onStep: (step) => {
+        this.nIter = step.step;
+        options.onStep?.(step);
+      },
+    });
+    this.converged = outcome.converged;
+    const floors = expandThresholds(this._varianceThresholds, this.nGaussians, this.nFeatures);
+    const warning = outcome.last === null || !this.updateVariances ? null : varianceAtFloor(outcome.last, this.variances, floors);
     if (warning !== null) (options.onWarning ?? emitWarning)(warning);
     return this;
-  }
-
-  /**
-   * A warning when Gaussians that hold samples (n >= 0.5 in the last e-step) end with an updated
-   * variance on a floor far below the feature's spread in the data (1e-6 of its variance), or of
-   * the widest feature's where the data hold this one constant: their samples share one value there, and the model is a
-   * spike that scores anything off that value as all but impossible.
-   */
-  private varianceAtFloor(stats: GMMStats): TfjsEmWarning | null {
-    if (!this.updateVariances) return null;
-    const [k, d] = this.shape;
-    const floors = expandThresholds(this._varianceThresholds, k, d);
-    const spread = featureVariances(stats);
-    const widest = Math.max(...spread);
-    const features = new Map<number, number[]>();
-    for (let j = 0; j < d; j++) {
-      for (let i = 0; i < k; i++) {
-        const e = i * d + j;
-        // far under the feature's spread, or the feature constant while others vary at that scale
-        const tiny = floors[e] < 1e-6 * (spread[j] <= floors[e] ? widest : spread[j]);
-        if (stats.n[i] >= 0.5 && this.variances[e] <= floors[e] && tiny) features.set(j, [...(features.get(j) ?? []), i]);
-      }
-    }
-    if (features.size === 0) return null;
-    const [j, gaussians] = features.entries().next().value!;
-    const floor = floors[gaussians[0] * d + j];
-    const list = (values: number[]) => values.slice(0, 8).join(', ') + (values.length > 8 ? ', ...' : '');
-    return {
-      code: 'VARIANCE_AT_FLOOR',
-      message:
-        `Gaussians holding samples ended with their variance on the floor in feature(s) ${list([...features.keys()])} (in feature ${j}: ` +
-        `Gaussian(s) ${list(gaussians)}, floor ${fmt(floor)}, the data's variance there ${fmt(spread[j])}): their samples share one ` +
-        `value there (a constant feature, copies of one row, a lone sample). The floor is the smallest variance a Gaussian may have: ` +
-        `with ${fmt(floor)}, a sample 0.001 away from that value scores ${fmt((0.5 * 1e-6) / floor)} lower under such a Gaussian. Raise ` +
-        `varianceThresholds to the smallest variance that matters in the feature's units, or leave the feature out`,
-    };
   }
 
   /** One m-step from accumulated statistics (ML or MAP, per the trainer). */
@@ -398,24 +327,22 @@ export class GMMMachine {
       throw shapeMismatch(`statistics of shape [${stats.shape}] do not fit this machine's [${this.shape}]`);
     }
     if (!(stats.t > 0)) throw new TfjsEmError('INVALID_DATA', `statistics of ${stats.t} samples: an m-step needs at least one`);
+    const next = this.strategy()(this.params(), stats);
+    this.setWeights(next.weights);
+    this.means = next.means;
+    this.setVariances(next.variances);
+  }
+
+  /** The m-step of this machine's trainer and settings. */
+  private strategy(): MStep {
     const flags = {
       updateMeans: this.updateMeans,
       updateVariances: this.updateVariances,
       updateWeights: this.updateWeights,
       meanVarUpdateThreshold: this.meanVarUpdateThreshold,
     };
-    const next =
-      this.trainer === 'map'
-        ? mapMStep(this.params(), this.ubm!.params(), stats, {
-            ...flags,
-            relevanceFactor: this.mapRelevanceFactor,
-            alpha: this.mapAlpha,
-            varianceUpdate: this.mapVarianceUpdate,
-          })
-        : mlMStep(this.params(), stats, flags);
-    this.setWeights(next.weights);
-    this.means = next.means;
-    this.setVariances(next.variances);
+    if (this.trainer === 'ml') return mlStrategy(flags);
+    return mapStrategy(this.ubm!.params(), { ...flags, relevanceFactor: this.mapRelevanceFactor, alpha: this.mapAlpha, varianceUpdate: this.mapVarianceUpdate });
   }
 
   // ---- scoring ----
@@ -435,7 +362,7 @@ export class GMMMachine {
     const lost = narrow.map((k) => this.device.lost[k]);
     const subset = gaussiansSubset(g, narrow);
     try {
-      const both = (y: tf.Tensor2D) => tf.concat([chunk(y, g), tf.reshape(logWeightedLikelihood(y, subset), [-1])]);
+      const both = (y: tf.Tensor2D) => tf.concat([chunk(y, g), tf.reshape(logWeightedLikelihoodChunk(y, subset), [-1])]);
       await streamChunks(x, this.rows(), shift, both, (v, start, end) => {
         const n = end - start;
         restoreNarrow(v.subarray(0, n), v.subarray(n), lost, out, start);
@@ -454,7 +381,7 @@ export class GMMMachine {
     const out = new Float64Array(k * n);
     const g = this.deviceGaussians();
     const { lost } = this.device;
-    await streamChunks(x, this.rows(), this.device.shift, (y) => logWeightedLikelihood(y, g), (v, start, end) => {
+    await streamChunks(x, this.rows(), this.device.shift, (y) => logWeightedLikelihoodChunk(y, g), (v, start, end) => {
       for (let i = start; i < end; i++) for (let c = 0; c < k; c++) out[c * n + i] = v[(i - start) * k + c] + lost[c];
     });
     return { data: out, shape: [k, n] };
@@ -675,23 +602,9 @@ export class GMMMachine {
     const chunk = eStepChunkFor(this.eStep);
     await streamChunks(x, this.rows(), shift, (y) => chunk(y, g), (v, start, end) => accumulateChunk(stats, v, centres, end - start));
     stats.logLikelihood += lostLogLikelihood(stats.n, this.device.lost);
-    if (this.device.narrow.length > 0) this.checkNarrow(stats);
+    const unresolved = this.device.narrow.length > 0 ? unresolvedSpread(stats, this.params(), this.device) : null;
+    if (unresolved !== null) throw unresolved;
     return stats;
-  }
-
-  /** PRECISION where a Gaussian narrower than float32 resolves holds samples it sees apart (see unresolvedSpread). */
-  private checkNarrow(stats: GMMStats): void {
-    const { first, second } = stats.centredMoments();
-    const bad = unresolvedSpread(stats.n, first, second, this.variances, this.device.variances);
-    if (bad === null) return;
-    const { gaussian: k, feature: j } = bad;
-    const place = Math.abs(this.means[k * this.nFeatures + j] - this.device.shift[j]);
-    throw new TfjsEmError(
-      'PRECISION',
-      `Gaussian ${k} holds ${fmt(bad.n)} samples spread by ${fmt(bad.spread)} in feature ${j}, ${fmt(place)} from the ` +
-        `other Gaussians' centre, where float32 resolves a variance of ${fmt(bad.resolvable)} at best: their likelihoods ` +
-        `would be rounding noise; raise varianceThresholds in feature ${j} to at least ${fmt(bad.resolvable)}, or model that region on its own`,
-    );
   }
 
   private deviceGaussians(): DeviceGaussians {
@@ -725,9 +638,4 @@ function flatten(values: ArrayLike<number> | number[][], k: number, name: string
   }
   for (const v of flat) if (!Number.isFinite(v)) throw invalidArgument(`${name} must be finite; got ${v}`);
   return flat;
-}
-
-/** A number for messages: 3 significant digits. */
-function fmt(v: number): string {
-  return Number(v.toPrecision(3)).toString();
 }

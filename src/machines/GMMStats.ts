@@ -2,6 +2,7 @@ import { TfjsEmError, shapeMismatch, invalidArgument } from '../errors.js';
 import { StatsRecord } from '../io/records.js';
 import { Source } from '../io/h5file.js';
 import { readStatsFile, statsToBytes, writeStatsFile } from '../io/stats.js';
+import { type CentredMoments, type Moments, addMoments, momentsAbout, recentre } from '../math/gmm/moments.js';
 
 export interface GMMStatsFields {
   logLikelihood?: number;
@@ -9,32 +10,21 @@ export interface GMMStatsFields {
   n?: ArrayLike<number>;
   sumPx?: ArrayLike<number>;
   sumPxx?: ArrayLike<number>;
-  /** Moments about a centre instead of sumPx and sumPxx (see GMMStats.centredMoments). */
+  /** Moments about a centre instead of sumPx and sumPxx (see Moments). */
   centred?: CentredMoments;
   /** The parameterHash of the model the statistics were accumulated under. */
   model?: string;
 }
 
-/**
- * Moments about a centre per Gaussian and feature ([nGaussians, nFeatures], float64):
- * first = sum_i r_ik (x_ij - centre_kj), second = sum_i r_ik (x_ij - centre_kj)^2.
- * centre null: about 0, i.e. bob's sumPx and sumPxx.
- */
-export interface CentredMoments {
-  centre: Float64Array | null;
-  first: Float64Array;
-  second: Float64Array;
-}
+export type { CentredMoments };
 
 /**
- * Sufficient statistics of a GMM, accumulated in float64 on the host:
- * n [nGaussians], sumPx and sumPxx [nGaussians, nFeatures] row-major.
- * The e-step's moments are kept about each Gaussian's centre (the model's mean
- * when they were taken), so that the m-step needs no E[x^2] - mu^2 (which loses
- * everything for data far from 0 relative to its spread); sumPx and sumPxx give
- * bob's moments about 0, and from then on the statistics are held that way.
+ * Sufficient statistics of a GMM, accumulated in float64 on the host: n [nGaussians], and the
+ * first and second moments [nGaussians, nFeatures] row-major about each Gaussian's centre (the
+ * model's mean when they were taken: see Moments), so that the m-step needs no E[x^2] - mu^2.
+ * sumPx and sumPxx give bob's moments about 0, computed: reading them changes nothing.
  */
-export class GMMStats {
+export class GMMStats implements Moments {
   nGaussians: number;
   nFeatures: number;
   /** Sum of the samples' log-likelihoods. */
@@ -43,13 +33,16 @@ export class GMMStats {
   t = 0;
   /** Sum of responsibilities, per Gaussian. */
   n!: Float64Array;
+  /** The centres the moments are about, [nGaussians, nFeatures]; null: about 0. */
+  centre!: Float64Array | null;
+  first!: Float64Array;
+  second!: Float64Array;
   /**
    * The parameterHash of the model the statistics were accumulated under (GMMMachine.accStats
    * sets it); undefined when unknown (statistics made by bob, or by hand). Statistics of two
    * known, different models are never added.
    */
   model: string | undefined;
-  private moments!: CentredMoments;
 
   constructor(nGaussians: number, nFeatures: number) {
     checkDimension('nGaussians', nGaussians);
@@ -67,53 +60,48 @@ export class GMMStats {
     this.n = copyOrZeros(fields.n, k, 'n', `[${k}]`);
     this.model = fields.model;
     const c = fields.centred;
-    this.moments = {
-      centre: c?.centre == null ? null : copyOrZeros(c.centre, k * d, 'centre', `[${k}, ${d}]`),
-      first: copyOrZeros(c === undefined ? fields.sumPx : c.first, k * d, 'sumPx', `[${k}, ${d}]`),
-      second: copyOrZeros(c === undefined ? fields.sumPxx : c.second, k * d, 'sumPxx', `[${k}, ${d}]`),
-    };
+    this.centre = c?.centre == null ? null : copyOrZeros(c.centre, k * d, 'centre', `[${k}, ${d}]`);
+    this.first = copyOrZeros(c === undefined ? fields.sumPx : c.first, k * d, 'sumPx', `[${k}, ${d}]`);
+    this.second = copyOrZeros(c === undefined ? fields.sumPxx : c.second, k * d, 'sumPxx', `[${k}, ${d}]`);
     return this;
   }
 
-  /** First-order statistics sum_i r_ik x_i (bob's layout; see the class comment). */
+  /** First-order statistics sum_i r_ik x_i, bob's layout (computed: a new array each time). */
   get sumPx(): Float64Array {
-    return this.aboutOrigin().first;
+    return momentsAbout(this, null).first;
   }
 
-  /** Second-order statistics sum_i r_ik x_i^2 (bob's layout; see the class comment). */
+  /** Sets the first-order statistics about 0 (bob's layout); the second order ones are kept, re-expressed about 0. */
+  set sumPx(values: ArrayLike<number>) {
+    recentre(this, null);
+    this.first = copyOrZeros(values, this.first.length, 'sumPx', `[${this.nGaussians}, ${this.nFeatures}]`);
+  }
+
+  /** Second-order statistics sum_i r_ik x_i^2, bob's layout (computed: a new array each time). */
   get sumPxx(): Float64Array {
-    return this.aboutOrigin().second;
+    return momentsAbout(this, null).second;
+  }
+
+  set sumPxx(values: ArrayLike<number>) {
+    recentre(this, null);
+    this.second = copyOrZeros(values, this.second.length, 'sumPxx', `[${this.nGaussians}, ${this.nFeatures}]`);
   }
 
   /** The moments as held, about each Gaussian's centre (read-only: for the m-steps). */
   centredMoments(): Readonly<CentredMoments> {
-    return this.moments;
+    return { centre: this.centre, first: this.first, second: this.second };
   }
 
-  /**
-   * Re-expresses the moments about another centre ([nGaussians, nFeatures]; null: 0), in place:
-   * with delta = old - new, first += n delta and second += 2 delta first + n delta^2.
-   */
+  /** Re-expresses the moments about another centre ([nGaussians, nFeatures]; null: 0), in place. */
   recentre(centre: Float64Array | null): this {
-    this.moments = momentsAbout(this, centre);
+    recentre(this, centre);
     return this;
-  }
-
-  /** The moments, re-expressed about centre first where needed, as live arrays to add an e-step chunk's to. */
-  momentsToAddTo(centre: Float64Array | null): CentredMoments {
-    if (this.moments.centre !== centre) this.recentre(centre);
-    return this.moments;
   }
 
   /** bob's sumPx and sumPxx, computed without changing how these statistics are held. */
   uncentred(): { sumPx: Float64Array; sumPxx: Float64Array } {
     const { first, second } = momentsAbout(this, null);
     return { sumPx: first, sumPxx: second };
-  }
-
-  private aboutOrigin(): CentredMoments {
-    if (this.moments.centre !== null) this.recentre(null);
-    return this.moments;
   }
 
   reset(): this {
@@ -132,9 +120,9 @@ export class GMMStats {
     return [this.nGaussians, this.nFeatures];
   }
 
-  /** Bytes held by n, sumPx and sumPxx. */
+  /** Bytes held by n and the two moments. */
   get nbytes(): number {
-    return this.n.byteLength + this.moments.first.byteLength + this.moments.second.byteLength;
+    return this.n.byteLength + this.first.byteLength + this.second.byteLength;
   }
 
   /** A new object holding this + other. */
@@ -148,21 +136,13 @@ export class GMMStats {
       throw new TfjsEmError('INVALID_DATA', `statistics of model ${this.model} and of model ${other.model} cannot be added: accumulate them under one model`);
     }
     this.model ??= other.model;
-    this.logLikelihood += other.logLikelihood;
-    this.t += other.t;
-    // About this one's centres (or other's, while this one holds nothing).
-    const centre = this.t === 0 && this.moments.centre === null ? other.moments.centre : this.moments.centre;
-    if (this.moments.centre !== centre) this.recentre(centre);
-    const theirs = momentsAbout(other, centre);
-    addInto(this.n, other.n);
-    addInto(this.moments.first, theirs.first);
-    addInto(this.moments.second, theirs.second);
+    addMoments(this, other);
     return this;
   }
 
   clone(): GMMStats {
-    const { logLikelihood, t, n, moments, model } = this;
-    return new GMMStats(this.nGaussians, this.nFeatures).initFields({ logLikelihood, t, n, centred: moments, model });
+    const { logLikelihood, t, n, model } = this;
+    return new GMMStats(this.nGaussians, this.nFeatures).initFields({ logLikelihood, t, n, centred: this.centredMoments(), model });
   }
 
   /** Exact equality of shape and every value. */
@@ -240,26 +220,6 @@ function copyOrZeros(values: ArrayLike<number> | undefined, length: number, name
     throw shapeMismatch(`${name} must have shape ${shape} (${length} values); got ${values.length} values`);
   }
   return Float64Array.from(values);
-}
-
-/** The moments of s about centre (null: 0), as new arrays. */
-function momentsAbout(s: GMMStats, centre: Float64Array | null): CentredMoments {
-  const { centre: from, first, second } = s.centredMoments();
-  if (from === centre) return { centre, first: first.slice(), second: second.slice() };
-  const d = s.nFeatures;
-  const out = { centre, first: first.slice(), second: second.slice() };
-  for (let e = 0; e < first.length; e++) {
-    const delta = (from === null ? 0 : from[e]) - (centre === null ? 0 : centre[e]);
-    if (delta === 0) continue;
-    const n = s.n[Math.floor(e / d)];
-    out.second[e] += delta * (2 * first[e] + n * delta);
-    out.first[e] += n * delta;
-  }
-  return out;
-}
-
-function addInto(a: Float64Array, b: Float64Array): void {
-  for (let i = 0; i < a.length; i++) a[i] += b[i];
 }
 
 function arraysEqual(a: ArrayLike<number>, b: ArrayLike<number>): boolean {

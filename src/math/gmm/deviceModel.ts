@@ -2,13 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TfjsEmError } from '../../errors.js';
 import { FLOAT32_REACH } from '../../data/matrix.js';
 import { GaussianParams, centreOfMeans, deviceVariances, gaussianCoefficients } from './params.js';
+import type { DeviceGaussians } from '../../../kernels/kernelNames.js';
 
 /** The e-step's Gaussians on the device, one layout for every path: nu, h [D, K] and c [K] (see gaussianCoefficients). */
-export interface DeviceGaussians {
-  nu: tf.Tensor2D;
-  h: tf.Tensor2D;
-  c: tf.Tensor1D;
-}
+export type { DeviceGaussians };
 
 /**
  * A model's Gaussians held on the device in tf.Variables, refreshed from float64

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { E_STEP, LOG_LIKELIHOOD } from '../../../kernels/kernelNames.js';
 import { registerEStepKernels } from '../../../kernels/register.js';
 import type { DeviceGaussians } from './deviceModel.js';
-import { eStepChunk } from './eStep.js';
-import { logLikelihoodChunk } from './logLikelihood.js';
+import { eStepChunk } from '../../../kernels/plain/eStep.js';
+import { logLikelihoodChunk } from '../../../kernels/plain/logLikelihood.js';
+import { logWeightedLikelihood } from '../../../kernels/plain/logWeightedLikelihood.js';
 
 /**
  * 'auto': the backend's E_STEP / LOG_LIKELIHOOD kernel, fused where one is
@@ -34,3 +35,6 @@ function opFor(kernelName: string, mode: EStepMode, plain: EStepChunk): EStepChu
     return tf.engine().runKernel(kernelName, { y, nu, h, c }, { fusedOnly: mode === 'fused' }) as tf.Tensor1D;
   };
 }
+
+/** log(w_k N(y_i | k)) per row and Gaussian, [n, K], in plain TF.js ops on any backend (no kernel computes it). */
+export const logWeightedLikelihoodChunk: (y: tf.Tensor2D, g: DeviceGaussians) => tf.Tensor2D = logWeightedLikelihood;

@@ -1,6 +1,6 @@
 import { GaussianParams } from './params.js';
 import { MStepOptions } from './mlMStep.js';
-import type { GMMStats } from '../../machines/GMMStats.js';
+import type { Moments } from './moments.js';
 
 export interface MapOptions extends MStepOptions {
   /** Reynolds' relevance factor r (alpha_k = n_k / (n_k + r)); null: the fixed alpha below. */
@@ -22,11 +22,11 @@ export interface MapOptions extends MStepOptions {
 export function mapMStep(
   params: GaussianParams,
   ubm: GaussianParams,
-  stats: GMMStats,
+  stats: Moments,
   o: MapOptions,
 ): GaussianParams {
   const { nGaussians: k, nFeatures: d } = stats;
-  const { centre, first, second } = stats.centredMoments();
+  const { centre, first, second } = stats;
   const thr = o.meanVarUpdateThreshold;
   const alpha = stats.n.map((n) => (o.relevanceFactor === null ? o.alpha : n / (n + o.relevanceFactor)));
   let weights = params.weights.slice();

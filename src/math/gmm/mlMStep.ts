@@ -1,5 +1,5 @@
 import { GaussianParams } from './params.js';
-import type { GMMStats } from '../../machines/GMMStats.js';
+import type { Moments } from './moments.js';
 
 export interface MStepOptions {
   updateMeans: boolean;
@@ -18,9 +18,9 @@ export interface MStepOptions {
  * bob's, for Gaussians under the threshold). Variances are returned
  * unclamped: the machine applies its floors.
  */
-export function mlMStep(params: GaussianParams, stats: GMMStats, o: MStepOptions): GaussianParams {
+export function mlMStep(params: GaussianParams, stats: Moments, o: MStepOptions): GaussianParams {
   const { nGaussians: k, nFeatures: d } = stats;
-  const { centre, first, second } = stats.centredMoments();
+  const { centre, first, second } = stats;
   const n = stats.n.map((v) => Math.max(v, o.meanVarUpdateThreshold));
   const weights = o.updateWeights ? n.map((v) => v / stats.t) : params.weights.slice();
   const means = params.means.slice();

@@ -6,6 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DeviceGaussians } from './deviceModel.js';
+import type { GaussianParams } from './params.js';
+import type { Moments } from './moments.js';
+import { TfjsEmError } from '../../errors.js';
 
 /** What an e-step's summed log-likelihood lacks: sum_k n_k lost_k (its responsibilities times each loss). */
 export function lostLogLikelihood(n: Float64Array, lost: Float64Array): number {
@@ -50,41 +53,35 @@ export function restoreNarrow(ll: ArrayLike<number>, terms: ArrayLike<number>, l
   }
 }
 
-/** A narrow Gaussian holding samples that float32 sees apart, within its resolution: their spread is rounding noise there. */
-export interface UnresolvedSpread {
-  gaussian: number;
-  feature: number;
-  /** Responsibility it holds. */
-  n: number;
-  /** The spread float32 measured (standard deviation about the Gaussian's mean). */
-  spread: number;
-  /** The variance float32 resolves there (the device's). */
-  resolvable: number;
-}
-
 /**
- * The first narrow Gaussian (variance raised on the device) that holds samples (responsibility
+ * PRECISION where a narrow Gaussian (variance raised on the device) holds samples (responsibility
  * above 1e-2) spread, as float32 sees them, by more than rounding leaves between copies of one
  * sample (1e-3 of the raised variance) yet within it: the data there vary by less than float32
  * resolves, so any variance estimate would be rounding noise. Copies of one sample, or a lone
- * sample, measure (almost) no spread and pass.
+ * sample, measure (almost) no spread and pass. null: none.
  */
-export function unresolvedSpread(
-  n: Float64Array,
-  first: Float64Array,
-  second: Float64Array,
-  variances: Float64Array,
-  deviceVariances: Float64Array,
-): UnresolvedSpread | null {
-  const d = variances.length / n.length;
-  for (let e = 0; e < variances.length; e++) {
+export function unresolvedSpread(stats: Moments, params: GaussianParams, device: { shift: Float64Array; variances: Float64Array }): TfjsEmError | null {
+  const { n, first, second, nFeatures: d } = stats;
+  for (let e = 0; e < params.variances.length; e++) {
     const k = Math.floor(e / d);
-    if (!(deviceVariances[e] > variances[e]) || !(n[k] > 1e-2)) continue;
+    const resolvable = device.variances[e];
+    if (!(resolvable > params.variances[e]) || !(n[k] > 1e-2)) continue;
     const mean = first[e] / n[k];
     const spread = second[e] / n[k] - mean * mean;
-    if (spread > 1e-3 * deviceVariances[e] && spread < deviceVariances[e]) {
-      return { gaussian: k, feature: e % d, n: n[k], spread: Math.sqrt(spread), resolvable: deviceVariances[e] };
-    }
+    if (!(spread > 1e-3 * resolvable && spread < resolvable)) continue;
+    const j = e % d;
+    const place = Math.abs(params.means[e] - device.shift[j]);
+    return new TfjsEmError(
+      'PRECISION',
+      `Gaussian ${k} holds ${fmt(n[k])} samples spread by ${fmt(Math.sqrt(spread))} in feature ${j}, ${fmt(place)} from the ` +
+        `other Gaussians' centre, where float32 resolves a variance of ${fmt(resolvable)} at best: their likelihoods ` +
+        `would be rounding noise; raise varianceThresholds in feature ${j} to at least ${fmt(resolvable)}, or model that region on its own`,
+    );
   }
   return null;
+}
+
+/** A number for messages: 3 significant digits. */
+export function fmt(v: number): string {
+  return Number(v.toPrecision(3)).toString();
 }

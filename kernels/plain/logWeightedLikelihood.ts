@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DeviceGaussians } from './deviceModel.js';
+import type { DeviceGaussians } from '../kernelNames.js';
 
 /** Elements of one [rows, Gaussians, D] intermediate of the plain ops (16 MiB of float32). */
 const BLOCK_ELEMENTS = 1 << 22;

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { logSumExpRows } from '../logSumExp.js';
-import { sumRows } from '../sumRows.js';
-import type { DeviceGaussians } from './deviceModel.js';
+import { logSumExpRows } from './logSumExp.js';
+import { sumRows } from './sumRows.js';
+import type { DeviceGaussians } from '../kernelNames.js';
 import { differences, gaussianBlocks, logWeightedLikelihood } from './logWeightedLikelihood.js';
 
 /**
  * The e-step of one chunk of centred samples y [n, D] in plain TF.js ops, packed
- * as the E_STEP kernels pack it (kernels/kernelNames.ts) so that the host reads it once:
+ * as the E_STEP kernels pack it (../kernelNames.ts) so that the host reads it once:
  * [ sum_i r_ik (y_ij - nu_jk) (D x K) | sum_i r_ik (y_ij - nu_jk)^2 (D x K) | sum_i r_ik (K) | sum_i log p(y_i) ].
  * Moments about each Gaussian's own centre: nothing cancels however narrow or
  * far from the shift a Gaussian is. Rows whose log-likelihood is -Inf get zero
