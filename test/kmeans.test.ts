@@ -229,6 +229,32 @@ describe('KMeansMachine: initialisation edge cases', () => {
   });
 });
 
+describe("KMeansMachine: the 'k-means||' start finds well-separated clusters", () => {
+  // 12 blobs in 8-D, 10 sigma apart, one holding 1 % of 3000 samples: every seed must find all of
+  // them (the reduction of the candidates is greedy weighted k-means++ and Lloyd to convergence,
+  // kept from 5 draws; a plain k-means++ reduction merged blobs for some seeds).
+  const rng = new Random(3);
+  const centres = Array.from({ length: 12 }, (_, c) => Array.from({ length: 8 }, (_, j) => (j === c % 8 ? 12 : 0) + (c >= 8 && j === (c + 3) % 8 ? 12 : 0) + 0.1 * normal(rng)));
+  const sizes = centres.map((_, c) => (c === 11 ? 30 : 270));
+  const rows: number[][] = [];
+  const truth: number[] = [];
+  centres.forEach((c, k) => {
+    for (let i = 0; i < sizes[k]; i++) {
+      rows.push(c.map((v) => v + normal(rng)));
+      truth.push(k);
+    }
+  });
+
+  test.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])('seed %i: one centroid per blob', async (randomState) => {
+    const km = await new KMeansMachine(12, { randomState }).fit(rows);
+    const labels = await km.predict(rows);
+    // every blob maps to one cluster, and no two blobs to the same one
+    const clusterOf = centres.map((_, k) => new Set(truth.flatMap((t, i) => (t === k ? [labels[i]] : []))));
+    expect(clusterOf.map((s) => s.size)).toEqual(centres.map(() => 1));
+    expect(new Set(clusterOf.map((s) => [...s][0])).size).toBe(12);
+  });
+});
+
 describe('KMeansMachine: float32 cancellation', () => {
   test('data offset by 1e4 with spread 1e-2: variances to 1e-4 relative, centroids to 1e-6 absolute vs float64', async () => {
     const centres = [[1e4, 1e4], [1e4 + 1, 1e4], [1e4, 1e4 + 1]];

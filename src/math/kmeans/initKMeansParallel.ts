@@ -1,17 +1,19 @@
 import type { DataPasses } from '../../data/passes.js';
 import type { Random } from '../random.js';
-import { weightedKMeansPlusPlus, weightedLloyd } from './hostKMeans.js';
+import { weightedInertia, weightedKMeansPlusPlus, weightedLloyd } from './hostKMeans.js';
 
-/** Weighted Lloyd iterations on the candidates (on the host) after their k-means++ seeding. */
-const CANDIDATE_LLOYD_ITERATIONS = 10;
+/** Weighted Lloyd iterations on the candidates (on the host) after their seeding: until no candidate changes cluster. */
+const CANDIDATE_LLOYD_ITERATIONS = 300;
+/** Reductions of the candidates (seeding and Lloyd) from different draws; the lowest weighted potential is kept. */
+const REDUCTIONS = 5;
 
 /**
  * 'k-means||' (Bahmani et al., 2012). A uniformly drawn first candidate, then
  * `rounds` rounds that each keep every sample independently with probability
  * min(1, l d^2 / phi) (d^2: distance to the closest candidate so far, phi: their
  * sum, l = oversamplingFactor * k). The candidates are weighted by how many
- * samples are closest to them and reduced to k by weighted k-means++ followed
- * by a few weighted Lloyd iterations on the host. With k candidates or fewer,
+ * samples are closest to them and reduced to k by greedy weighted k-means++
+ * (2 + ln k trials per centre) and weighted Lloyd to convergence, on the host. With k candidates or fewer,
  * distinct random samples make up the rest. Returns [k, D].
  */
 export async function initKMeansParallel(
@@ -65,6 +67,12 @@ export async function initKMeansParallel(
     return out;
   }
   const { counts } = await x.kmeansStats(points, m);
-  const seeds = weightedKMeansPlusPlus(points, counts, m, k, rng);
-  return weightedLloyd(points, counts, m, seeds, k, CANDIDATE_LLOYD_ITERATIONS);
+  let best: { centres: Float64Array; inertia: number } = { centres: new Float64Array(0), inertia: Infinity };
+  for (let r = 0; r < REDUCTIONS; r++) {
+    const seeds = weightedKMeansPlusPlus(points, counts, m, k, rng, 2 + Math.floor(Math.log(k)));
+    const centres = weightedLloyd(points, counts, m, seeds, k, CANDIDATE_LLOYD_ITERATIONS);
+    const inertia = weightedInertia(points, counts, m, centres, k);
+    if (inertia < best.inertia) best = { centres, inertia };
+  }
+  return best.centres;
 }
