@@ -11,7 +11,10 @@ import type { BackendName } from '../backend/names.js';
 import { GaussianParams, gNorms } from '../math/gmm/params.js';
 import { parameterHash } from '../math/gmm/parameterHash.js';
 import { DeviceGaussians, DeviceModel } from '../math/gmm/deviceModel.js';
-import { EStepMode, eStepChunkFor, logLikelihoodChunkFor, logWeightedLikelihoodChunk } from '../math/gmm/eStepKernels.js';
+import { EStepMode, eStepChunkFor, logLikelihoodChunkFor, logWeightedLikelihoodChunk, responsibilitiesChunk } from '../math/gmm/eStepKernels.js';
+import { sampleMixture } from '../math/gmm/sample.js';
+import { aic, bic } from '../math/gmm/criteria.js';
+import { Random } from '../math/random.js';
 import { accumulateChunk } from '../math/gmm/moments.js';
 import { varianceAtFloor } from './fitWarnings.js';
 import { gaussiansSubset, lostLogLikelihood, restoreNarrow, unresolvedSpread } from '../math/gmm/narrow.js';
@@ -23,7 +26,7 @@ import { KMeansMachine } from './KMeansMachine.js';
 import { VarianceThresholds, VarianceThresholdsInput, expandThresholds, toThresholds } from './thresholds.js';
 import { GMMRecord } from '../io/records.js';
 import { type TfjsEmWarning, emitWarning } from '../warnings.js';
-import { FIT_OPTIONS, GMM_OPTIONS, MAX_GAUSSIANS } from '../options/gmmOptions.js';
+import { FIT_OPTIONS, GMM_OPTIONS, MAX_GAUSSIANS, SAMPLE_OPTIONS } from '../options/gmmOptions.js';
 import { checkOption, resolveOptions, shown } from '../options/table.js';
 import { Source } from '../io/h5file.js';
 import { gmmToBytes, readGMMFile, writeGMMFile } from '../io/gmm.js';
@@ -35,6 +38,10 @@ export interface GMMMachineOptions {
   convergenceThreshold?: number | null;
   maxFittingSteps?: number | null;
   randomState?: number;
+  /** k-means starts tried by fit (the best final average log-likelihood is kept). */
+  nInit?: number;
+  /** partialFit's step size (t + 2)^-stepExponent, in (0.5, 1]. */
+  stepExponent?: number;
   weights?: ArrayLike<number>;
   kMeansTrainer?: KMeansMachine | null;
   updateMeans?: boolean;
@@ -63,8 +70,16 @@ export interface GMMData extends DataPasses {
   gmmStats(machine: GMMMachine): Promise<GMMStats>;
 }
 
-/** One EM step as fit reports it to onStep. */
-export type FitStep = EMStep;
+/** One EM step as fit reports it to onStep; `start`: which of nInit starts (when nInit > 1). */
+export type FitStep = EMStep & { start?: number };
+
+/** What a fit leaves in a machine: its parameters and how its EM ended. */
+interface MachineState {
+  params: GaussianParams;
+  nIter: number;
+  converged: boolean;
+  lowerBound: number | null;
+}
 
 export interface FitOptions {
   /** Called after each EM step. */
@@ -81,7 +96,7 @@ type ResolvedOptions = Required<Omit<GMMMachineOptions, 'weights' | 'chunkSize' 
 
 /** The options that stay settable fields of the machine, checked again when a fit starts. */
 const SETTINGS = [
-  'convergenceThreshold', 'maxFittingSteps', 'randomState', 'kMeansTrainer', 'updateMeans', 'updateVariances', 'updateWeights',
+  'convergenceThreshold', 'maxFittingSteps', 'randomState', 'nInit', 'stepExponent', 'kMeansTrainer', 'updateMeans', 'updateVariances', 'updateWeights',
   'meanVarUpdateThreshold', 'mapAlpha', 'mapRelevanceFactor', 'mapVarianceUpdate', 'chunkSize', 'backend', 'eStep',
 ] as const;
 
@@ -97,6 +112,8 @@ export class GMMMachine {
   convergenceThreshold: number | null;
   maxFittingSteps: number | null;
   randomState: number;
+  nInit: number;
+  stepExponent: number;
   kMeansTrainer: KMeansMachine | null;
   updateMeans: boolean;
   updateVariances: boolean;
@@ -111,6 +128,8 @@ export class GMMMachine {
   /** Steps run by the last fit, and whether it met the convergence threshold. */
   nIter = 0;
   converged = false;
+  /** The average log-likelihood measured by the last fit's last e-step (scikit-learn's lower_bound_); null before. */
+  lowerBound: number | null = null;
 
   private _weights!: Float64Array;
   private _logWeights!: Float64Array;
@@ -139,6 +158,8 @@ export class GMMMachine {
     this.convergenceThreshold = o.convergenceThreshold;
     this.maxFittingSteps = o.maxFittingSteps;
     this.randomState = o.randomState;
+    this.nInit = o.nInit;
+    this.stepExponent = o.stepExponent;
     this.kMeansTrainer = o.kMeansTrainer;
     this.updateMeans = o.updateMeans;
     this.updateVariances = o.updateVariances;
@@ -254,6 +275,7 @@ export class GMMMachine {
   /**
    * EM until the relative change of the average log-likelihood measured by a
    * step's e-step is at most convergenceThreshold, or maxFittingSteps steps.
+   * From a k-means start, nInit starts are tried and the best kept.
    */
   async fit(X: DataInput, options: FitOptions = {}): Promise<this> {
     resolveOptions(FIT_OPTIONS, options, 'fit');
@@ -262,8 +284,7 @@ export class GMMMachine {
     await ensureBackend(this.backend);
     const x = abortable(await toMatrix(X), options.signal);
     this.checkMemory(x.nFeatures);
-    if (this._means === null) await this.initializeGaussians(x, options.signal);
-    return this.em(x.nFeatures, () => this.expectation(x), options);
+    return this.train(new MatrixPasses(x, this.chunkSize), () => this.expectation(x), options);
   }
 
   /**
@@ -277,16 +298,15 @@ export class GMMMachine {
     this.checkOptions();
     await ensureBackend(this.backend);
     this.checkMemory(data.nFeatures);
-    if (this._means === null) await this.initializeFromPasses(data, options.signal);
-    return this.em(data.nFeatures, () => data.gmmStats(this), options);
+    return this.train(data, () => data.gmmStats(this), options);
   }
 
-  /** initializeGaussians on a data set given by its passes. */
-  async initializeFromPasses(data: DataPasses, signal?: AbortSignal): Promise<void> {
+  /** initializeGaussians on a data set given by its passes; `seed`: the k-means start's (default randomState). */
+  async initializeFromPasses(data: DataPasses, signal?: AbortSignal, seed = this.randomState): Promise<void> {
     if (this.trainer === 'map') return this.copyFrom(this.ubm!);
-    const kmeans =
-      this.kMeansTrainer ??
-      new KMeansMachine(this.nGaussians, { randomState: this.randomState, chunkSize: this.chunkSize, backend: this.backend });
+    const kmeans = this.kMeansTrainer ?? new KMeansMachine(this.nGaussians, { chunkSize: this.chunkSize, backend: this.backend });
+    const theirs = kmeans.randomState;
+    kmeans.randomState = seed;
     try {
       const start = await kmeansStart(data, kmeans, signal);
       this._variances = null;
@@ -294,29 +314,59 @@ export class GMMMachine {
       this.setVariances(start.variances);
       this.setWeights(start.weights);
     } finally {
+      kmeans.randomState = theirs;
       if (kmeans !== this.kMeansTrainer) kmeans.dispose();
     }
   }
 
-  /** EM steps from the current parameters (see runEM), each e-step's statistics given by expectation. */
-  private async em(nFeatures: number, expectation: () => Promise<GMMStats>, options: FitOptions): Promise<this> {
+  /**
+   * The fit: EM from the parameters the machine has, or from nInit k-means starts (seeds
+   * randomState, randomState + 1, ...), keeping the start whose last e-step measured the best
+   * average log-likelihood. Warns about the model kept.
+   */
+  private async train(data: DataPasses, expectation: () => Promise<GMMStats>, options: FitOptions): Promise<this> {
+    if (this._means !== null || this.trainer === 'map') {
+      if (this.nInit > 1 && this.trainer === 'ml') throw invalidArgument(`nInit ${this.nInit} needs the k-means start: this machine already has means`);
+      if (this._means === null) this.copyFrom(this.ubm!);
+      return this.warnAbout(await this.em(data.nFeatures, expectation, options), options);
+    }
+    let best: { state: MachineState; last: GMMStats | null; lowerBound: number } | null = null;
+    for (let start = 0; start < this.nInit; start++) {
+      await this.initializeFromPasses(data, options.signal, this.randomState + start);
+      const onStep = this.nInit === 1 || options.onStep === undefined ? options.onStep : (step: FitStep) => options.onStep!({ ...step, start: start + 1 });
+      const last = await this.em(data.nFeatures, expectation, { ...options, onStep });
+      if (best === null || this.lowerBound! > best.lowerBound) best = { state: this.state(), last, lowerBound: this.lowerBound! };
+    }
+    this.restore(best!.state);
+    return this.warnAbout(best!.last, options);
+  }
+
+  /** EM steps from the current parameters (see runEM); returns the last e-step's statistics. */
+  private async em(nFeatures: number, expectation: () => Promise<GMMStats>, options: FitOptions): Promise<GMMStats | null> {
     if (this._variances === null) this.variances = new Float64Array(this.means.length).fill(1);
     if (nFeatures !== this.nFeatures) {
       throw shapeMismatch(`data has ${nFeatures} features per sample; the model has ${this.nFeatures}`);
     }
     this.nIter = 0;
     this.converged = false;
+    this.lowerBound = null;
     const rule = { maxSteps: this.maxFittingSteps, threshold: this.convergenceThreshold };
     const outcome = await runEM(expectation, (stats) => this.mStep(stats), rule, {
       signal: options.signal,
       onStep: (step) => {
         this.nIter = step.step;
+        this.lowerBound = step.averageLogLikelihood;
         options.onStep?.(step);
       },
     });
     this.converged = outcome.converged;
+    return outcome.last;
+  }
+
+  /** Gives the fit's warnings about the model as it ends (see fitWarnings). */
+  private warnAbout(last: GMMStats | null, options: FitOptions): this {
     const floors = expandThresholds(this._varianceThresholds, this.nGaussians, this.nFeatures);
-    const warning = outcome.last === null || !this.updateVariances ? null : varianceAtFloor(outcome.last, this.variances, floors);
+    const warning = last === null || !this.updateVariances ? null : varianceAtFloor(last, this.variances, floors);
     if (warning !== null) (options.onWarning ?? emitWarning)(warning);
     return this;
   }
@@ -385,6 +435,66 @@ export class GMMMachine {
       for (let i = start; i < end; i++) for (let c = 0; c < k; c++) out[c * n + i] = v[(i - start) * k + c] + lost[c];
     });
     return { data: out, shape: [k, n] };
+  }
+
+  /** scikit-learn's name for logLikelihood: each sample's log-likelihood, [nSamples]. */
+  scoreSamples(X: DataInput): Promise<Float64Array> {
+    return this.logLikelihood(X);
+  }
+
+  /**
+   * Each sample's responsibilities, { data: [nSamples, nGaussians] row-major, shape } (scikit-learn's
+   * predict_proba): rows sum to 1 (float32 on the device, normalised in float64). A sample with no
+   * finite log-likelihood under any Gaussian gets a row of zeros.
+   */
+  async predictProba(X: DataInput): Promise<{ data: Float64Array; shape: [number, number] }> {
+    const x = await this.checkedMatrix(X);
+    const k = this.nGaussians;
+    const out = new Float64Array(x.nSamples * k);
+    const g = this.deviceGaussians();
+    const lost = tf.tensor1d(Float32Array.from(this.device.lost));
+    try {
+      await streamChunks(x, this.rows(), this.device.shift, (y) => responsibilitiesChunk(y, g, lost), (v, start, end) => {
+        for (let i = 0; i < end - start; i++) {
+          let sum = 0;
+          for (let c = 0; c < k; c++) sum += v[i * k + c];
+          for (let c = 0; c < k; c++) out[(start + i) * k + c] = sum > 0 ? v[i * k + c] / sum : 0;
+        }
+      });
+    } finally {
+      lost.dispose();
+    }
+    return { data: out, shape: [x.nSamples, k] };
+  }
+
+  /** The most responsible Gaussian of each sample, [nSamples] (scikit-learn's predict; ties: the lowest index). */
+  async predict(X: DataInput): Promise<Int32Array> {
+    const { data, shape: [n, k] } = await this.predictProba(X);
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let c = 1; c < k; c++) if (data[i * k + c] > data[i * k + labels[i]]) labels[i] = c;
+    }
+    return labels;
+  }
+
+  /** n samples drawn from the mixture (float64, [n, nFeatures]) and the Gaussian of each (scikit-learn's sample). */
+  sample(n: number, options: { randomState?: number } = {}): { data: Float64Array; shape: [number, number]; labels: Int32Array } {
+    if (!Number.isSafeInteger(n) || n < 1) throw invalidArgument(`sample needs a positive integer number of samples; got ${shown(n)}`);
+    const { randomState = this.randomState } = resolveOptions<{ randomState?: number }>(SAMPLE_OPTIONS, options, 'sample');
+    const { data, labels } = sampleMixture(this.params(), n, new Random(randomState));
+    return { data, shape: [n, this.nFeatures], labels };
+  }
+
+  /** Bayesian information criterion on X, as scikit-learn's bic (lower is better). */
+  async bic(X: DataInput): Promise<number> {
+    const ll = await this.logLikelihood(X);
+    return bic(ll.reduce((s, v) => s + v, 0) / ll.length, ll.length, this.nGaussians, this.nFeatures);
+  }
+
+  /** Akaike information criterion on X, as scikit-learn's aic (lower is better). */
+  async aic(X: DataInput): Promise<number> {
+    const ll = await this.logLikelihood(X);
+    return aic(ll.reduce((s, v) => s + v, 0) / ll.length, ll.length, this.nGaussians, this.nFeatures);
   }
 
   /** Average log-likelihood per sample (scikit-learn's score). */
@@ -565,6 +675,17 @@ export class GMMMachine {
     this._variances = flat;
     this._gNorms = gNorms(flat, this.nGaussians);
     this.deviceStale = true;
+  }
+
+  private state(): MachineState {
+    return { params: this.params(), nIter: this.nIter, converged: this.converged, lowerBound: this.lowerBound };
+  }
+
+  private restore(s: MachineState): void {
+    this.setWeights(s.params.weights);
+    this.means = s.params.means;
+    this.setVariances(s.params.variances);
+    Object.assign(this, { nIter: s.nIter, converged: s.converged, lowerBound: s.lowerBound });
   }
 
   private copyFrom(source: GMMMachine): void {

@@ -19,7 +19,9 @@ export const GMM_OPTIONS: OptionTable = {
   ubm: otherOption({ expected: 'a GMMMachine, or null', default: null, accepts: machineOrNull(() => GMMMachine), text: "the prior of MAP adaptation (required with trainer 'map'); its parameters are the start" }),
   convergenceThreshold: numberOption({ min: 0, nullable: true, default: 1e-5, text: "stop when the average log-likelihood changes by at most this, relative; null: run maxFittingSteps steps" }),
   maxFittingSteps: numberOption({ min: 0, integer: true, nullable: true, default: 200, text: 'most EM steps; null: until convergence' }),
-  randomState: numberOption({ integer: true, default: 0, text: 'seed of the k-means start' }),
+  randomState: numberOption({ integer: true, default: 0, text: 'seed of the k-means start (start i of nInit: randomState + i)' }),
+  nInit: numberOption({ min: 1, max: 1000, integer: true, default: 1, text: 'k-means starts tried by fit, each trained; the one with the best final average log-likelihood is kept' }),
+  stepExponent: numberOption({ above: 0.5, max: 1, default: 0.6, text: 'partialFit: the step size of batch t is (t + 2)^-stepExponent (stepwise EM)' }),
   weights: otherOption({ expected: 'an array of numbers', defaultText: 'equal (1 / nGaussians)', accepts: isArrayLikeOfNumbers, text: 'initial weights: finite, > 0, summing to 1' }),
   kMeansTrainer: otherOption({ expected: 'a KMeansMachine, or null', default: null, accepts: machineOrNull(() => KMeansMachine), text: 'the k-means of the start (default: one with randomState)' }),
   updateMeans: booleanOption({ default: true, text: 'whether EM updates the means' }),
@@ -58,6 +60,9 @@ export const FIT_OPTIONS: OptionTable = {
   signal: otherOption({ expected: 'an AbortSignal', accepts: (v) => v instanceof AbortSignal, defaultText: 'none', text: 'stops the fit within a chunk of data; the machine keeps its last complete step' }),
   onWarning: otherOption({ expected: 'a function', accepts: isFunction, defaultText: 'process.emitWarning (Node), console.warn (browsers)', text: "receives the fit's warnings" }),
 };
+
+/** What GMMMachine.sample takes beside the count. */
+export const SAMPLE_OPTIONS: OptionTable = { randomState: numberOption({ integer: true, defaultText: "the machine's randomState", text: 'seed of the draws' }) };
 
 /** What KMeansMachine.fit takes beside the data. */
 export const KMEANS_FIT_OPTIONS: OptionTable = { signal: FIT_OPTIONS.signal };
