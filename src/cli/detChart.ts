@@ -1,5 +1,6 @@
 /** The DET curve as a self-contained SVG: probit-scaled axes, grid, the curve and its EER point. */
 import { DET_TICKS as TICKS, detAxisPosition, detTickLabel as percent, type DetPoint } from '../math/det.js';
+import { escapeXml } from './svg.js';
 
 const SIZE = 520;
 const MARGIN = { left: 70, right: 20, top: 50, bottom: 60 };
@@ -37,8 +38,4 @@ ${grid.join('\n')}
 <text transform="translate(18 ${MARGIN.top + h / 2}) rotate(-90)" text-anchor="middle">False rejection rate (%)</text>
 </svg>
 `;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 }

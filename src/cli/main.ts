@@ -18,8 +18,11 @@ import { score } from './score.js';
 import { stats } from './stats.js';
 import { train } from './train.js';
 import { worker } from './worker.js';
+import { predict } from './predict.js';
+import { sample } from './sample.js';
+import { select } from './select.js';
 
-const COMMANDS: Command[] = [demo, kmeans, train, adapt, stats, estimate, score, info, worker];
+const COMMANDS: Command[] = [demo, kmeans, train, adapt, stats, estimate, score, predict, sample, select, info, worker];
 const COMMON_OPTIONS = { quiet: 'flag', format: 'value', help: 'flag' } as const;
 const COMMON_USAGE = `  --format F           table (default), json or csv; json prints one document on stdout
   --quiet, -q          no progress or information on stderr

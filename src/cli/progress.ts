@@ -43,7 +43,7 @@ abstract class BaseProgress implements Progress {
       const now = performance.now();
       const rate = (frames * 1000) / Math.max(now - last, 1e-3);
       last = now;
-      this.show(label, step, maxSteps, describeStep(step, rate));
+      this.show(step.start === undefined ? label : `${label} (start ${step.start})`, step, maxSteps, describeStep(step, rate));
     };
   }
 

@@ -6,6 +6,7 @@ import { dataSpecs, loadSamples, type Samples } from './data.js';
 import { about } from './errors.js';
 import { assertFeatures, loadGMM } from './files.js';
 import type { Cell, Result } from './format.js';
+import { aic, bic } from '../math/gmm/criteria.js';
 
 export const score: Command = {
   name: 'score',
@@ -13,7 +14,8 @@ export const score: Command = {
   usage: `Usage: tfjs-em score --model m.h5 [--ubm ubm.h5] --data X [X...] [--per-sample]
 
 Prints one row per data file: the average log-likelihood per frame under the model,
-or, with --ubm, the average log-likelihood ratio per frame (model minus UBM).
+or, with --ubm, the average log-likelihood ratio per frame (model minus UBM). With
+--format json, each file also gets the model's bic and aic on it (scikit-learn's).
 
   --model FILE         the GMM to score against
   --ubm FILE           the UBM: score the log-likelihood ratio
@@ -29,6 +31,8 @@ interface Scored {
   frames: number;
   score: number;
   perSample: Float64Array;
+  /** scikit-learn's criteria of the model on the file (not for a ratio against a UBM). */
+  criteria: { bic: number; aic: number } | null;
 }
 
 async function run(args: Args, context: Context): Promise<Result> {
@@ -61,7 +65,9 @@ async function scoreFile(samples: Samples, model: GMMMachine, ubm: GMMMachine | 
   }
   // The same sum and division as GMMMachine.score.
   const score = ll.reduce((s, v) => s + v, 0) / ll.length;
-  return { file: samples.spec.spec, frames: ll.length, score, perSample: ll };
+  const [k, d, n] = [model.nGaussians, model.nFeatures, ll.length];
+  const criteria = ubm === undefined ? { bic: bic(score, n, k, d), aic: aic(score, n, k, d) } : null;
+  return { file: samples.spec.spec, frames: ll.length, score, perSample: ll, criteria };
 }
 
 function result(header: Record<string, string | null>, scored: Scored[], perSample: boolean, isRatio: boolean): Result {
@@ -69,7 +75,7 @@ function result(header: Record<string, string | null>, scored: Scored[], perSamp
   const json = {
     ...header,
     score: isRatio ? 'average log-likelihood ratio per frame' : 'average log-likelihood per frame',
-    files: scored.map((s) => ({ file: s.file, frames: s.frames, score: s.score, ...(perSample ? { perSample: Array.from(s.perSample) } : {}) })),
+    files: scored.map((s) => ({ file: s.file, frames: s.frames, score: s.score, ...s.criteria, ...(perSample ? { perSample: Array.from(s.perSample) } : {}) })),
   };
   if (!perSample) return { json, columns: ['file', 'frames', name], rows: scored.map((s) => [s.file, s.frames, s.score]) };
   const rows: Cell[][] = scored.flatMap((s) => Array.from(s.perSample, (v, i): Cell[] => [s.file, i, v]));

@@ -8,7 +8,7 @@ import { readGMMFile } from '../io/index.js';
 import { expandThresholds } from '../machines/thresholds.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
-import { assertClusters, dataSet, loadShards, type DataSet } from './data.js';
+import { assertClusters, dataSet, loadSamples, loadShards, type DataSet } from './data.js';
 import { CliError, about } from './errors.js';
 import { assertFeatures, assertOutputFile, fileKind } from './files.js';
 import type { Result } from './format.js';
@@ -32,10 +32,13 @@ GMMMachine(trainer="ml"). The start point is k-means on the data, or --init.
   --out FILE           the model to write (HDF5, bob's layout 1.0)
   --variance-floor V   smallest variance allowed (default: 2.2e-16, or --init's floor)
   --seed S             seed of the k-means initialisation (default 0)
+  --n-init N           k-means starts, each trained; the best final average log-likelihood is kept (default 1)
+  --mini-batch ROWS    stepwise (online) EM: one pass over the data in batches of ROWS rows, an
+                       m-step after each (GMMMachine.partialFit); the start is k-means on the first batch
 ${remoteUsage('run every pass over the data on tfjs-em workers, with the same result')}
 ${emUsage('means,variances,weights')}
 ${DEVICE_USAGE}`,
-  options: { data: 'values', gaussians: 'value', ...REMOTE_OPTIONS, init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { data: 'values', gaussians: 'value', ...REMOTE_OPTIONS, init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', 'n-init': 'value', 'mini-batch': 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
@@ -47,11 +50,17 @@ async function run(args: Args, context: Context): Promise<Result> {
   const floor = args.nonNegative('variance-floor');
   const settings = emOptions(args, ['means', 'variances', 'weights']);
   const seed = args.integer('seed') ?? 0;
+  const nInit = args.positiveInteger('n-init') ?? 1;
+  const miniBatch = args.positiveInteger('mini-batch');
   const remote = remoteOptions(args, context, settings.chunkSize);
+  if (nInit > 1 && init !== undefined) throw new CliError('--n-init', 'needs the k-means start: leave out --init');
+  if (miniBatch !== undefined && remote !== null) throw new CliError('--mini-batch', 'runs on this machine: leave out --redis');
+  if (miniBatch !== undefined && nInit > 1) throw new CliError('--mini-batch', 'takes one start: leave out --n-init');
   const set = await dataSet(inputs);
   assertOutputFile(out, [...inputs, init]);
   const backend = await context.backend();
-  const job = { out, init, gaussians, floor, settings, seed, backend };
+  const job = { out, init, gaussians, floor, settings, seed, nInit, backend };
+  if (miniBatch !== undefined) return trainStepwise(set, job, miniBatch, context);
   if (remote === null) return trainOn(await loadShards(set, settings.chunkSize), set, job, context);
   const { url } = remote;
   const cluster = await connectCluster(url, remote.options);
@@ -71,6 +80,7 @@ export interface TrainJob {
   floor: number | undefined;
   settings: EmSettings;
   seed: number;
+  nInit: number;
   backend: string;
 }
 
@@ -79,7 +89,7 @@ export async function trainOn(data: GMMData, set: DataSet, job: TrainJob, contex
   const { out, init, settings } = job;
   if (job.gaussians !== undefined) assertClusters('--gaussians', job.gaussians, data.nSamples, set.subject);
   const gmm = init === undefined
-    ? await kmeansStart(data, set.subject, job.gaussians!, job.seed, settings.chunkSize, context)
+    ? await kmeansStart(data, set.subject, job, context)
     : await givenStart(init, job.gaussians, data, set.subject, job.floor);
   try {
     applySettings(gmm, settings);
@@ -94,14 +104,51 @@ export async function trainOn(data: GMMData, set: DataSet, job: TrainJob, contex
   }
 }
 
+/**
+ * Stepwise EM (--mini-batch): the data set's files in order, each in batches of `rows` rows, one
+ * partialFit per batch; the start is --init, or k-means on the first batch.
+ */
+async function trainStepwise(set: DataSet, job: TrainJob, rows: number, context: Context): Promise<Result> {
+  const first = await loadSamples(set.specs[0]);
+  const gmm = job.init === undefined
+    ? new GMMMachine(job.gaussians!, { randomState: job.seed })
+    : await givenStart(job.init, job.gaussians, await loadShards({ specs: [set.specs[0]], subject: set.specs[0].file }, job.settings.chunkSize), set.subject, job.floor);
+  try {
+    applySettings(gmm, job.settings);
+    if (job.floor !== undefined) gmm.varianceThresholds = job.floor;
+    let frames = 0;
+    for (const [i, spec] of set.specs.entries()) {
+      const { data } = i === 0 ? first : await loadSamples(spec);
+      const d = data.shape[1];
+      if (i === 0 && job.init === undefined) assertClusters('--gaussians', job.gaussians!, Math.min(rows, data.shape[0]), spec.file);
+      for (let start = 0; start < data.shape[0]; start += rows) {
+        const end = Math.min(data.shape[0], start + rows);
+        const batch = { data: data.data.subarray(start * d, end * d), shape: [end - start, d] as [number, number] };
+        await about(spec.file, () => withFloorAdvice('--variance-floor', () => gmm.partialFit(batch, { signal: context.signal })));
+        frames += end - start;
+        context.progress.info(`batch ${gmm.nIter}: ${spec.file} rows ${start}-${end - 1}, avg log-likelihood ${gmm.lowerBound!.toFixed(6)}`);
+      }
+    }
+    context.signal.throwIfAborted();
+    await about(job.out, () => gmm.save(job.out));
+    context.progress.info(`wrote ${job.out}`);
+    return summary(job.out, job.backend, gmm, frames, gmm.lowerBound);
+  } finally {
+    gmm.dispose();
+  }
+}
+
 function requiredGaussians(args: Args): number {
   args.requiredString('gaussians');
   return args.positiveInteger('gaussians')!;
 }
 
-async function kmeansStart(data: GMMData, subject: string, k: number, seed: number, chunkSize: number | undefined, context: Context): Promise<GMMMachine> {
-  const kmeans = new KMeansMachine(k, { randomState: seed, chunkSize });
-  const gmm = new GMMMachine(k, { kMeansTrainer: kmeans });
+/** A machine of the k-means start: started here (with its timing shown), or, with nInit > 1, by the fit. */
+async function kmeansStart(data: GMMData, subject: string, job: TrainJob, context: Context): Promise<GMMMachine> {
+  const k = job.gaussians!;
+  const kmeans = new KMeansMachine(k, { chunkSize: job.settings.chunkSize });
+  const gmm = new GMMMachine(k, { kMeansTrainer: kmeans, randomState: job.seed, nInit: job.nInit });
+  if (job.nInit > 1) return gmm;
   const start = performance.now();
   context.progress.info(`k-means: ${k} clusters on ${data.nSamples} frames...`);
   await about(subject, () => withFloorAdvice('--variance-floor', () => gmm.initializeFromPasses(data, context.signal)));

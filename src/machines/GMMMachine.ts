@@ -26,7 +26,8 @@ import { KMeansMachine } from './KMeansMachine.js';
 import { VarianceThresholds, VarianceThresholdsInput, expandThresholds, toThresholds } from './thresholds.js';
 import { GMMRecord } from '../io/records.js';
 import { type TfjsEmWarning, emitWarning } from '../warnings.js';
-import { FIT_OPTIONS, GMM_OPTIONS, MAX_GAUSSIANS, SAMPLE_OPTIONS } from '../options/gmmOptions.js';
+import { FIT_OPTIONS, GMM_OPTIONS, KMEANS_FIT_OPTIONS, MAX_GAUSSIANS, SAMPLE_OPTIONS } from '../options/gmmOptions.js';
+import { blend, stepSize } from '../math/gmm/stepwise.js';
 import { checkOption, resolveOptions, shown } from '../options/table.js';
 import { Source } from '../io/h5file.js';
 import { gmmToBytes, readGMMFile, writeGMMFile } from '../io/gmm.js';
@@ -130,6 +131,8 @@ export class GMMMachine {
   converged = false;
   /** The average log-likelihood measured by the last fit's last e-step (scikit-learn's lower_bound_); null before. */
   lowerBound: number | null = null;
+  /** partialFit's running statistics (of one average sample); null until its first batch, and after fit. */
+  private online: GMMStats | null = null;
 
   private _weights!: Float64Array;
   private _logWeights!: Float64Array;
@@ -350,6 +353,7 @@ export class GMMMachine {
     this.nIter = 0;
     this.converged = false;
     this.lowerBound = null;
+    this.online = null;
     const rule = { maxSteps: this.maxFittingSteps, threshold: this.convergenceThreshold };
     const outcome = await runEM(expectation, (stats) => this.mStep(stats), rule, {
       signal: options.signal,
@@ -361,6 +365,36 @@ export class GMMMachine {
     });
     this.converged = outcome.converged;
     return outcome.last;
+  }
+
+  /**
+   * Stepwise (online) EM on one batch of a stream (see math/gmm/stepwise.ts): the batch's
+   * statistics are blended into running statistics with step size (t + 2)^-stepExponent, and
+   * the parameters re-estimated from them. The first batch starts the model by k-means when it
+   * has no means. Maximum likelihood only; nIter counts the batches, lowerBound is the last
+   * batch's average log-likelihood under the parameters it was measured on. fit starts over.
+   */
+  async partialFit(batch: DataInput, options: { signal?: AbortSignal } = {}): Promise<this> {
+    resolveOptions(KMEANS_FIT_OPTIONS, options, 'partialFit');
+    if (this.trainer !== 'ml') throw invalidArgument("partialFit trains by maximum likelihood: give a machine of trainer 'ml'");
+    this.checkOptions();
+    await ensureBackend(this.backend);
+    const x = abortable(await toMatrix(batch), options.signal);
+    this.checkMemory(x.nFeatures);
+    if (this._means === null) await this.initializeFromPasses(new MatrixPasses(x, this.chunkSize), options.signal);
+    if (this._variances === null) this.variances = new Float64Array(this.means.length).fill(1);
+    expectFeatures(x, this.nFeatures);
+    const stats = await this.expectation(x);
+    const average = stats.logLikelihood / stats.t;
+    if (!Number.isFinite(average)) throw new TfjsEmError('INVALID_DATA', `the batch's log-likelihood is ${average} on this float32 device`);
+    stats.model = undefined; // running statistics mix the models of every batch
+    const batches = this.online === null ? 0 : this.nIter;
+    if (this.online === null) this.online = new GMMStats(this.nGaussians, this.nFeatures);
+    blend(this.online, stats, stepSize(batches, this.stepExponent));
+    this.mStep(this.online);
+    this.nIter = batches + 1;
+    this.lowerBound = average;
+    return this;
   }
 
   /** Gives the fit's warnings about the model as it ends (see fitWarnings). */

@@ -129,3 +129,43 @@ describe('sample, nInit and lowerBound', () => {
     m.dispose();
   });
 });
+
+describe('partialFit: stepwise EM over a stream', () => {
+  /** n rows of a 4-Gaussian mixture in 5-D (rows depend on the seed only). */
+  const stream = (n: number, seed: number) => {
+    const r = new Random(seed);
+    const centres = [[0, 0, 0, 0, 0], [4, 0, 2, 0, -2], [0, 4, -2, 2, 0], [-4, -3, 0, -2, 2]];
+    const data = new Float64Array(n * 5);
+    for (let i = 0; i < n; i++) {
+      const c = r.weightedIndex([0.4, 0.3, 0.2, 0.1]);
+      for (let j = 0; j < 5; j++) data[i * 5 + j] = centres[c][j] + (0.5 + 0.25 * j) * gaussian(r);
+    }
+    return { data, shape: [n, 5] as [number, number] };
+  };
+
+  test('1e5 rows in batches of 1e4: held-out average log-likelihood within 1e-2 of batch EM on all the rows', async () => {
+    // (bench/partialFit.mjs streams 2e6 rows)
+    const train = stream(100_000, 1);
+    const heldOut = stream(20_000, 2);
+    const online = new GMMMachine(4, { updateVariances: true, updateWeights: true });
+    for (let start = 0; start < 100_000; start += 10_000) {
+      await online.partialFit({ data: train.data.subarray(start * 5, (start + 10_000) * 5), shape: [10_000, 5] });
+    }
+    expect(online.nIter).toBe(10);
+    const batch = new GMMMachine(4, { updateVariances: true, updateWeights: true, maxFittingSteps: 25 });
+    await batch.fit(train);
+    const [got, want] = [await online.score(heldOut), await batch.score(heldOut)];
+    expect(Math.abs(got - want)).toBeLessThan(1e-2);
+    online.dispose();
+    batch.dispose();
+  });
+
+  test('partialFit refuses a MAP machine; stepExponent is checked', async () => {
+    const ubm = new GMMMachine(1);
+    ubm.means = [[0]];
+    ubm.variances = [[1]];
+    await expect(new GMMMachine(1, { trainer: 'map', ubm }).partialFit([[0], [1]])).rejects.toThrow(/partialFit trains by maximum likelihood/);
+    expect(() => new GMMMachine(1, { stepExponent: 0.5 })).toThrow(/stepExponent must be a finite number > 0.5/);
+    ubm.dispose();
+  });
+});

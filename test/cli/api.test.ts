@@ -1,0 +1,110 @@
+/**
+ * The command line's side of the everyday GMM API: predict (labels or responsibilities), sample,
+ * score's bic and aic, select (the number of Gaussians by BIC), train --n-init and --mini-batch;
+ * each checked against the library on the same model and data.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { GMMMachine } from '../../src/machines/GMMMachine.js';
+import { readData, parseDataSpec } from '../../src/io/data/read.js';
+import { expectClose } from '../helpers/expectClose.js';
+import { buildOnce, tfjsEm } from './cli.js';
+import { PYTHON, blobs, tempDir, writeNpy } from './fixtures.js';
+
+const dir = tempDir();
+const x = blobs([[0, 0, 0], [8, 8, 8], [-8, 8, 0], [8, -8, 4]], 150, 21);
+const data = writeNpy(path.join(dir, 'x.npy'), x);
+let model: string;
+
+beforeAll(async () => {
+  await buildOnce();
+  model = path.join(dir, 'model.h5');
+  const run = await tfjsEm(['train', '--data', data, '--gaussians', '4', '--steps', '20', '--out', model, '-q']);
+  if (run.code !== 0) throw new Error(run.stderr);
+}, 300_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function ok(args: string[]) {
+  const run = await tfjsEm([...args, '--format', 'json', '-q']);
+  if (run.code !== 0) throw new Error(`tfjs-em ${args.join(' ')}: exit ${run.code}\n${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+const read = async (file: string) => readData(parseDataSpec(file));
+
+/** What numpy.load makes of a file (Debian's numpy). */
+function numpyLoad(file: string): { dtype: string; shape: number[]; values: number[] } {
+  const script = `import json, sys, numpy\nx = numpy.load(sys.argv[1])\nprint(json.dumps({'dtype': str(x.dtype), 'shape': list(x.shape), 'values': x.ravel().tolist()}))`;
+  return JSON.parse(execFileSync(PYTHON, ['-c', script, file], { encoding: 'utf8' }));
+}
+
+test('predict: labels (.npy int32) and responsibilities (--proba, .csv) as the library gives them', async () => {
+  const gmm = await GMMMachine.fromHDF5(model);
+  const labels = path.join(dir, 'labels.npy');
+  expect(await ok(['predict', '--model', model, '--data', data, '--out', labels])).toMatchObject({ samples: 600, gaussians: 4, values: 'labels' });
+  expect(numpyLoad(labels)).toEqual({ dtype: 'int32', shape: [600], values: Array.from(await gmm.predict(x)) });
+  const proba = path.join(dir, 'proba.csv');
+  await ok(['predict', '--model', model, '--data', data, '--out', proba, '--proba']);
+  const got = await read(proba);
+  const want = await gmm.predictProba(x);
+  expect(got.shape).toEqual([600, 4]);
+  expectClose(got.data, want.data, 0, 1e-12);
+  gmm.dispose();
+});
+
+test('sample: -n draws of the model, and their Gaussians, as GMMMachine.sample with the same seed', async () => {
+  const out = path.join(dir, 'drawn.npy');
+  const labels = path.join(dir, 'drawn-labels.csv');
+  await ok(['sample', '--model', model, '-n', '500', '--seed', '3', '--out', out, '--labels', labels]);
+  const gmm = await GMMMachine.fromHDF5(model);
+  const want = gmm.sample(500, { randomState: 3 });
+  expect((await read(out)).data).toEqual(want.data);
+  expect(Array.from((await read(labels)).data)).toEqual(Array.from(want.labels));
+  gmm.dispose();
+});
+
+test('score --format json: bic and aic per file, as the library computes them', async () => {
+  const json = await ok(['score', '--model', model, '--data', data]);
+  const gmm = await GMMMachine.fromHDF5(model);
+  expectClose(json.files[0].bic, await gmm.bic(x), 1e-12);
+  expectClose(json.files[0].aic, await gmm.aic(x), 1e-12);
+  gmm.dispose();
+});
+
+test('select: BIC picks the 4 Gaussians the data came from among 1, 2, 4 and 8; the curve is an SVG', async () => {
+  const out = path.join(dir, 'best.h5');
+  const json = await ok(['select', '--data', data, '--gaussians', '1,2,4,8', '--steps', '30', '--out', out]);
+  expect(json).toMatchObject({ criterion: 'bic', chosen: 4, out, plot: path.join(dir, 'best.svg') });
+  expect(json.candidates.map((c: { gaussians: number }) => c.gaussians)).toEqual([1, 2, 4, 8]);
+  const bics = json.candidates.map((c: { bic: number }) => c.bic);
+  expect(Math.min(...bics)).toBe(bics[2]);
+  expect((await GMMMachine.fromHDF5(out)).nGaussians).toBe(4);
+  const svg = readFileSync(path.join(dir, 'best.svg'), 'utf8');
+  expect(svg).toMatch(/^<svg [^>]*>[^]*<polyline points="([\d.]+,[\d.]+ ){3}[\d.]+,[\d.]+"[^]*4 Gaussians[^]*<\/svg>\n$/);
+  const run = await tfjsEm(['select', '--data', data, '--gaussians', '2,x', '--out', path.join(dir, 'never.h5')]);
+  expect(run.errLines).toEqual(["tfjs-em: --gaussians: expected positive integers separated by commas; got '2,x'"]);
+  expect(existsSync(path.join(dir, 'never.h5'))).toBe(false);
+});
+
+test('train --n-init 3 keeps the best of three starts (library nInit: the same model)', async () => {
+  const out = path.join(dir, 'starts.h5');
+  const run = await tfjsEm(['train', '--data', data, '--gaussians', '4', '--steps', '10', '--n-init', '3', '--out', out]);
+  expect(run.code).toBe(0);
+  expect(run.stderr).toMatch(/EM \(start 3\): step 1\//);
+  const gmm = new GMMMachine(4, { nInit: 3, maxFittingSteps: 10, updateVariances: true, updateWeights: true });
+  await gmm.fit(x, { onWarning: () => {} });
+  const file = await GMMMachine.fromHDF5(out);
+  expectClose(file.means, gmm.means, 1e-12);
+  gmm.dispose();
+});
+
+test('train --mini-batch 100: stepwise EM over the file, one m-step per batch, as partialFit', async () => {
+  const out = path.join(dir, 'online.h5');
+  const json = await ok(['train', '--data', data, '--gaussians', '4', '--mini-batch', '100', '--out', out]);
+  expect(json).toMatchObject({ steps: 6, frames: 600 });
+  const gmm = new GMMMachine(4, { updateVariances: true, updateWeights: true });
+  for (let start = 0; start < 600; start += 100) await gmm.partialFit({ data: x.data.subarray(start * 3, (start + 100) * 3), shape: [100, 3] });
+  expectClose((await GMMMachine.fromHDF5(out)).means, gmm.means, 1e-12);
+  gmm.dispose();
+});
