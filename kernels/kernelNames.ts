@@ -13,6 +13,8 @@ export interface GaussianInputs extends NamedTensorInfoMap {
   nu: TensorInfo;
   h: TensorInfo;
   c: TensorInfo;
+  /** E_STEP only, optional: each row's weight [n] (the row counts w_i times; 0: not at all). */
+  w?: TensorInfo;
 }
 
 /** The same Gaussians as tensors, as the ops that build or run the kernels hold them. */
@@ -23,7 +25,7 @@ export interface DeviceGaussians {
 }
 
 /**
- * The whole e-step of one chunk; output float32 [2DK + K + 1]:
+ * The whole e-step of one chunk (each row weighted by w when given); output float32 [2DK + K + 1]:
  * [ sum_i r_ik (y_ij - nu_jk) as [D, K] | sum_i r_ik (y_ij - nu_jk)^2 as [D, K] | sum_i r_ik [K] | sum_i log p(y_i) ]:
  * moments about each Gaussian's own centre. A row with no finite log-likelihood
  * adds -Inf to the last value and nothing (not NaN) to the others.
@@ -40,13 +42,13 @@ export interface EStepAttrs {
 }
 
 /** Checks the inputs every e-step kernel takes; returns [n, D, K]. */
-export function gaussianInputsShape({ y, nu, h, c }: GaussianInputs): [number, number, number] {
+export function gaussianInputsShape({ y, nu, h, c, w }: GaussianInputs): [number, number, number] {
   const [n, d] = y.shape;
   const k = c.shape[0];
   const fits = (t: TensorInfo) => t.shape.length === 2 && t.shape[0] === d && t.shape[1] === k;
-  if (y.shape.length !== 2 || !fits(nu) || !fits(h) || c.shape.length !== 1) {
-    throw new Error(`e-step kernel: shapes y [${y.shape}], nu [${nu.shape}], h [${h.shape}], c [${c.shape}] do not fit`);
+  if (y.shape.length !== 2 || !fits(nu) || !fits(h) || c.shape.length !== 1 || (w !== undefined && (w.shape.length !== 1 || w.shape[0] !== n))) {
+    throw new Error(`e-step kernel: shapes y [${y.shape}], nu [${nu.shape}], h [${h.shape}], c [${c.shape}]${w === undefined ? '' : `, w [${w.shape}]`} do not fit`);
   }
-  if ([y, nu, h, c].some((t) => t.dtype !== 'float32')) throw new Error('e-step kernel: inputs must be float32');
+  if ([y, nu, h, c, ...(w === undefined ? [] : [w])].some((t) => t.dtype !== 'float32')) throw new Error('e-step kernel: inputs must be float32');
   return [n, d, k];
 }

@@ -12,7 +12,7 @@ export const eStepCpuConfig: KernelConfig = {
     const x = inputs as GaussianInputs;
     const [n, d] = gaussianInputsShape(x);
     const read = (t: TensorInfo) => cpu.readSync(t.dataId) as Float32Array;
-    const packed = hostEStep(read(x.y), n, d, read(x.nu), read(x.h), read(x.c));
+    const packed = hostEStep(read(x.y), n, d, read(x.nu), read(x.h), read(x.c), x.w === undefined ? null : read(x.w));
     return cpu.makeTensorInfo([packed.length], 'float32', packed);
   },
 };

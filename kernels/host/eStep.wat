@@ -5,10 +5,11 @@
 ;;   log(w_k N(y | mu_k, var_k)) = c_k - sum_j (y_j - nu_jk)^2 h_jk,   h = 1 / (2 var).
 ;; All arguments are i32; pointers are byte addresses in the imported memory.
 ;;
-;;   estep(y, rows, d, kp, nu, h, c, scratch, out) adds to out, laid out as
+;;   estep(y, rows, d, kp, nu, h, c, scratch, out, w) adds to out, laid out as
 ;;     [ sum_i r_ik t_ijk [d, kp] | sum_i r_ik t_ijk^2 [d, kp] | sum_i r_ik [kp] ] f32,
 ;;     then sum_i log p(y_i) f64, with t_ijk = y_ij - nu_jk: moments about each
 ;;     Gaussian's own centre, so narrow Gaussians far from 0 keep their precision;
+;;     w: the rows' weights [rows] f32, each row counting w_i times (0: every row once);
 ;;   loglik(y, rows, d, kp, nu, h, c, scratch, out) writes log p(y_i) to out [rows] f32.
 ;;
 ;; Rows go in blocks of BLOCK_ROWS, whose responsibilities stay in cache between the passes.
@@ -27,7 +28,7 @@
 
   (func (export "estep")
     (param $y i32) (param $rows i32) (param $d i32) (param $kp i32)
-    (param $nu i32) (param $h i32) (param $c i32) (param $scratch i32) (param $out i32)
+    (param $nu i32) (param $h i32) (param $c i32) (param $scratch i32) (param $out i32) (param $w i32)
     (local $r0 i32) (local $nb i32) (local $yBlock i32) (local $sumR i32) (local $ll f64)
     ;; sum r lies after the two [d, kp] moments, sum log p after sum r.
     (local.set $sumR (i32.add (local.get $out) (i32.shl (i32.mul (local.get $d) (local.get $kp)) (i32.const 3))))
@@ -39,7 +40,8 @@
         (call $logLikelihoods (local.get $yBlock) (local.get $nb) (local.get $d) (local.get $kp)
           (local.get $nu) (local.get $h) (local.get $c) (local.get $scratch))
         (local.set $ll (f64.add (local.get $ll)
-          (call $responsibilities (local.get $nb) (local.get $kp) (local.get $scratch) (local.get $sumR))))
+          (call $responsibilities (local.get $nb) (local.get $kp) (local.get $scratch) (local.get $sumR)
+            (select (i32.add (local.get $w) (i32.shl (local.get $r0) (i32.const 2))) (i32.const 0) (local.get $w)))))
         (call $statistics (local.get $yBlock) (local.get $nb) (local.get $d) (local.get $kp)
           (local.get $nu) (local.get $scratch) (local.get $out))
         (local.set $r0 (i32.add (local.get $r0) (i32.const {{BLOCK_ROWS}})))
@@ -253,11 +255,13 @@
         (f32.add (f32x4.extract_lane 2 (local.get $s)) (f32x4.extract_lane 3 (local.get $s))))))
 
   ;; Per row of the block: log p = max + log sum_k exp(l_k - max) (returned summed, f64),
-  ;; scratch turned into responsibilities r_k = exp(l_k - max) / sum, added to sumR [kp].
-  ;; A row with no finite log-likelihood adds -Inf and zero responsibilities (not NaN).
-  (func $responsibilities (param $nb i32) (param $kp i32) (param $scratch i32) (param $sumR i32) (result f64)
+  ;; scratch turned into responsibilities r_k = exp(l_k - max) / sum, added to sumR [kp];
+  ;; with weights w (the block's [nb] f32; 0: none) both count w_b times.
+  ;; A row with no finite log-likelihood adds -Inf and zero responsibilities (not NaN);
+  ;; a row of weight 0 adds nothing.
+  (func $responsibilities (param $nb i32) (param $kp i32) (param $scratch i32) (param $sumR i32) (param $w i32) (result f64)
     (local $kpBytes i32) (local $pl i32) (local $pm i32) (local $end i32) (local $b i32) (local $p i32) (local $q i32) (local $pitch i32)
-    (local $ll f64) (local $max f64) (local $sum f64) (local $scale v128) (local $r v128)
+    (local $ll f64) (local $max f64) (local $sum f64) (local $weight f64) (local $scale v128) (local $r v128)
     (local.set $kpBytes (i32.shl (local.get $kp) (i32.const 2)))
     (local.set $pitch (i32.add (local.get $kpBytes) (i32.const {{SCRATCH_ROW_PAD}})))
     (local.set $pl (local.get $scratch))
@@ -267,9 +271,13 @@
         (br_if $rowsDone (i32.ge_s (local.get $b) (local.get $nb)))
         (local.set $end (i32.add (local.get $pl) (local.get $kpBytes)))
         (local.set $max (call $rowMax (local.get $pm)))
-        (if (f64.eq (local.get $max) (f64.const -inf))
+        (local.set $weight (if (result f64) (local.get $w)
+          (then (f64.promote_f32 (f32.load (i32.add (local.get $w) (i32.shl (local.get $b) (i32.const 2))))))
+          (else (f64.const 1))))
+        (if (i32.or (f64.eq (local.get $max) (f64.const -inf)) (f64.eq (local.get $weight) (f64.const 0)))
           (then
-            (local.set $ll (f64.add (local.get $ll) (f64.const -inf)))
+            (if (f64.ne (local.get $weight) (f64.const 0))
+              (then (local.set $ll (f64.add (local.get $ll) (f64.const -inf)))))
             (local.set $p (local.get $pl))
             (block $zeroed
               (loop $zero
@@ -279,8 +287,9 @@
                 (br $zero))))
           (else
             (local.set $sum (call $expRow (local.get $pl) (local.get $end) (f32.demote_f64 (local.get $max))))
-            (local.set $ll (f64.add (local.get $ll) (f64.add (local.get $max) (call $log (local.get $sum)))))
-            (local.set $scale (f32x4.splat (f32.demote_f64 (f64.div (f64.const 1) (local.get $sum)))))
+            (local.set $ll (f64.add (local.get $ll)
+              (f64.mul (local.get $weight) (f64.add (local.get $max) (call $log (local.get $sum))))))
+            (local.set $scale (f32x4.splat (f32.demote_f64 (f64.div (local.get $weight) (local.get $sum)))))
             (local.set $p (local.get $pl))
             (local.set $q (local.get $sumR))
             (block $scaled

@@ -4,12 +4,15 @@ import { ESTEP, LOGLIK, runHostKernel } from './hostEngine.js';
  * The e-step of samples y [rows, d] (centred by the model's shift) against the
  * Gaussians nu, h [d, k], c [k] of kernelNames.ts, on the host in wasm SIMD:
  * float32 [2dk + k + 1] = [ sum r (y - nu) [d, k] | sum r (y - nu)^2 [d, k] |
- * sum r [k] | sum log p ]. Each thread's float32 sums are added in float64.
+ * sum r [k] | sum log p ], each row counting weights[i] times when given. Each thread's
+ * float32 sums are added in float64.
  */
-export function hostEStep(y: Float32Array, rows: number, d: number, nu: Float32Array, h: Float32Array, c: Float32Array): Float32Array {
+export function hostEStep(
+  y: Float32Array, rows: number, d: number, nu: Float32Array, h: Float32Array, c: Float32Array, weights: Float32Array | null = null,
+): Float32Array {
   const k = c.length;
   const sumsOf = (kp: number) => (2 * d + 1) * kp;
-  const { buffer, outs, kp } = runHostKernel(ESTEP, y, rows, d, { nu, h, c }, (_, kp) => 4 * sumsOf(kp) + 8);
+  const { buffer, outs, kp } = runHostKernel(ESTEP, y, rows, d, { nu, h, c }, (_, kp) => 4 * sumsOf(kp) + 8, weights);
   const floats = sumsOf(kp);
   const sums = new Float64Array(floats);
   let ll = 0;

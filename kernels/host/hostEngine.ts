@@ -98,11 +98,12 @@ export interface HostGaussians {
 }
 
 /**
- * Runs a kernel of the module on y [rows, d] and the Gaussians g, rows split
- * across threads, each writing outBytes(its rows) bytes of zeroed output.
+ * Runs a kernel of the module on y [rows, d] (and the rows' weights, when given) and the
+ * Gaussians g, rows split across threads, each writing outBytes(its rows) bytes of zeroed output.
  */
 export function runHostKernel(
   kernel: Kernel, y: Float32Array, rows: number, d: number, g: HostGaussians, outBytes: (rows: number, kp: number) => number,
+  weights: Float32Array | null = null,
 ): HostRun {
   const k = g.c.length;
   const kp = Math.ceil(k / K_TILE) * K_TILE;
@@ -110,13 +111,14 @@ export function runHostKernel(
   const threads = Math.max(1, Math.min(eng.threads, Math.floor(rows / MIN_ROWS_PER_THREAD)));
   const starts = Array.from({ length: threads + 1 }, (_, t) => Math.floor((t * rows) / threads));
 
-  // Layout (bytes): nu, h [d, kp] | c [kp] | y (+4 rows read past the end) | per thread: scratch, out.
+  // Layout (bytes): nu, h [d, kp] | c [kp] | y (+4 rows read past the end) | weights | per thread: scratch, out.
   const hPtr = 4 * d * kp;
   const cPtr = 2 * hPtr;
   const yPtr = cPtr + 4 * kp;
+  const wPtr = yPtr + align16(4 * (rows + 4) * d);
   const scratch = scratchBytes(kp);
   const perThread = scratch + align16(outBytes(starts[1] + 1, kp));
-  const first = yPtr + align16(4 * (rows + 4) * d);
+  const first = wPtr + (weights === null ? 0 : align16(4 * rows));
   const pages = Math.ceil((first + threads * perThread) / PAGE) - eng.memory.buffer.byteLength / PAGE;
   if (pages > 0) eng.memory.grow(pages);
 
@@ -124,13 +126,15 @@ export function runHostKernel(
   writeGaussians(heap, d, k, kp, g, hPtr / 4, cPtr / 4);
   heap.set(y.subarray(0, rows * d), yPtr / 4);
   heap.fill(0, yPtr / 4 + rows * d, yPtr / 4 + (rows + 4) * d);
+  if (weights !== null) heap.set(weights.subarray(0, rows), wPtr / 4);
   const jobs: number[][] = [];
   const outs: number[] = [];
   for (let t = 0; t < threads; t++) {
     const at = first + t * perThread;
     const out = at + scratch;
     heap.fill(0, out / 4, (at + perThread) / 4);
-    jobs.push([kernel, yPtr + 4 * starts[t] * d, starts[t + 1] - starts[t], d, kp, 0, hPtr, cPtr, at, out]);
+    const w = weights === null ? 0 : wPtr + 4 * starts[t];
+    jobs.push([kernel, yPtr + 4 * starts[t] * d, starts[t + 1] - starts[t], d, kp, 0, hPtr, cPtr, at, out, w]);
     outs.push(out);
   }
   const run = ([fn, ...args]: number[]) => eng.kernels[fn](...args);

@@ -11,8 +11,8 @@ const PENDING = 1;
 const ERROR = 2;
 const JOBS = 3;
 const HEADER = 4;
-/** Per job: the function (0 estep, 1 loglik), then its 9 arguments. */
-const ARGS = 10;
+/** Per job: the function (0 estep, 1 loglik), then its arguments (10 at most). */
+const ARGS = 11;
 
 // Plain JavaScript evaluated in each worker (through getBuiltinModule, not require: the
 // browser build scans its output text for Node built-ins).

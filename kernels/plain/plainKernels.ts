@@ -9,7 +9,7 @@ import { DeviceGaussians, E_STEP, EStepAttrs, GaussianInputs, LOG_LIKELIHOOD, ga
  * kernels. The ops run inside the kernel; the engine takes the tensor they return.
  */
 export function plainKernelConfigs(backendName: string): KernelConfig[] {
-  const config = (kernelName: string, what: string, run: (y: Tensor2D, g: DeviceGaussians) => Tensor1D): KernelConfig => ({
+  const config = (kernelName: string, what: string, run: (y: Tensor2D, g: DeviceGaussians, w?: Tensor1D) => Tensor1D): KernelConfig => ({
     kernelName,
     backendName,
     kernelFunc: ({ inputs, attrs }): TensorInfo => {
@@ -18,8 +18,8 @@ export function plainKernelConfigs(backendName: string): KernelConfig[] {
       }
       const x = inputs as GaussianInputs;
       gaussianInputsShape(x);
-      const { y, nu, h, c } = x as unknown as { y: Tensor2D } & DeviceGaussians;
-      return run(y, { nu, h, c });
+      const { y, nu, h, c, w } = x as unknown as { y: Tensor2D; w?: Tensor1D } & DeviceGaussians;
+      return run(y, { nu, h, c }, w);
     },
   });
   return [config(E_STEP, 'e-step', eStepChunk), config(LOG_LIKELIHOOD, 'log-likelihood', logLikelihoodChunk)];

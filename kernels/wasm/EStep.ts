@@ -16,7 +16,7 @@ export const eStepWasmConfig: KernelConfig = {
     const x = inputs as GaussianInputs;
     const [n, d] = gaussianInputsShape(x);
     const read = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
-    const packed = hostEStep(read(x.y), n, d, read(x.nu), read(x.h), read(x.c));
+    const packed = hostEStep(read(x.y), n, d, read(x.nu), read(x.h), read(x.c), x.w === undefined ? null : read(x.w));
     return wasm.makeOutput([packed.length], 'float32', undefined, packed);
   },
 };

@@ -4,7 +4,7 @@ import { GaussianInputs, gaussianInputsShape } from '../kernelNames.js';
 import { LogLikelihoodRowsProgram, ResponsibilitiesProgram } from './responsibilities_gpu.js';
 
 /**
- * R [n, K + 1] in two GLSL passes: log p per row, then the responsibilities.
+ * R [n, K + 1] in two GLSL passes: log p per row, then the responsibilities (weighted by x.w when given).
  * The log-likelihoods are computed twice rather than stored: 4nDK more flops,
  * no [n, K] intermediate.
  */
@@ -13,7 +13,8 @@ export function responsibilities(webgl: MathBackendWebGL, x: GaussianInputs): Te
   const params = [x.y, x.nu, x.h, x.c];
   const lp = webgl.compileAndRun(new LogLikelihoodRowsProgram(n, d, k), params);
   try {
-    return webgl.compileAndRun(new ResponsibilitiesProgram(n, d, k), [...params, lp]);
+    const weighted = x.w !== undefined;
+    return webgl.compileAndRun(new ResponsibilitiesProgram(n, d, k, weighted), [...params, lp, ...(weighted ? [x.w!] : [])]);
   } finally {
     webgl.disposeIntermediateTensorInfo(lp);
   }

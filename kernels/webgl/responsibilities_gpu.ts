@@ -51,23 +51,26 @@ export class LogLikelihoodRowsProgram implements GPGPUProgram {
  * log p is -Inf.
  */
 export class ResponsibilitiesProgram implements GPGPUProgram {
-  readonly variableNames = ['y', 'nu', 'h', 'c', 'lp'];
+  readonly variableNames: string[];
   readonly outputShape: number[];
   readonly userCode: string;
 
-  constructor(n: number, d: number, k: number) {
+  /** weighted: a sixth input w [n], each row's responsibilities and log-likelihood counting w times (0: not at all). */
+  constructor(n: number, d: number, k: number, weighted = false) {
+    this.variableNames = ['y', 'nu', 'h', 'c', 'lp', ...(weighted ? ['w'] : [])];
     this.outputShape = [n, k + 1];
     this.userCode = `
   ${logLikelihood(d)}
   void main() {
     ivec2 ik = getOutputCoords();
     float lp = getLp(ik.x);
+    float w = ${weighted ? 'getW(ik.x)' : '1.0'};
     if (ik.y == ${k}) {
-      setOutput(lp);
-    } else if (isinf(lp)) {
+      setOutput(w == 0.0 ? 0.0 : w * lp);
+    } else if (isinf(lp) || w == 0.0) {
       setOutput(0.0);
     } else {
-      setOutput(exp(logLikelihood(ik.x, ik.y) - lp));
+      setOutput(w * exp(logLikelihood(ik.x, ik.y) - lp));
     }
   }`;
   }

@@ -6,7 +6,7 @@ import { CentredMomentsProgram } from './centred_moments_webgpu.js';
 import { ResponsibilitiesProgram } from './responsibilities_webgpu.js';
 
 /**
- * The e-step in three passes: responsibilities R [n, K + 1], the centred
+ * The e-step in three passes: responsibilities R [n, K + 1] (weighted by w when given), the centred
  * moments of each block of rows, then the blocks summed by the backend's Sum.
  */
 export const eStepWebGPUConfig: KernelConfig = {
@@ -16,7 +16,8 @@ export const eStepWebGPUConfig: KernelConfig = {
     const webgpu = backend as WebGPUBackend;
     const x = inputs as GaussianInputs;
     const [n, d, k] = gaussianInputsShape(x);
-    const r = webgpu.runWebGPUProgram(new ResponsibilitiesProgram(n, d, k), [x.y, x.nu, x.h, x.c], 'float32');
+    const weighted = x.w !== undefined;
+    const r = webgpu.runWebGPUProgram(new ResponsibilitiesProgram(n, d, k, false, weighted), [x.y, x.nu, x.h, x.c, ...(weighted ? [x.w!] : [])], 'float32');
     let partials: TensorInfo;
     try {
       const program = new CentredMomentsProgram(d, k, rowBlocks(n, packedLength(d, k)));

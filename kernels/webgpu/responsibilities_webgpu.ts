@@ -13,29 +13,33 @@ const WORKGROUP = 64;
  * Direct differences: l_ik = c_k - sum_j (y_ij - nu_jk)^2 h_jk.
  */
 export class ResponsibilitiesProgram implements WebGPUProgram {
-  readonly variableNames = ['Y', 'Nu', 'H', 'C'];
+  readonly variableNames: string[];
   readonly outputShape: number[];
   readonly shaderKey: string;
   readonly dispatchLayout = { x: [0, 1] };
   readonly dispatch: [number, number, number];
   readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
 
+  /** weighted: a fifth input W [n], each row's responsibilities and log-likelihood counting W times. */
   constructor(
     n: number,
     private readonly d: number,
     private readonly k: number,
     private readonly logLikelihoodOnly = false,
+    private readonly weighted = false,
   ) {
+    this.variableNames = ['Y', 'Nu', 'H', 'C', ...(weighted ? ['W'] : [])];
     this.outputShape = logLikelihoodOnly ? [n] : [n, k + 1];
     this.dispatch = [Math.ceil(n / ROWS), 1, 1];
-    this.shaderKey = `tfjsEmResponsibilities_${d}_${k}_${logLikelihoodOnly}`;
+    this.shaderKey = `tfjsEmResponsibilities_${d}_${k}_${logLikelihoodOnly}_${weighted}`;
   }
 
   getUserCode(): string {
-    const { d, k, logLikelihoodOnly } = this;
+    const { d, k, logLikelihoodOnly, weighted } = this;
     const perThread = Math.ceil(k / WORKGROUP);
+    const weight = weighted ? 'vec4<f32>(W[r.x / D], W[r.y / D], W[r.z / D], W[r.w / D])' : 'vec4<f32>(1.0)';
     const writeResponsibilities = `
-  let scale = select(vec4<f32>(1.0) / s, vec4<f32>(0.0), dead);
+  let scale = select(w / s, vec4<f32>(0.0), dead);
   for (var m = 0; m < KPT; m++) {
     let k = i32(localIndex) + m * ${WORKGROUP};
     if (k < K) {
@@ -109,9 +113,11 @@ fn main(index : i32) {
   }
   s = reduceSum(s);
   let dead = s == vec4<f32>(0.0);
+  let w = ${weight};
 ${logLikelihoodOnly ? '' : writeResponsibilities}
   if (localIndex == 0u) {
-    let ll = select(shift + log(s), negInf, dead);
+    // a row of weight 0 counts nothing, also when its log-likelihood is -Inf
+    let ll = select(w * select(shift + log(s), negInf, dead), vec4<f32>(0.0), w == vec4<f32>(0.0));
     for (var i = 0; i < ${ROWS}; i++) {
       if (row0 + i < n) { setOutputAtIndex(${logLikelihoodOnly ? 'row0 + i' : '(row0 + i) * (K + 1) + K'}, ll[i]); }
     }

@@ -10,6 +10,7 @@ export function abortable(x: Matrix, signal: AbortSignal | undefined): Matrix {
   return {
     nSamples: x.nSamples,
     nFeatures: x.nFeatures,
+    sampleWeight: x.sampleWeight,
     chunk(start, end, shift) {
       signal.throwIfAborted();
       return x.chunk(start, end, shift);

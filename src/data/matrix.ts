@@ -32,6 +32,39 @@ export interface Matrix {
   chunk(start: number, end: number, shift: Float64Array): tf.Tensor2D;
   /** The given rows, float64 on the host, row-major. */
   rows(indices: number[]): Promise<Float64Array>;
+  /** Each sample's weight ([nSamples]: it counts that many times), or null: each counts once. */
+  readonly sampleWeight?: Float64Array | null;
+}
+
+/**
+ * x with per-sample weights: finite, >= 0, one per sample and not all 0 (INVALID_DATA
+ * otherwise). Integer weights stand for repeated samples, 0 for a left-out one.
+ */
+export function withSampleWeight(x: Matrix, weights: ArrayLike<number> | null | undefined, name = 'sampleWeight'): Matrix {
+  if (weights === undefined || weights === null) return x;
+  const w = checkedWeights(weights, x.nSamples, name);
+  return { nSamples: x.nSamples, nFeatures: x.nFeatures, sampleWeight: w, chunk: (s, e, shift) => x.chunk(s, e, shift), rows: (i) => x.rows(i) };
+}
+
+/** Weights as withSampleWeight takes them, copied into float64. */
+export function checkedWeights(weights: ArrayLike<number>, n: number, name = 'sampleWeight'): Float64Array {
+  if (weights === null || typeof weights !== 'object' || typeof weights.length !== 'number') {
+    throw invalidArgument(`${name} must be an array of numbers, one per sample`);
+  }
+  if (weights.length !== n) throw invalidData(`${name} has ${weights.length} values; the data have ${n} samples`);
+  const w = Float64Array.from(weights);
+  const bad = w.findIndex((v) => !(v >= 0 && v <= 3.4028234663852886e38));
+  if (bad >= 0) throw invalidData(`${name} must be finite and >= 0; weight ${bad} is ${weights[bad]}`);
+  if (!w.some((v) => v > 0)) throw invalidData(`${name} is 0 for every sample: nothing to fit`);
+  return w;
+}
+
+/** The total weight of rows [start, end): their count, when unweighted. */
+export function weightOf(x: Pick<Matrix, 'sampleWeight'>, start: number, end: number): number {
+  if (!x.sampleWeight) return end - start;
+  let s = 0;
+  for (let i = start; i < end; i++) s += x.sampleWeight[i];
+  return s;
 }
 
 /**

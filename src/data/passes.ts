@@ -22,6 +22,8 @@ export interface DataPasses {
   kmeansStats(centroids: Float64Array, k: number): Promise<KMeansStats>;
   /** sum z and sum z^2 per cluster of z = x - means[label] (see clusterMomentsPass). */
   clusterMoments(centroids: Float64Array, k: number, means: Float64Array): Promise<Float64Array>;
+  /** Every sample's weight (global order), or null: each counts once. The passes above weight by them. */
+  weights(): Promise<Float64Array | null>;
 }
 
 /** The passes over one matrix, `chunkSize` rows per device chunk at most. */
@@ -47,6 +49,10 @@ export class MatrixPasses implements DataPasses {
 
   clusterMoments(centroids: Float64Array, k: number, means: Float64Array): Promise<Float64Array> {
     return withDeviceCentroids(centroids, k, (c) => clusterMomentsPass(this.matrix, c, means, this.chunkRows(k)));
+  }
+
+  async weights(): Promise<Float64Array | null> {
+    return this.matrix.sampleWeight ?? null;
   }
 
   private chunkRows(k: number): number {
@@ -103,6 +109,14 @@ export class ShardedPasses<S extends DataPasses = DataPasses> implements DataPas
 
   async clusterMoments(centroids: Float64Array, k: number, means: Float64Array): Promise<Float64Array> {
     return sumArrays(await Promise.all(this.shards.map((s) => s.clusterMoments(centroids, k, means))));
+  }
+
+  async weights(): Promise<Float64Array | null> {
+    const parts = await Promise.all(this.shards.map((s) => s.weights()));
+    if (parts.every((p) => p === null)) return null;
+    const out = new Float64Array(this.nSamples).fill(1); // an unweighted shard's samples count once
+    parts.forEach((part, s) => part !== null && out.set(part, this.starts[s]));
+    return out;
   }
 
   private shardOf(index: number): number {

@@ -9,15 +9,16 @@ interface InFlight {
 }
 
 /**
- * Runs compute on each centred chunk of x and hands each result, read back to
- * the host, to consume in order. The next chunk is queued on the device before
- * the previous result is awaited, so reads overlap work on asynchronous backends.
+ * Runs compute on each centred chunk of x (with its rows' weights, as a float32 tensor, when
+ * x has weights) and hands each result, read back to the host, to consume in order. The next
+ * chunk is queued on the device before the previous result is awaited, so reads overlap work
+ * on asynchronous backends.
  */
 export async function streamChunks(
   x: Matrix,
   rows: number,
   shift: Float64Array,
-  compute: (y: tf.Tensor2D) => tf.Tensor,
+  compute: (y: tf.Tensor2D, w: tf.Tensor1D | null) => tf.Tensor,
   consume: (values: Float32Array, start: number, end: number) => void,
 ): Promise<void> {
   const inFlight: InFlight[] = [];
@@ -33,7 +34,8 @@ export async function streamChunks(
   };
   try {
     for (const [start, end] of chunkRanges(x.nSamples, rows)) {
-      inFlight.push({ out: tf.tidy(() => compute(x.chunk(start, end, shift))), start, end });
+      const weights = x.sampleWeight ? Float32Array.from(x.sampleWeight.subarray(start, end)) : null;
+      inFlight.push({ out: tf.tidy(() => compute(x.chunk(start, end, shift), weights && tf.tensor1d(weights))), start, end });
       if (inFlight.length > 1) await readOldest();
     }
     while (inFlight.length > 0) await readOldest();

@@ -319,6 +319,10 @@ export class RemoteShard implements DataPasses {
     const answer = await this.call('cluster-moments', { k, centroids: encodeFloats(centroids), means: encodeFloats(means) });
     return arrayOf(answer, 'moments', 2 * k * this.nFeatures);
   }
+
+  async weights(): Promise<Float64Array | null> {
+    return null;
+  }
 }
 
 /** A data set whose shards the workers hold: passes combined in shard order, as LocalShards does. */

@@ -1,7 +1,7 @@
 /**
  * GMMStats files in bob.learn.em's layout 1.0 (GMMStats.save / from_hdf5):
  *   attrs file_version "1.0", writer_class
- *   n_gaussians, n_features, T int64; log_likelihood float64;
+ *   n_gaussians, n_features, T int64 (float64 for weighted samples: their total weight); log_likelihood float64;
  *   n float64 [K]; sumPx, sumPxx float64 [K, D]
  * The legacy layout names n_features "n_inputs" and log_likelihood "log_liklihood" (sic), and
  * bob reshapes its arrays, so only their element counts are checked there.
@@ -39,7 +39,8 @@ export async function statsToBytes(record: StatsRecord): Promise<Uint8Array> {
 function readStats(reader: H5Reader, legacy: boolean): StatsRecord {
   const k = positive(reader, 'n_gaussians');
   const d = positive(reader, legacy ? 'n_inputs' : 'n_features');
-  const t = reader.integer('T');
+  // an integer in bob's files; the total weight of the samples when they were weighted
+  const t = reader.number('T');
   if (t < 0) throw reader.fail(`T is ${t}, expected at least 0`);
   const model = reader.attribute(MODEL_ATTRIBUTE);
   if (model !== undefined && !/^[0-9a-f]{16}$/.test(model)) throw reader.fail(`attribute ${MODEL_ATTRIBUTE} is not a model hash`);
@@ -69,7 +70,8 @@ function writeStats(file: H5File, r: StatsRecord): void {
   writeInteger(file, 'n_gaussians', r.nGaussians);
   writeInteger(file, 'n_features', r.nFeatures);
   writeNumber(file, 'log_likelihood', r.logLikelihood);
-  writeInteger(file, 'T', r.t);
+  if (Number.isSafeInteger(r.t)) writeInteger(file, 'T', r.t);
+  else writeNumber(file, 'T', r.t); // weighted samples: their total weight (float64)
   writeArray(file, 'n', r.n, [r.nGaussians]);
   writeArray(file, 'sumPx', r.sumPx, [r.nGaussians, r.nFeatures]);
   writeArray(file, 'sumPxx', r.sumPxx, [r.nGaussians, r.nFeatures]);

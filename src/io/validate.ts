@@ -61,7 +61,8 @@ export function checkStats(r: StatsRecord): void {
   const k = count('nGaussians', r.nGaussians);
   const d = count('nFeatures', r.nFeatures);
   finite('logLikelihood', r.logLikelihood);
-  integer('t', r.t, 0);
+  finite('t', r.t);
+  if (r.t < 0) throw invalidArgument(`t must be >= 0, got ${r.t}`);
   values('n', r.n, k);
   values('sumPx', r.sumPx, k * d);
   values('sumPxx', r.sumPxx, k * d);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
-import { DataInput, HostArray2D, Matrix, asMatrix, expectFeatures, toMatrix } from '../data/matrix.js';
+import { DataInput, HostArray2D, Matrix, asMatrix, checkedWeights, expectFeatures, toMatrix, weightOf, withSampleWeight } from '../data/matrix.js';
 import { streamChunks } from '../data/streamChunks.js';
 import { abortable } from '../data/abortable.js';
 import { type DataPasses, MatrixPasses } from '../data/passes.js';
@@ -26,7 +26,7 @@ import { KMeansMachine } from './KMeansMachine.js';
 import { VarianceThresholds, VarianceThresholdsInput, expandThresholds, toThresholds } from './thresholds.js';
 import { GMMRecord } from '../io/records.js';
 import { type TfjsEmWarning, emitWarning } from '../warnings.js';
-import { FIT_OPTIONS, GMM_OPTIONS, KMEANS_FIT_OPTIONS, MAX_GAUSSIANS, SAMPLE_OPTIONS } from '../options/gmmOptions.js';
+import { FIT_OPTIONS, GMM_OPTIONS, KMEANS_FIT_OPTIONS, MAX_GAUSSIANS, SAMPLE_OPTIONS, WEIGHT_OPTIONS } from '../options/gmmOptions.js';
 import { blend, stepSize } from '../math/gmm/stepwise.js';
 import { checkOption, resolveOptions, shown } from '../options/table.js';
 import { Source } from '../io/h5file.js';
@@ -89,6 +89,14 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Receives the fit's warnings (default: process.emitWarning in Node, console.warn in browsers). */
   onWarning?: (warning: TfjsEmWarning) => void;
+  /** Each sample's weight (finite, >= 0, not all 0): it counts that many times, in k-means and the start too. */
+  sampleWeight?: ArrayLike<number>;
+}
+
+/** What accStats and score take beside the data. */
+export interface WeightOptions {
+  /** Each sample's weight: it counts that many times (score: the weighted mean). */
+  sampleWeight?: ArrayLike<number>;
 }
 
 /** The options as resolveOptions gives them: every one set, to its default where not given. */
@@ -285,7 +293,7 @@ export class GMMMachine {
     options.signal?.throwIfAborted();
     this.checkOptions();
     await ensureBackend(this.backend);
-    const x = abortable(await toMatrix(X), options.signal);
+    const x = abortable(withSampleWeight(await toMatrix(X), options.sampleWeight), options.signal);
     this.checkMemory(x.nFeatures);
     return this.train(new MatrixPasses(x, this.chunkSize), () => this.expectation(x), options);
   }
@@ -374,12 +382,12 @@ export class GMMMachine {
    * has no means. Maximum likelihood only; nIter counts the batches, lowerBound is the last
    * batch's average log-likelihood under the parameters it was measured on. fit starts over.
    */
-  async partialFit(batch: DataInput, options: { signal?: AbortSignal } = {}): Promise<this> {
+  async partialFit(batch: DataInput, options: { signal?: AbortSignal; sampleWeight?: ArrayLike<number> } = {}): Promise<this> {
     resolveOptions(KMEANS_FIT_OPTIONS, options, 'partialFit');
     if (this.trainer !== 'ml') throw invalidArgument("partialFit trains by maximum likelihood: give a machine of trainer 'ml'");
     this.checkOptions();
     await ensureBackend(this.backend);
-    const x = abortable(await toMatrix(batch), options.signal);
+    const x = abortable(withSampleWeight(await toMatrix(batch), options.sampleWeight), options.signal);
     this.checkMemory(x.nFeatures);
     if (this._means === null) await this.initializeFromPasses(new MatrixPasses(x, this.chunkSize), options.signal);
     if (this._variances === null) this.variances = new Float64Array(this.means.length).fill(1);
@@ -531,15 +539,21 @@ export class GMMMachine {
     return aic(ll.reduce((s, v) => s + v, 0) / ll.length, ll.length, this.nGaussians, this.nFeatures);
   }
 
-  /** Average log-likelihood per sample (scikit-learn's score). */
-  async score(X: DataInput): Promise<number> {
+  /** Average log-likelihood per sample (scikit-learn's score); with sample weights, their weighted mean. */
+  async score(X: DataInput, options: WeightOptions = {}): Promise<number> {
+    resolveOptions(WEIGHT_OPTIONS, options, 'score');
     const ll = await this.logLikelihood(X);
-    return ll.reduce((s, v) => s + v, 0) / ll.length;
+    if (options.sampleWeight === undefined) return ll.reduce((s, v) => s + v, 0) / ll.length;
+    const w = checkedWeights(options.sampleWeight, ll.length);
+    let [sum, total] = [0, 0];
+    for (let i = 0; i < ll.length; i++) if (w[i] > 0) [sum, total] = [sum + w[i] * ll[i], total + w[i]];
+    return sum / total;
   }
 
-  /** The e-step statistics of X. */
-  async accStats(X: DataInput | Matrix): Promise<GMMStats> {
-    return this.expectation(await this.checkedMatrix(X));
+  /** The e-step statistics of X (each sample counting its weight, when weights are given: t is their total). */
+  async accStats(X: DataInput | Matrix, options: WeightOptions = {}): Promise<GMMStats> {
+    resolveOptions(WEIGHT_OPTIONS, options, 'accStats');
+    return this.expectation(withSampleWeight(await this.checkedMatrix(X), options.sampleWeight));
   }
 
   /** One GMMStats per item of the list (e.g. per utterance). */
@@ -755,7 +769,7 @@ export class GMMMachine {
     const g = this.deviceGaussians();
     const { shift, centres } = this.device;
     const chunk = eStepChunkFor(this.eStep);
-    await streamChunks(x, this.rows(), shift, (y) => chunk(y, g), (v, start, end) => accumulateChunk(stats, v, centres, end - start));
+    await streamChunks(x, this.rows(), shift, (y, w) => chunk(y, g, w), (v, start, end) => accumulateChunk(stats, v, centres, weightOf(x, start, end)));
     stats.logLikelihood += lostLogLikelihood(stats.n, this.device.lost);
     const unresolved = this.device.narrow.length > 0 ? unresolvedSpread(stats, this.params(), this.device) : null;
     if (unresolved !== null) throw unresolved;

@@ -1,4 +1,4 @@
-import { DataInput, HostArray2D, Matrix, asMatrix, expectFeatures } from '../data/matrix.js';
+import { DataInput, HostArray2D, Matrix, asMatrix, expectFeatures, withSampleWeight } from '../data/matrix.js';
 import { abortable } from '../data/abortable.js';
 import { TfjsEmError, invalidArgument, shapeMismatch } from '../errors.js';
 import { Random } from '../math/random.js';
@@ -26,6 +26,8 @@ export type KMeansInit = 'random' | 'k-means++' | 'k-means||';
 export interface KMeansFitOptions {
   /** Stops the fit at the next chunk of data; the machine keeps the centroids it had. */
   signal?: AbortSignal;
+  /** Each sample's weight (finite, >= 0): it counts that many times (fit only; fitPasses takes the data's). */
+  sampleWeight?: ArrayLike<number>;
 }
 
 export interface KMeansOptions {
@@ -127,7 +129,8 @@ export class KMeansMachine {
     options.signal?.throwIfAborted();
     this.checkOptions();
     await ensureBackend(this.backend);
-    return this.fitPasses(new MatrixPasses(abortable(await asMatrix(X), options.signal), this.chunkSize), options);
+    const x = withSampleWeight(await asMatrix(X), options.sampleWeight);
+    return this.fitPasses(new MatrixPasses(abortable(x, options.signal), this.chunkSize), options);
   }
 
   /**
@@ -143,6 +146,9 @@ export class KMeansMachine {
         `nClusters (${k}) is larger than the number of samples (${x.nSamples})`,
       );
     }
+    const weights = await x.weights();
+    const live = weights === null ? x.nSamples : weights.reduce((n, w) => n + (w > 0 ? 1 : 0), 0);
+    if (k > live) throw new TfjsEmError('INVALID_DATA', `nClusters (${k}) is larger than the number of samples of non-zero weight (${live})`);
     let centroids = await this.initialCentroids(x, new Random(this.randomState));
     let previous = NaN;
     let average = NaN;
@@ -203,7 +209,7 @@ export class KMeansMachine {
     const stats = await x.kmeansStats(centroids, k);
     const means = clusterMeans(centroids, hostCentroids(centroids, k), stats);
     const moments = await x.clusterMoments(centroids, k, means);
-    return clusterVariancesAndWeights(stats.counts, moments, x.nSamples);
+    return clusterVariancesAndWeights(stats.counts, moments, stats.nSamples);
   }
 
   /** Same number of clusters and features and identical centroids (both unset counts as equal). */

@@ -59,13 +59,17 @@ export const FIT_OPTIONS: OptionTable = {
   onStep: otherOption({ expected: 'a function', accepts: isFunction, defaultText: 'none', text: 'called after each EM step with { step, averageLogLikelihood, convergenceValue }' }),
   signal: otherOption({ expected: 'an AbortSignal', accepts: (v) => v instanceof AbortSignal, defaultText: 'none', text: 'stops the fit within a chunk of data; the machine keeps its last complete step' }),
   onWarning: otherOption({ expected: 'a function', accepts: isFunction, defaultText: 'process.emitWarning (Node), console.warn (browsers)', text: "receives the fit's warnings" }),
+  sampleWeight: otherOption({ expected: 'an array of numbers', accepts: isArrayLikeOfNumbers, defaultText: 'every sample once', text: "each sample's weight (finite, >= 0, not all 0): it counts that many times; k-means and the start use them too" }),
 };
 
 /** What GMMMachine.sample takes beside the count. */
 export const SAMPLE_OPTIONS: OptionTable = { randomState: numberOption({ integer: true, defaultText: "the machine's randomState", text: 'seed of the draws' }) };
 
 /** What KMeansMachine.fit takes beside the data. */
-export const KMEANS_FIT_OPTIONS: OptionTable = { signal: FIT_OPTIONS.signal };
+export const KMEANS_FIT_OPTIONS: OptionTable = { signal: FIT_OPTIONS.signal, sampleWeight: FIT_OPTIONS.sampleWeight };
+
+/** What accStats, score and partialFit take beside the data. */
+export const WEIGHT_OPTIONS: OptionTable = { sampleWeight: FIT_OPTIONS.sampleWeight };
 
 /** The options' defaults by name (where one is a value). */
 function defaults<T extends OptionTable>(table: T): { [K in keyof T]: any } {

@@ -123,7 +123,7 @@ describe('statistics files that cannot be summed into one m-step', () => {
 
   beforeAll(async () => {
     model = path.join(dir, 'checked-model.h5');
-    await ok(['train', '--data', folder, '--gaussians', '4', '--steps', '2', '--out', model]);
+    await ok(['train', '--data', folder, '--gaussians', '4', '--steps', '2', '--threshold', '0', '--out', model]);
     stats = path.join(dir, 'checked-stats.h5');
     await ok(['stats', '--model', model, '--data', files[0], '--out', stats]);
   });
@@ -131,7 +131,7 @@ describe('statistics files that cannot be summed into one m-step', () => {
   test("statistics record their model's hash; those of another model (same shape) are refused", async () => {
     expect((await GMMStats.fromHDF5(stats)).model).toBe((await GMMMachine.fromHDF5(model)).parameterHash());
     const other = path.join(dir, 'other-model.h5');
-    await ok(['train', '--data', folder, '--gaussians', '4', '--steps', '3', '--out', other]);
+    await ok(['train', '--data', folder, '--gaussians', '4', '--steps', '3', '--threshold', '0', '--out', other]);
     const run = await tfjsEm(['estimate', '--model', other, '--stats', stats, '--out', path.join(dir, 'never.h5')]);
     expect(run.code).toBe(1);
     expect(run.errLines).toEqual([expect.stringMatching(new RegExp(`^tfjs-em: ${stats}: holds statistics of another model than ${other} \\(model [0-9a-f]{16}, not [0-9a-f]{16}\\): run tfjs-em stats with`))]);

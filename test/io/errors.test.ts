@@ -134,8 +134,11 @@ describe('writing invalid records', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  test('a stats record with a fractional T is refused', async () => {
-    const record = { ...(await readStatsFile(ref('stats.hdf5'))), t: 1.5 };
-    await expect(statsToBytes(record)).rejects.toMatchObject(invalid('t must be an integer >= 0'));
+  test('a stats record with a negative T is refused; a fractional T is the total weight of weighted samples', async () => {
+    const record = await readStatsFile(ref('stats.hdf5'));
+    await expect(statsToBytes({ ...record, t: -1 })).rejects.toMatchObject(invalid('t must be >= 0, got -1'));
+    // n summing to T: the same statistics, their samples counting half
+    const half = { ...record, t: record.t / 2, n: record.n.map((v) => v / 2), sumPx: record.sumPx.map((v) => v / 2), sumPxx: record.sumPxx.map((v) => v / 2) };
+    expect((await readStatsFile(await statsToBytes(half))).t).toBe(record.t / 2);
   });
 });

@@ -15,6 +15,8 @@ export interface GaussianProblem {
   nu: Float32Array;
   h: Float32Array;
   c: Float32Array;
+  /** Per-row weights (each row counts w_i times); absent: unweighted. */
+  w?: Float32Array;
 }
 
 function lcg(seed: number): () => number {
@@ -73,7 +75,7 @@ export interface Reference {
   logP: Float64Array;
 }
 
-export function reference({ n, d, k, y, nu, h, c }: GaussianProblem): Reference {
+export function reference({ n, d, k, y, nu, h, c, w }: GaussianProblem): Reference {
   const dk = d * k;
   const stats = new Float64Array(2 * dk + k + 1);
   const scale = new Float64Array(2 * dk + k + 1);
@@ -87,18 +89,19 @@ export function reference({ n, d, k, y, nu, h, c }: GaussianProblem): Reference 
       l[kk] = c[kk] - acc;
       mx = Math.max(mx, l[kk]);
     }
+    const weight = w === undefined ? 1 : w[i];
     if (mx === -Infinity) {
       logP[i] = -Infinity;
-      stats[2 * dk + k] = -Infinity;
+      if (weight > 0) stats[2 * dk + k] = -Infinity;
       continue;
     }
     let s = 0;
     for (let kk = 0; kk < k; kk++) s += Math.exp(l[kk] - mx);
     logP[i] = mx + Math.log(s);
-    stats[2 * dk + k] += logP[i];
-    scale[2 * dk + k] += Math.abs(logP[i]);
+    stats[2 * dk + k] += weight * logP[i];
+    scale[2 * dk + k] += weight * Math.abs(logP[i]);
     for (let kk = 0; kk < k; kk++) {
-      const r = Math.exp(l[kk] - logP[i]);
+      const r = weight * Math.exp(l[kk] - logP[i]);
       for (let j = 0; j < d; j++) {
         const diff = y[i * d + j] - nu[j * k + kk];
         stats[j * k + kk] += r * diff;
@@ -117,15 +120,16 @@ export function reference({ n, d, k, y, nu, h, c }: GaussianProblem): Reference 
 export async function runPath(what: 'eStep' | 'logLikelihood', p: GaussianProblem, mode: EStepMode): Promise<Float32Array> {
   const y = tf.tensor2d(p.y, [p.n, p.d]);
   const g = { nu: tf.tensor2d(p.nu, [p.d, p.k]), h: tf.tensor2d(p.h, [p.d, p.k]), c: tf.tensor1d(p.c) };
+  const w = p.w === undefined ? null : tf.tensor1d(p.w);
   try {
-    const out = (what === 'eStep' ? eStepChunkFor(mode) : logLikelihoodChunkFor(mode))(y, g);
+    const out = what === 'eStep' ? eStepChunkFor(mode)(y, g, w) : logLikelihoodChunkFor(mode)(y, g);
     try {
       return (await out.data()) as Float32Array;
     } finally {
       out.dispose();
     }
   } finally {
-    tf.dispose([y, g.nu, g.h, g.c]);
+    tf.dispose([y, g.nu, g.h, g.c, ...(w === null ? [] : [w])]);
   }
 }
 
@@ -226,6 +230,39 @@ async function deadGaussian(mode: 'fused' | 'plain'): Promise<string | null> {
   return eStepMismatch(stats, reference(p), d, k, UNIT_RTOL);
 }
 
+/** Weights 0, 0.5, 1, 2 and 3.25 in turn: each row's statistics count its weight, a row of weight 0 nothing. */
+function weighted(make: () => GaussianProblem): () => GaussianProblem {
+  return () => {
+    const p = make();
+    p.w = Float32Array.from({ length: p.n }, (_, i) => [0, 0.5, 1, 2, 3.25][i % 5]);
+    return p;
+  };
+}
+
+/** Integer weights: the statistics of the rows repeated that many times. */
+async function repeatedRows(mode: 'fused' | 'plain'): Promise<string | null> {
+  const p = unitProblem(400, 6, 11, 13);
+  p.w = Float32Array.from({ length: p.n }, (_, i) => i % 4);
+  const repeated = { ...p, w: undefined, y: new Float32Array(0), n: 0 };
+  const rows: number[] = [];
+  for (let i = 0; i < p.n; i++) for (let t = 0; t < p.w[i]; t++) rows.push(...p.y.subarray(i * p.d, (i + 1) * p.d));
+  Object.assign(repeated, { y: Float32Array.from(rows), n: rows.length / p.d });
+  return eStepMismatch(await runPath('eStep', p, mode), reference(repeated), p.d, p.k, UNIT_RTOL);
+}
+
+/** Rows with no finite log-likelihood: one of weight 0 adds nothing (not NaN); one of weight 2 makes the sum -Inf. */
+async function deadWeightedRows(mode: 'fused' | 'plain'): Promise<string | null> {
+  const p = unitProblem(300, 4, 9, 3);
+  p.c.fill(-Infinity);
+  p.w = new Float32Array(p.n);
+  const zero = await runPath('eStep', p, mode);
+  const bad = zero.findIndex((v) => v !== 0);
+  if (bad >= 0) return `weights 0: statistic ${bad} is ${zero[bad]}, expected 0`;
+  p.w[17] = 2;
+  const some = await runPath('eStep', p, mode);
+  return some[some.length - 1] === -Infinity ? null : `sum log p ${some[some.length - 1]}, expected -Infinity`;
+}
+
 /** The cases a path runs: the plain ops leave out the large ones (the same ops as the small ones, only slower). */
 export const casesFor = (mode: 'fused' | 'plain'): CentredCase[] => CENTRED_CASES.filter((c) => mode === 'fused' || !c.large);
 
@@ -236,4 +273,8 @@ export const CENTRED_CASES: CentredCase[] = [
   { name: 'narrow Gaussians far from 0, many blocks (n=20000 D=3 K=4)', run: bothKernels(() => narrowProblem(20000, 3, 4, 2), NARROW_RTOL) },
   { name: 'every c = -Inf: -Inf log p, zero statistics, no NaN', run: deadRows },
   { name: 'one Gaussian at c = -Inf: exactly zero statistics for it', run: deadGaussian },
+  { name: 'weighted rows (0, 0.5, 1, 2, 3.25; n=1001 D=7 K=13)', run: bothKernels(weighted(() => unitProblem(1001, 7, 13, 21)), UNIT_RTOL) },
+  { name: 'weighted rows, narrow Gaussians far from 0 (n=2000 D=5 K=7)', run: bothKernels(weighted(() => narrowProblem(2000, 5, 7, 9)), NARROW_RTOL) },
+  { name: 'integer weights give the statistics of repeated rows', run: repeatedRows },
+  { name: 'rows of no finite log-likelihood: weight 0 adds nothing, weight 2 adds -Inf', run: deadWeightedRows },
 ];

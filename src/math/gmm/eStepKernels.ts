@@ -12,8 +12,8 @@ import { logWeightedLikelihood } from '../../../kernels/plain/logWeightedLikelih
  * fused kernel or a BACKEND_UNAVAILABLE error. 'plain': the TF.js ops.
  */
 export type EStepMode = 'auto' | 'fused' | 'plain';
-/** The packed e-step of a chunk of centred samples (see eStepChunk). */
-export type EStepChunk = (y: tf.Tensor2D, g: DeviceGaussians) => tf.Tensor1D;
+/** The packed e-step of a chunk of centred samples, each row counting w_i times when weights are given (see eStepChunk). */
+export type EStepChunk = (y: tf.Tensor2D, g: DeviceGaussians, w?: tf.Tensor1D | null) => tf.Tensor1D;
 /** log p(y_i) per row of a chunk, [n]. */
 export type LogLikelihoodChunk = (y: tf.Tensor2D, g: DeviceGaussians) => tf.Tensor1D;
 
@@ -27,12 +27,13 @@ export function logLikelihoodChunkFor(mode: EStepMode = 'auto'): LogLikelihoodCh
   return opFor(LOG_LIKELIHOOD, mode, logLikelihoodChunk);
 }
 
-function opFor(kernelName: string, mode: EStepMode, plain: EStepChunk): EStepChunk {
-  if (mode === 'plain') return plain;
-  return (y, g) => {
+function opFor(kernelName: string, mode: EStepMode, plain: (y: tf.Tensor2D, g: DeviceGaussians, w?: tf.Tensor1D) => tf.Tensor1D): EStepChunk {
+  if (mode === 'plain') return (y, g, w) => plain(y, g, w ?? undefined);
+  return (y, g, w) => {
     registerEStepKernels();
     const { nu, h, c } = g;
-    return tf.engine().runKernel(kernelName, { y, nu, h, c }, { fusedOnly: mode === 'fused' }) as tf.Tensor1D;
+    const inputs: tf.NamedTensorMap = w === undefined || w === null ? { y, nu, h, c } : { y, nu, h, c, w };
+    return tf.engine().runKernel(kernelName, inputs, { fusedOnly: mode === 'fused' }) as tf.Tensor1D;
   };
 }
 

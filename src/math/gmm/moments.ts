@@ -63,7 +63,8 @@ export function addMoments(m: Moments, other: Moments): void {
 /**
  * Adds one chunk's e-step output (float32 moments about each Gaussian's centre nu as the
  * device holds it, [D, K]; see kernels/kernelNames.ts) to m, held about the same points in
- * data space, centres = shift + nu ([K, D]).
+ * data space, centres = shift + nu ([K, D]). `rows`: the chunk's count of samples, or their
+ * total weight.
  */
 export function accumulateChunk(m: Moments, chunk: Float32Array, centres: Float64Array, rows: number): void {
   const { nGaussians: k, nFeatures: d } = m;

@@ -21,7 +21,10 @@ export function closestCentroid(dist: tf.Tensor2D): { labels: tf.Tensor1D; minDi
   });
 }
 
-/** One-hot float32 membership [n, K] from int32 labels. */
-export function membership(labels: tf.Tensor1D, k: number): tf.Tensor2D {
-  return tf.tidy(() => (k === 1 ? tf.ones([labels.shape[0], 1]) : tf.cast(tf.oneHot(labels, k), 'float32')) as tf.Tensor2D); // oneHot needs depth >= 2
+/** One-hot float32 membership [n, K] from int32 labels; with weights, each row's one is its weight. */
+export function membership(labels: tf.Tensor1D, k: number, w: tf.Tensor1D | null = null): tf.Tensor2D {
+  return tf.tidy(() => {
+    const m = (k === 1 ? tf.ones([labels.shape[0], 1]) : tf.cast(tf.oneHot(labels, k), 'float32')) as tf.Tensor2D; // oneHot needs depth >= 2
+    return w === null ? m : (tf.mul(m, tf.expandDims(w, 1)) as tf.Tensor2D);
+  });
 }

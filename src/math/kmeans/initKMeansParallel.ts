@@ -1,6 +1,7 @@
 import type { DataPasses } from '../../data/passes.js';
 import type { Random } from '../random.js';
 import { weightedInertia, weightedKMeansPlusPlus, weightedLloyd } from './hostKMeans.js';
+import { drawIndex } from './drawIndex.js';
 
 /** Weighted Lloyd iterations on the candidates (on the host) after their seeding: until no candidate changes cluster. */
 const CANDIDATE_LLOYD_ITERATIONS = 300;
@@ -11,7 +12,8 @@ const REDUCTIONS = 5;
  * 'k-means||' (Bahmani et al., 2012). A uniformly drawn first candidate, then
  * `rounds` rounds that each keep every sample independently with probability
  * min(1, l d^2 / phi) (d^2: distance to the closest candidate so far, phi: their
- * sum, l = oversamplingFactor * k). The candidates are weighted by how many
+ * sum, l = oversamplingFactor * k; with sample weights, the first draw and every d^2 are
+ * weighted). The candidates are weighted by how many
  * samples are closest to them and reduced to k by greedy weighted k-means++
  * (2 + ln k trials per centre) and weighted Lloyd to convergence, on the host. With k candidates or fewer,
  * distinct random samples make up the rest. Returns [k, D].
@@ -26,7 +28,9 @@ export async function initKMeansParallel(
   const n = x.nSamples;
   const d = x.nFeatures;
   const l = oversamplingFactor * k;
-  const first = rng.integer(n);
+  const weights = await x.weights();
+  const weight = (i: number) => (weights === null ? 1 : weights[i]);
+  const first = weights === null ? rng.integer(n) : drawIndex(rng, weights, new Set());
   const candidates = [first];
   const taken = new Set(candidates);
   const parts = [await x.rows([first])];
@@ -34,11 +38,11 @@ export async function initKMeansParallel(
   minD[first] = 0;
   for (let round = 0; round < rounds; round++) {
     let phi = 0;
-    for (let i = 0; i < n; i++) phi += minD[i];
+    for (let i = 0; i < n; i++) phi += weight(i) * minD[i];
     if (!(phi > 0)) break; // every sample already sits on a candidate
     const picked: number[] = [];
     for (let i = 0; i < n; i++) {
-      if (rng.random() < Math.min(1, (l * minD[i]) / phi) && !taken.has(i)) picked.push(i);
+      if (rng.random() < Math.min(1, (l * weight(i) * minD[i]) / phi) && !taken.has(i)) picked.push(i);
     }
     if (picked.length === 0) continue;
     const points = await x.rows(picked);
@@ -60,7 +64,10 @@ export async function initKMeansParallel(
   }
   if (m === k) return points;
   if (m < k) {
-    const extra = rng.sampleWithoutReplacement(n, k).filter((i) => !taken.has(i)).slice(0, k - m);
+    // distinct random samples (of non-zero weight): at least k of them exist, m of them taken
+    const live = weights === null ? null : Array.from(weights.keys()).filter((i) => weights[i] > 0);
+    const drawn = live === null ? rng.sampleWithoutReplacement(n, k) : rng.sampleWithoutReplacement(live.length, k).map((i) => live[i]);
+    const extra = drawn.filter((i) => !taken.has(i)).slice(0, k - m);
     const out = new Float64Array(k * d);
     out.set(points);
     out.set(await x.rows(extra), m * d);

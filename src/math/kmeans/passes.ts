@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Matrix } from '../../data/matrix.js';
+import { type Matrix, weightOf } from '../../data/matrix.js';
 import { streamChunks } from '../../data/streamChunks.js';
 import { DeviceCentroids, disposeDeviceCentroids, medianOfRows, toDeviceCentroids } from './deviceCentroids.js';
 import { KMeansStats, accumulateKMeansChunk, emptyKMeansStats } from './accumulate.js';
@@ -30,11 +30,11 @@ export async function withDeviceCentroids<T>(
   }
 }
 
-/** Counts, residual sums and the summed min distance over all samples. */
+/** Counts, residual sums and the summed min distance over all samples (weighted by x's weights, when it has them). */
 export async function eStepPass(x: Matrix, c: DeviceCentroids, rows: number): Promise<KMeansStats> {
   const stats = emptyKMeansStats(c.nClusters, c.nFeatures);
-  await streamChunks(x, rows, c.shift, (y) => kmeansEStepChunk(y, c), (v, start, end) =>
-    accumulateKMeansChunk(stats, v, end - start),
+  await streamChunks(x, rows, c.shift, (y, w) => kmeansEStepChunk(y, c, w), (v, start, end) =>
+    accumulateKMeansChunk(stats, v, weightOf(x, start, end)),
   );
   return stats;
 }
@@ -82,7 +82,7 @@ export async function clusterMomentsPass(
   const deviceMeans = tf.tensor2d(centred, [k, d], 'float32');
   const sums = new Float64Array(2 * d * k);
   try {
-    await streamChunks(x, rows, shift, (y) => clusterMomentsChunk(y, c, deviceMeans), (v) =>
+    await streamChunks(x, rows, shift, (y, w) => clusterMomentsChunk(y, c, deviceMeans, w), (v) =>
       accumulateMoments(sums, v),
     );
   } finally {
@@ -90,3 +90,4 @@ export async function clusterMomentsPass(
   }
   return sums;
 }
+
