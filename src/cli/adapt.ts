@@ -9,7 +9,7 @@ import { GMM_DEFAULTS } from '../options/gmmOptions.js';
 import { baseName, type DataSpec } from '../io/data/read.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
-import { dataSpecs, loadSamples } from './data.js';
+import { WEIGHT_OPTIONS, WEIGHT_USAGE, dataSpecs, loadSamples, weightSpecs } from './data.js';
 import { CliError, about } from './errors.js';
 import { assertFeatures, assertOutputFile, assertOutputFolder, isDirectory, loadGMM, writeFolder } from './files.js';
 import type { Result } from './format.js';
@@ -27,13 +27,14 @@ file, named after it. Nothing is written unless every model is.
 
   --ubm FILE           the prior GMM
   --data X [X...]      .npy, .csv/.txt, file.h5:/dataset, or folders of such files
+${WEIGHT_USAGE}
   --out PATH           model file, or folder for several inputs
   --relevance R        Reynolds' relevance factor (default ${GMM_DEFAULTS.mapRelevanceFactor})
   --alpha A            a fixed adaptation weight instead of the relevance factor
 ${remoteUsage('adapt on tfjs-em workers, one job per file')}
 ${emUsage('means')}
 ${DEVICE_USAGE}`,
-  options: { ubm: 'value', data: 'values', out: 'value', ...REMOTE_OPTIONS, relevance: 'value', alpha: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { ubm: 'value', data: 'values', ...WEIGHT_OPTIONS, out: 'value', ...REMOTE_OPTIONS, relevance: 'value', alpha: 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
@@ -49,13 +50,14 @@ async function run(args: Args, context: Context): Promise<Result> {
   const inputs = args.requiredList('data');
   const ubmFile = args.requiredString('ubm');
   const specs = await dataSpecs(inputs);
+  const weights = await weightSpecs(args, specs);
   const toFolder = inputs.length > 1 || isDirectory(inputs[0]);
   if (toFolder) assertOutputFolder(out);
   else assertOutputFile(out, [ubmFile, ...inputs]);
   const names = outputNames(specs);
   const backend = await context.backend();
   const ubm = await loadGMM(ubmFile);
-  const job = { specs, ubm, ubmFile, settings, context };
+  const job = { specs, weights, ubm, ubmFile, settings, context };
   const adaptTo = (targets: string[], shown: string[]) =>
     remote === null ? adaptAll(job, targets, shown) : adaptOnWorkers(remote.url, remote.options, job, targets, shown);
   const rows = toFolder
@@ -99,6 +101,8 @@ interface Adapted {
 
 interface Job {
   specs: DataSpec[];
+  /** Their weight files (--weights), or null. */
+  weights: DataSpec[] | null;
   ubm: GMMMachine;
   ubmFile: string;
   settings: MapSettings;
@@ -112,12 +116,12 @@ async function adaptAll(job: Job, targets: string[], names: string[]): Promise<A
   for (const [i, spec] of specs.entries()) {
     context.signal.throwIfAborted();
     const target = targets[i];
-    const samples = await loadSamples(spec);
+    const samples = await loadSamples(spec, job.weights?.[i]);
     assertFeatures(spec.file, samples.data.shape[1], job.ubmFile, ubm.nFeatures);
     const gmm = new GMMMachine(ubm.nGaussians, { trainer: 'map', ubm, ...settings });
     try {
       const label = specs.length > 1 ? `MAP ${i + 1}/${specs.length} ${baseName(spec)}` : 'MAP';
-      const last = await fitWithProgress(gmm, samples.data, spec.file, label, context, job.ubmFile);
+      const last = await fitWithProgress(gmm, samples.data, spec.file, label, context, job.ubmFile, samples.weights);
       context.signal.throwIfAborted();
       await about(target, () => gmm.save(target));
       const averageLogLikelihood = last?.averageLogLikelihood ?? null;
@@ -146,7 +150,10 @@ async function adaptOnWorkers(url: string, options: ClusterOptions, job: Job, ta
     };
     context.progress.info(`run ${cluster.run}: ${specs.length} files on the workers of ${shownUrl(url)}`);
     const results = await Promise.all(
-      specs.map((spec, i) => about(spec.file, () => cluster.call('adapt', i, path.resolve(spec.spec), { model, settings: mapArgs }))),
+      specs.map((spec, i) => {
+        const files = { file: path.resolve(spec.spec), weights: job.weights === null ? undefined : path.resolve(job.weights[i].spec) };
+        return about(spec.file, () => cluster.call('adapt', i, files, { model, settings: mapArgs }));
+      }),
     );
     const rows: Adapted[] = [];
     for (const [i, { result: r, bytes }] of results.entries()) {

@@ -55,6 +55,11 @@ export class Args {
     return value;
   }
 
+  /** The values of an option that takes several, or undefined when absent. */
+  list(name: string): string[] | undefined {
+    return this.values.get(name);
+  }
+
   requiredList(name: string): string[] {
     this.requiredString(name);
     return this.values.get(name)!;

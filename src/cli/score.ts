@@ -2,7 +2,7 @@
 import { GMMMachine } from '../machines/GMMMachine.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
-import { dataSpecs, loadSamples, type Samples } from './data.js';
+import { WEIGHT_OPTIONS, WEIGHT_USAGE, dataSpecs, loadSamples, weightSpecs, type Samples } from './data.js';
 import { about } from './errors.js';
 import { assertFeatures, loadGMM } from './files.js';
 import type { Cell, Result } from './format.js';
@@ -20,9 +20,10 @@ or, with --ubm, the average log-likelihood ratio per frame (model minus UBM). Wi
   --model FILE         the GMM to score against
   --ubm FILE           the UBM: score the log-likelihood ratio
   --data X [X...]      .npy, .csv/.txt, file.h5:/dataset, or folders of such files
+${WEIGHT_USAGE} (the score: their weighted mean)
   --per-sample         one row per frame instead of per file
 ${DEVICE_USAGE}`,
-  options: { model: 'value', ubm: 'value', data: 'values', 'per-sample': 'flag', ...DEVICE_OPTIONS },
+  options: { model: 'value', ubm: 'value', data: 'values', ...WEIGHT_OPTIONS, 'per-sample': 'flag', ...DEVICE_OPTIONS },
   run,
 };
 
@@ -41,13 +42,14 @@ async function run(args: Args, context: Context): Promise<Result> {
   const perSample = args.flag('per-sample');
   const chunkSize = args.positiveInteger('chunk-size');
   const specs = await dataSpecs(args.requiredList('data'));
+  const weights = await weightSpecs(args, specs);
   const backend = await context.backend();
   const ubm = ubmFile === undefined ? undefined : await loadGMM(ubmFile);
   const model = await loadGMM(modelFile);
   for (const m of [model, ubm]) if (m) m.chunkSize = chunkSize;
   const scored: Scored[] = [];
-  for (const spec of specs) {
-    const samples = await loadSamples(spec);
+  for (const [i, spec] of specs.entries()) {
+    const samples = await loadSamples(spec, weights?.[i]);
     assertFeatures(spec.file, samples.data.shape[1], modelFile, model.nFeatures);
     if (ubm) assertFeatures(spec.file, samples.data.shape[1], ubmFile!, ubm.nFeatures);
     scored.push(await scoreFile(samples, model, ubm));
@@ -63,9 +65,10 @@ async function scoreFile(samples: Samples, model: GMMMachine, ubm: GMMMachine | 
     const background = await about(samples.spec.file, () => ubm.logLikelihood(samples.data));
     ll.forEach((v, i) => (ll[i] = v - background[i]));
   }
-  // The same sum and division as GMMMachine.score.
-  const score = ll.reduce((s, v) => s + v, 0) / ll.length;
-  const [k, d, n] = [model.nGaussians, model.nFeatures, ll.length];
+  // The same sums and division as GMMMachine.score (with weights: their weighted mean).
+  const w = samples.weights;
+  const score = w === null ? ll.reduce((s, v) => s + v, 0) / ll.length : ll.reduce((s, v, i) => (w[i] > 0 ? s + w[i] * v : s), 0) / w.reduce((s, v) => s + v, 0);
+  const [k, d, n] = [model.nGaussians, model.nFeatures, w === null ? ll.length : w.reduce((s, v) => s + v, 0)];
   const criteria = ubm === undefined ? { bic: bic(score, n, k, d), aic: aic(score, n, k, d) } : null;
   return { file: samples.spec.spec, frames: ll.length, score, perSample: ll, criteria };
 }

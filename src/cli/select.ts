@@ -3,7 +3,7 @@ import { GMMMachine } from '../machines/GMMMachine.js';
 import { aic, bic } from '../math/gmm/criteria.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
-import { assertClusters, dataSet, loadShards } from './data.js';
+import { WEIGHT_OPTIONS, WEIGHT_USAGE, assertClusters, dataSet, loadShards } from './data.js';
 import { CliError, about } from './errors.js';
 import { assertOutputFile } from './files.js';
 import type { Result } from './format.js';
@@ -21,6 +21,7 @@ computes the criterion on the data (scikit-learn's bic and aic: lower is better)
 table, writes the best model, and the criterion curve as SVG (default: next to --out).
 
   --data X [X...]      .npy, .csv/.txt, file.h5:/dataset, or folders of such files
+${WEIGHT_USAGE}
   --gaussians LIST     the numbers of Gaussians to try, comma-separated
   --criterion C        bic (default) or aic
   --out FILE           the chosen model (HDF5)
@@ -30,7 +31,7 @@ table, writes the best model, and the criterion curve as SVG (default: next to -
   --n-init N           k-means starts per number of Gaussians; the best is kept (default 1)
 ${emUsage('means,variances,weights')}
 ${DEVICE_USAGE}`,
-  options: { data: 'values', gaussians: 'value', criterion: 'value', out: 'value', plot: 'value', 'variance-floor': 'value', seed: 'value', 'n-init': 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { data: 'values', ...WEIGHT_OPTIONS, gaussians: 'value', criterion: 'value', out: 'value', plot: 'value', 'variance-floor': 'value', seed: 'value', 'n-init': 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
@@ -47,7 +48,7 @@ async function run(args: Args, context: Context): Promise<Result> {
   assertOutputFile(out, inputs);
   assertOutputFile(plot, [...inputs, out]);
   const backend = await context.backend();
-  const set = await dataSet(inputs);
+  const set = await dataSet(inputs, args);
   const data = await loadShards(set, settings.chunkSize);
   for (const k of counts) assertClusters('--gaussians', k, data.nSamples, set.subject);
   const candidates: { gaussians: number; steps: number; averageLogLikelihood: number; bic: number; aic: number }[] = [];

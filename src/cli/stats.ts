@@ -1,7 +1,7 @@
 /** tfjs-em stats: the GMMStats of data under a model, in bob's layout. */
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
-import { dataSet, loadShards } from './data.js';
+import { WEIGHT_OPTIONS, WEIGHT_USAGE, dataSet, loadShards } from './data.js';
 import { about } from './errors.js';
 import { assertFeatures, assertOutputFile, loadGMM } from './files.js';
 import type { Result } from './format.js';
@@ -17,9 +17,10 @@ Writes the zeroth, first and second order statistics of the data under the model
   --model FILE         the GMM
   --data X [X...]      samples: .npy, .csv/.txt, file.h5:/dataset, or folders of such files
                        (one data set: the statistics of all its files, summed file by file)
+${WEIGHT_USAGE}
   --out FILE           the statistics to write (HDF5)
 ${DEVICE_USAGE}`,
-  options: { model: 'value', data: 'values', out: 'value', ...DEVICE_OPTIONS },
+  options: { model: 'value', data: 'values', ...WEIGHT_OPTIONS, out: 'value', ...DEVICE_OPTIONS },
   run,
 };
 
@@ -27,7 +28,7 @@ async function run(args: Args, context: Context): Promise<Result> {
   const out = args.requiredString('out');
   const modelFile = args.requiredString('model');
   const inputs = args.requiredList('data');
-  const set = await dataSet(inputs);
+  const set = await dataSet(inputs, args);
   const chunkSize = args.positiveInteger('chunk-size');
   assertOutputFile(out, [...inputs, modelFile]);
   const backend = await context.backend();

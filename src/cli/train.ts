@@ -8,7 +8,8 @@ import { readGMMFile } from '../io/index.js';
 import { expandThresholds } from '../machines/thresholds.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
-import { assertClusters, dataSet, loadSamples, loadShards, type DataSet } from './data.js';
+import { WEIGHT_OPTIONS, WEIGHT_USAGE, assertClusters, dataSet, loadShard, loadShards, type DataSet } from './data.js';
+import { LocalShards } from '../machines/shards.js';
 import { CliError, about } from './errors.js';
 import { assertFeatures, assertOutputFile, fileKind } from './files.js';
 import type { Result } from './format.js';
@@ -27,6 +28,7 @@ GMMMachine(trainer="ml"). The start point is k-means on the data, or --init.
 
   --data X [X...]      samples: .npy, .csv/.txt, file.h5:/dataset, or folders of such files;
                        several files are one data set, read and processed file by file
+${WEIGHT_USAGE}
   --gaussians K        number of Gaussians (optional with --init)
   --init FILE          start from this GMM (bob's or ours) or k-means file; no k-means runs
   --out FILE           the model to write (HDF5, bob's layout 1.0)
@@ -38,7 +40,7 @@ GMMMachine(trainer="ml"). The start point is k-means on the data, or --init.
 ${remoteUsage('run every pass over the data on tfjs-em workers, with the same result')}
 ${emUsage('means,variances,weights')}
 ${DEVICE_USAGE}`,
-  options: { data: 'values', gaussians: 'value', ...REMOTE_OPTIONS, init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', 'n-init': 'value', 'mini-batch': 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { data: 'values', ...WEIGHT_OPTIONS, gaussians: 'value', ...REMOTE_OPTIONS, init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', 'n-init': 'value', 'mini-batch': 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
@@ -56,7 +58,7 @@ async function run(args: Args, context: Context): Promise<Result> {
   if (nInit > 1 && init !== undefined) throw new CliError('--n-init', 'needs the k-means start: leave out --init');
   if (miniBatch !== undefined && remote !== null) throw new CliError('--mini-batch', 'runs on this machine: leave out --redis');
   if (miniBatch !== undefined && nInit > 1) throw new CliError('--mini-batch', 'takes one start: leave out --n-init');
-  const set = await dataSet(inputs);
+  const set = await dataSet(inputs, args);
   assertOutputFile(out, [...inputs, init]);
   const backend = await context.backend();
   const job = { out, init, gaussians, floor, settings, seed, nInit, backend };
@@ -66,7 +68,8 @@ async function run(args: Args, context: Context): Promise<Result> {
   const cluster = await connectCluster(url, remote.options);
   try {
     context.progress.info(`run ${cluster.run}: ${set.specs.length} shards on the workers of ${shownUrl(url)}`);
-    const data = await about(set.subject, () => cluster.data(set.specs.map((s) => path.resolve(s.spec))));
+    const weights = set.weights?.map((w) => path.resolve(w.spec));
+    const data = await about(set.subject, () => cluster.data(set.specs.map((s) => path.resolve(s.spec)), weights));
     return await trainOn(data, set, job, context);
   } finally {
     await cluster.close();
@@ -109,22 +112,23 @@ export async function trainOn(data: GMMData, set: DataSet, job: TrainJob, contex
  * partialFit per batch; the start is --init, or k-means on the first batch.
  */
 async function trainStepwise(set: DataSet, job: TrainJob, rows: number, context: Context): Promise<Result> {
-  const first = await loadSamples(set.specs[0]);
+  const first = await loadShard(set, 0);
   const gmm = job.init === undefined
     ? new GMMMachine(job.gaussians!, { randomState: job.seed })
-    : await givenStart(job.init, job.gaussians, await loadShards({ specs: [set.specs[0]], subject: set.specs[0].file }, job.settings.chunkSize), set.subject, job.floor);
+    : await givenStart(job.init, job.gaussians, await LocalShards.of([first.data], job.settings.chunkSize, [first.weights]), set.subject, job.floor);
   try {
     applySettings(gmm, job.settings);
     if (job.floor !== undefined) gmm.varianceThresholds = job.floor;
     let frames = 0;
     for (const [i, spec] of set.specs.entries()) {
-      const { data } = i === 0 ? first : await loadSamples(spec);
+      const { data, weights } = i === 0 ? first : await loadShard(set, i);
       const d = data.shape[1];
       if (i === 0 && job.init === undefined) assertClusters('--gaussians', job.gaussians!, Math.min(rows, data.shape[0]), spec.file);
       for (let start = 0; start < data.shape[0]; start += rows) {
         const end = Math.min(data.shape[0], start + rows);
         const batch = { data: data.data.subarray(start * d, end * d), shape: [end - start, d] as [number, number] };
-        await about(spec.file, () => withFloorAdvice('--variance-floor', () => gmm.partialFit(batch, { signal: context.signal })));
+        const sampleWeight = weights?.subarray(start, end);
+        await about(spec.file, () => withFloorAdvice('--variance-floor', () => gmm.partialFit(batch, { signal: context.signal, sampleWeight })));
         frames += end - start;
         context.progress.info(`batch ${gmm.nIter}: ${spec.file} rows ${start}-${end - 1}, avg log-likelihood ${gmm.lowerBound!.toFixed(6)}`);
       }

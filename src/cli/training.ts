@@ -63,8 +63,9 @@ export function fitWithProgress(
   label: string,
   context: Context,
   floorFrom = '--variance-floor',
+  sampleWeight: Float64Array | null = null,
 ): Promise<FitStep | undefined> {
-  return withProgress(gmm, data.shape[0], file, label, context, floorFrom, (options) => gmm.fit(data, options));
+  return withProgress(gmm, data.shape[0], file, label, context, floorFrom, (options) => gmm.fit(data, { ...options, sampleWeight: sampleWeight ?? undefined }));
 }
 
 /** fitWithProgress on a data set of shards (files, or workers holding them). */

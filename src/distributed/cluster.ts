@@ -90,24 +90,28 @@ export class Cluster {
     }
   }
 
-  /** The data set of these files (paths as the workers see them), one shard per file, in the order given. */
-  async data(files: string[]): Promise<RemoteData> {
-    const shapes = await Promise.all(files.map((file, shard) => this.call('shape', shard, file, {})));
+  /**
+   * The data set of these files (paths as the workers see them), one shard per file, in the order
+   * given; `weights`: each file's sample weights file (one value per row), when weighted.
+   */
+  async data(files: string[], weights?: string[]): Promise<RemoteData> {
+    const shapes = await Promise.all(files.map((file, shard) => this.call('shape', shard, { file, weights: weights?.[shard] }, {})));
     return new RemoteData(
       this,
       files.map((file, shard) => {
         const { nSamples, nFeatures, fingerprint } = shapes[shard].result;
-        return new RemoteShard(this, shard, file, nSamples as number, nFeatures as number, fingerprint as string);
+        return new RemoteShard(this, shard, { file, weights: weights?.[shard], fingerprint: fingerprint as string }, nSamples as number, nFeatures as number);
       }),
     );
   }
 
-  /** One job on one shard: its result, checked to be this run's answer to this job, and its array. */
-  async call(name: ShardJobName, shard: number, file: string, args: Record<string, unknown>, fingerprint?: string): Promise<Answer> {
+  /** One job on one shard (its files, and the fingerprint of its first pass): its result, checked to be this run's answer to this job, and its array. */
+  async call(name: ShardJobName, shard: number, files: ShardFiles, args: Record<string, unknown>): Promise<Answer> {
+    const { file } = files;
     return this.redisErrors(async () => {
       const tag = { run: this.run, pass: ++this.seq };
       try {
-        const data = { ...tag, shard, file, fingerprint, chunkSize: this.chunkSize, args };
+        const data = { ...tag, shard, ...files, chunkSize: this.chunkSize, args };
         const job = await this.queue.add(name, data, { ...KEEP, jobId: `${this.run}-${tag.pass}-${shard}`, attempts: 1 });
         const result = checkResult(await this.finished(job, tag, [[job.id!, file]], false), this.run, tag.pass, shard);
         return { result, bytes: await this.passData.takeResult(tag, shard) };
@@ -139,14 +143,14 @@ export class Cluster {
       queueName: this.queue.name,
       data: { ...tag, shards: shards.length, k, d },
       opts: { ...KEEP, jobId: `${this.run}-${tag.pass}-sum`, attempts: 1 },
-      children: shards.map(({ shard, file, fingerprint }) => ({
+      children: shards.map(({ shard, files }) => ({
         name: 'gmm-stats',
         queueName: this.queue.name,
-        data: { ...tag, shard, file, fingerprint, chunkSize: this.chunkSize, args: {} },
+        data: { ...tag, shard, ...files, chunkSize: this.chunkSize, args: {} },
         opts: { ...KEEP, jobId: `${this.run}-${tag.pass}-${shard}`, attempts: 1, failParentOnFailure: true },
       })),
     });
-    const shardJobs = shards.map(({ shard, file }): [string, string] => [`${this.run}-${tag.pass}-${shard}`, file]);
+    const shardJobs = shards.map(({ shard, files }): [string, string] => [`${this.run}-${tag.pass}-${shard}`, files.file]);
     const result = await this.finished(tree.job, tag, shardJobs);
     if (result?.run !== this.run || result?.pass !== tag.pass) throw new TfjsEmError('CLUSTER', `the sum of pass ${tag.pass} came back for another run or pass`);
   }
@@ -287,19 +291,29 @@ function arrayOf(answer: Answer, what: string, length: number): Float64Array {
   return floatsOf(answer.bytes, what, length);
 }
 
-/** One shard held by the workers: each pass is one job, which checks the file is the one the run began with. */
+/** A shard's files as jobs name them: its data, its weights (when weighted), and its first pass's fingerprint. */
+export interface ShardFiles {
+  file: string;
+  weights?: string;
+  fingerprint?: string;
+}
+
+/** One shard held by the workers: each pass is one job, which checks the files are the ones the run began with. */
 export class RemoteShard implements DataPasses {
   constructor(
     private readonly cluster: Cluster,
     readonly shard: number,
-    readonly file: string,
+    readonly files: ShardFiles,
     readonly nSamples: number,
     readonly nFeatures: number,
-    readonly fingerprint: string,
   ) {}
 
+  get file(): string {
+    return this.files.file;
+  }
+
   private call(name: ShardJobName, args: Record<string, unknown>): Promise<Answer> {
-    return this.cluster.call(name, this.shard, this.file, args, this.fingerprint);
+    return this.cluster.call(name, this.shard, this.files, args);
   }
 
   async rows(indices: number[]): Promise<Float64Array> {
@@ -321,7 +335,7 @@ export class RemoteShard implements DataPasses {
   }
 
   async weights(): Promise<Float64Array | null> {
-    return null;
+    return this.files.weights === undefined ? null : arrayOf(await this.call('weights', {}), 'weights', this.nSamples);
   }
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { badPayload, decodeFloats } from './codec.js';
 
 /** Per-shard work (children), and the parent that sums a flow's children in shard order. */
-export const SHARD_JOBS = ['shape', 'rows', 'min-distances', 'kmeans-stats', 'cluster-moments', 'gmm-stats', 'adapt'] as const;
+export const SHARD_JOBS = ['shape', 'rows', 'weights', 'min-distances', 'kmeans-stats', 'cluster-moments', 'gmm-stats', 'adapt'] as const;
 export const SUM_JOB = 'sum-stats';
 export type ShardJobName = (typeof SHARD_JOBS)[number];
 export type JobName = ShardJobName | typeof SUM_JOB;
@@ -22,6 +22,8 @@ export interface JobTag {
 export interface ShardJob extends JobTag {
   shard: number;
   file: string;
+  /** The file of the shard's sample weights (one per row), when weighted. */
+  weights?: string;
   /** The shard's content as its first job of the run found it (see fingerprint); absent on that first job. */
   fingerprint?: string;
   /** Rows per device chunk: the coordinator's, so that every worker chunks a shard alike. */
@@ -60,7 +62,9 @@ export function checkShardJob(name: string, data: unknown, dataRoot: string | un
   const chunkSize = d.chunkSize === undefined ? undefined : integer(d.chunkSize, 'chunkSize', 1, Number.MAX_SAFE_INTEGER);
   if (d.fingerprint !== undefined && !(typeof d.fingerprint === 'string' && /^[0-9a-f]{64}$/.test(d.fingerprint))) throw badPayload('fingerprint is not a SHA-256 in hex');
   const fingerprint = d.fingerprint as string | undefined;
-  return { ...tag, shard, file: insideRoot(d.file, dataRoot), fingerprint, chunkSize, args: object(d.args, 'args') };
+  if (d.weights !== undefined && (typeof d.weights !== 'string' || d.weights === '' || d.weights.includes('\0'))) throw badPayload('weights is not a path');
+  const weights = d.weights === undefined ? undefined : insideRoot(d.weights as string, dataRoot);
+  return { ...tag, shard, file: insideRoot(d.file, dataRoot), weights, fingerprint, chunkSize, args: object(d.args, 'args') };
 }
 
 export function checkSumJob(data: unknown): SumJob {

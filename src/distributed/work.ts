@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { MatrixPasses } from '../data/passes.js';
-import { toMatrix, type HostArray2D, type Matrix } from '../data/matrix.js';
+import { toMatrix, withSampleWeight, type HostArray2D, type Matrix } from '../data/matrix.js';
 import { parseDataSpec, readData } from '../io/data/read.js';
 import { GMMMachine } from '../machines/GMMMachine.js';
 import { LocalShards, sumGMMStats } from '../machines/shards.js';
@@ -20,28 +20,41 @@ import { LIMITS, floatsArg, integer, stringArg, type ShardJob, type SumJob } fro
 import { GMM_OPTIONS } from '../options/gmmOptions.js';
 import { checkOption } from '../options/table.js';
 
-/** Shards read recently, kept while their file is unchanged (EM reads every shard once per iteration). */
+/** Shards read recently, kept while their files are unchanged (EM reads every shard once per iteration). */
 const cache = new Map<string, { stamp: string; matrix: Matrix; fingerprint: string }>();
 const CACHED_SHARDS = 64;
 
-/** The shard's samples and the SHA-256 of their values and shape, read again when the file changed on disk. */
-async function shardMatrix(file: string): Promise<{ matrix: Matrix; fingerprint: string }> {
-  const spec = parseDataSpec(file);
-  const st = statOrThrow(spec.file);
-  const stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-  const hit = cache.get(file);
+/**
+ * The shard's samples (weighted by its weights file, when given) and the SHA-256 of their values,
+ * shape and weights, read again when a file changed on disk.
+ */
+async function shardMatrix(file: string, weightsFile: string | undefined): Promise<{ matrix: Matrix; fingerprint: string }> {
+  const specs = [parseDataSpec(file), ...(weightsFile === undefined ? [] : [parseDataSpec(weightsFile)])];
+  const stamp = specs.map((spec) => {
+    const st = statOrThrow(spec.file);
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  }).join('|');
+  const key = `${file}|${weightsFile ?? ''}`;
+  const hit = cache.get(key);
   if (hit?.stamp === stamp) return hit;
-  const data = await readData(spec);
-  const entry = { stamp, matrix: await toMatrix(data, file), fingerprint: fingerprintOf(data) };
-  cache.delete(file);
-  cache.set(file, entry);
+  const [data, weights] = await Promise.all(specs.map((spec) => readData(spec)));
+  if (weights !== undefined && weights.shape[1] !== 1) throw new TfjsEmError('INVALID_DATA', `${weightsFile}: holds ${weights.shape[1]} values per row; weights are one per row`);
+  const matrix = withSampleWeight(await toMatrix(data, file), weights?.data, `the weights of ${file}`);
+  const entry = { stamp, matrix, fingerprint: fingerprintOf(data, weights) };
+  cache.delete(key);
+  cache.set(key, entry);
   if (cache.size > CACHED_SHARDS) cache.delete(cache.keys().next().value!);
   return entry;
 }
 
-function fingerprintOf(x: HostArray2D): string {
-  const { buffer, byteOffset, byteLength } = x.data;
-  return createHash('sha256').update(`${x.shape}`).update(new Uint8Array(buffer, byteOffset, byteLength)).digest('hex');
+function fingerprintOf(...arrays: (HostArray2D | undefined)[]): string {
+  const hash = createHash('sha256');
+  for (const x of arrays) {
+    if (x === undefined) continue;
+    const { buffer, byteOffset, byteLength } = x.data;
+    hash.update(`${x.shape}`).update(new Uint8Array(buffer, byteOffset, byteLength));
+  }
+  return hash.digest('hex');
 }
 
 function statOrThrow(file: string) {
@@ -73,7 +86,7 @@ export interface ShardOutput {
  * (the file was replaced or rewritten since the run began) is an error.
  */
 export async function runShardJob(name: string, job: ShardJob, model?: Uint8Array): Promise<ShardOutput> {
-  const { matrix: x, fingerprint } = await shardMatrix(job.file);
+  const { matrix: x, fingerprint } = await shardMatrix(job.file, job.weights);
   if (job.fingerprint !== undefined && job.fingerprint !== fingerprint) {
     throw new TfjsEmError('INVALID_DATA', `${job.file}: changed since the run began (its samples differ from its first pass's); start the run again`);
   }
@@ -85,6 +98,9 @@ export async function runShardJob(name: string, job: ShardJob, model?: Uint8Arra
   switch (name) {
     case 'shape':
       return { result: { nSamples: x.nSamples, nFeatures: d, fingerprint } };
+    case 'weights':
+      if (!x.sampleWeight) throw badPayload(`the shard ${job.file} has no weights`);
+      return values(x.sampleWeight.slice()); // a copy: the result's buffer moves to the main thread
     case 'rows': {
       const indices = args.indices;
       if (!Array.isArray(indices) || indices.length > LIMITS.rows || indices.length * d > LIMITS.rowValues) {

@@ -1,14 +1,17 @@
 /** A data set held as several local matrices (one per file), for EM and k-means on all of them. */
-import { DataInput, toMatrix } from '../data/matrix.js';
+import { DataInput, toMatrix, withSampleWeight } from '../data/matrix.js';
 import { MatrixPasses, ShardedPasses } from '../data/passes.js';
 import type { GMMData, GMMMachine } from './GMMMachine.js';
 import { GMMStats } from './GMMStats.js';
 
 export class LocalShards extends ShardedPasses<MatrixPasses> implements GMMData {
-  /** The shards in the order given; each is checked as fit checks its data. */
-  static async of(inputs: DataInput[], chunkSize?: number): Promise<LocalShards> {
+  /** The shards in the order given (and each one's sample weights, or null); each is checked as fit checks its data. */
+  static async of(inputs: DataInput[], chunkSize?: number, weights?: (ArrayLike<number> | null)[]): Promise<LocalShards> {
     const shards: MatrixPasses[] = [];
-    for (const [i, input] of inputs.entries()) shards.push(new MatrixPasses(await toMatrix(input, `shard ${i}`), chunkSize));
+    for (const [i, input] of inputs.entries()) {
+      const x = withSampleWeight(await toMatrix(input, `shard ${i}`), weights?.[i], `the weights of shard ${i}`);
+      shards.push(new MatrixPasses(x, chunkSize));
+    }
     return new LocalShards(shards);
   }
 

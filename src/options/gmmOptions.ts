@@ -40,8 +40,10 @@ export const KMEANS_OPTIONS: OptionTable = {
   initMethod: otherOption({
     expected: "'random', 'k-means++', 'k-means||' or centroids",
     default: 'k-means||',
-    accepts: (v) => ['random', 'k-means++', 'k-means||'].includes(v as string) || Array.isArray(v) || (typeof v === 'object' && v !== null && 'data' in v && 'shape' in v),
-    text: 'how the centroids start: a seeding, or given centroids ([k, D] rows or { data, shape })',
+    accepts: (v) =>
+      ['random', 'k-means++', 'k-means||'].includes(v as string) || Array.isArray(v) || v instanceof Float64Array || v instanceof Float32Array ||
+      (typeof v === 'object' && v !== null && 'data' in v && 'shape' in v),
+    text: 'how the centroids start: a seeding, or given centroids ([k, D] rows, flat row-major values or { data, shape })',
   }),
   convergenceThreshold: numberOption({ min: 0, default: 1e-5, text: 'stop when the average distance to the closest centroid changes by at most this, relative' }),
   maxIter: numberOption({ min: 1, integer: true, default: 20, text: 'most Lloyd iterations' }),

@@ -4,9 +4,11 @@
  * each checked against the library on the same model and data.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
+import { GMMStats } from '../../src/machines/GMMStats.js';
+import { KMeansMachine } from '../../src/machines/KMeansMachine.js';
 import { readData, parseDataSpec } from '../../src/io/data/read.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { buildOnce, tfjsEm } from './cli.js';
@@ -107,4 +109,57 @@ test('train --mini-batch 100: stepwise EM over the file, one m-step per batch, a
   for (let start = 0; start < 600; start += 100) await gmm.partialFit({ data: x.data.subarray(start * 3, (start + 100) * 3), shape: [100, 3] });
   expectClose((await GMMMachine.fromHDF5(out)).means, gmm.means, 1e-12);
   gmm.dispose();
+});
+
+describe('--weights: one weight per sample, one file per data file', () => {
+  /** 0, 1, 2 or 3 copies of each row, as weights (.csv) and as the repeated rows (.npy). */
+  const counts = Array.from({ length: 600 }, (_, i) => (i * 7) % 4);
+  const weightsFile = path.join(dir, 'w.csv');
+  const repeatedFile = path.join(dir, 'repeated.npy');
+
+  beforeAll(() => {
+    writeFileSync(weightsFile, counts.join('\n') + '\n');
+    const rows: number[] = [];
+    counts.forEach((c, i) => {
+      for (let t = 0; t < c; t++) rows.push(...x.data.subarray(i * 3, (i + 1) * 3));
+    });
+    writeNpy(repeatedFile, { data: Float64Array.from(rows), shape: [rows.length / 3, 3] });
+  });
+
+  test('train --init, stats, score and kmeans --init: integer weights give the results of repeated rows', async () => {
+    const [a, b] = [path.join(dir, 'wa.h5'), path.join(dir, 'wb.h5')];
+    await ok(['train', '--data', data, '--weights', weightsFile, '--init', model, '--steps', '5', '--threshold', '0', '--out', a]);
+    await ok(['train', '--data', repeatedFile, '--init', model, '--steps', '5', '--threshold', '0', '--out', b]);
+    const [ga, gb] = [await GMMMachine.fromHDF5(a), await GMMMachine.fromHDF5(b)];
+    expectClose([...ga.weights, ...ga.means, ...ga.variances], [...gb.weights, ...gb.means, ...gb.variances], 1e-6, 1e-9);
+    const [sa, sb] = [path.join(dir, 'wsa.h5'), path.join(dir, 'wsb.h5')];
+    expect(await ok(['stats', '--model', model, '--data', data, '--weights', weightsFile, '--out', sa])).toMatchObject({ frames: 900 });
+    await ok(['stats', '--model', model, '--data', repeatedFile, '--out', sb]);
+    const [ta, tb] = [await GMMStats.fromHDF5(sa), await GMMStats.fromHDF5(sb)];
+    expectClose(ta.n, tb.n, 1e-6);
+    const [scoreA, scoreB] = [await ok(['score', '--model', model, '--data', data, '--weights', weightsFile]), await ok(['score', '--model', model, '--data', repeatedFile])];
+    expectClose(scoreA.files[0].score, scoreB.files[0].score, 1e-9);
+    expectClose(scoreA.files[0].bic, scoreB.files[0].bic, 1e-9);
+    const [ka, kb] = [path.join(dir, 'ka.h5'), path.join(dir, 'kb.h5')];
+    const km = new KMeansMachine(4, { initMethod: (await GMMMachine.fromHDF5(model)).means });
+    km.centroids = (await GMMMachine.fromHDF5(model)).means;
+    const kmFile = path.join(dir, 'km-start.h5');
+    await km.save(kmFile);
+    await ok(['train', '--data', data, '--weights', weightsFile, '--init', kmFile, '--steps', '1', '--out', ka]);
+    await ok(['train', '--data', repeatedFile, '--init', kmFile, '--steps', '1', '--out', kb]);
+    expectClose((await GMMMachine.fromHDF5(ka)).weights, (await GMMMachine.fromHDF5(kb)).weights, 1e-6);
+  });
+
+  test('errors: a count of files other than the data files, a negative weight, another length', async () => {
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(bad, counts.map((c, i) => (i === 5 ? -1 : c)).join('\n') + '\n');
+    const short = path.join(dir, 'short.csv');
+    writeFileSync(short, '1\n2\n');
+    const out = path.join(dir, 'never.h5');
+    const lines = async (args: string[]) => (await tfjsEm(args)).errLines;
+    expect(await lines(['train', '--data', data, '--weights', weightsFile, bad, '--gaussians', '2', '--out', out])).toEqual(['tfjs-em: --weights: gives 2 file(s) for 1 data file(s): one per data file']);
+    expect(await lines(['train', '--data', data, '--weights', bad, '--gaussians', '2', '--out', out])).toEqual([`tfjs-em: ${bad}: the weights of ${data} must be finite and >= 0; weight 5 is -1`]);
+    expect(await lines(['score', '--model', model, '--data', data, '--weights', short])).toEqual([`tfjs-em: ${short}: the weights of ${data} has 2 values; the data have 600 samples`]);
+    expect(existsSync(out)).toBe(false);
+  });
 });

@@ -27,7 +27,7 @@ withRedis(() => {
     redis = await startRedis();
     workers = await Promise.all([startWorker(redis.url), startWorker(redis.url)]);
     localModel = path.join(dir, 'local.h5');
-    expectOk(await tfjsEm(['train', '--data', shardDir, '--gaussians', '4', '--steps', '6', '--out', localModel, '-q']));
+    expectOk(await tfjsEm(['train', '--data', shardDir, '--gaussians', '4', '--steps', '6', '--threshold', '0', '--out', localModel, '-q']));
   }, 300_000);
 
   afterAll(async () => {
@@ -39,9 +39,9 @@ withRedis(() => {
 
   test('train --redis with k-means start on two workers gives the local model', async () => {
     const out = path.join(dir, 'remote.h5');
-    const run = await tfjsEm(['train', '--redis', redis.url, '--data', ...shards, '--gaussians', '4', '--steps', '6', '--out', out, '--format', 'json']);
+    const run = await tfjsEm(['train', '--redis', redis.url, '--data', ...shards, '--gaussians', '4', '--steps', '6', '--threshold', '0', '--out', out, '--format', 'json']);
     expectOk(run);
-    expect(JSON.parse(run.stdout)).toMatchObject({ frames: 4 * (100 + 120 + 140 + 160), steps: 6 });
+    expect(JSON.parse(run.stdout)).toMatchObject({ frames: 4 * (100 + 120 + 140 + 160) });
     expectClose(await parameters(out), await parameters(localModel), 1e-6);
     expect(await parameters(out)).toEqual(await parameters(localModel));
     for (const w of workers) expect(w.stderr()).toMatch(/gmm-stats .*s\d\.npy started/); // both took part
@@ -62,13 +62,35 @@ withRedis(() => {
     }
   });
 
+  test('--weights travel to the workers: train --redis and adapt --redis give the local weighted models', async () => {
+    const weights = shards.map((_, s) => {
+      const file = path.join(dir, `w${s}.csv`);
+      const n = 4 * (100 + 20 * s);
+      writeFileSync(file, Array.from({ length: n }, (_, i) => ((i * 13 + s) % 5) / 2).join('\n') + '\n');
+      return file;
+    });
+    const [local, remote] = [path.join(dir, 'weighted-local.h5'), path.join(dir, 'weighted-remote.h5')];
+    const common = ['--data', ...shards, '--weights', ...weights, '--gaussians', '4', '--steps', '4', '--threshold', '0', '-q'];
+    expectOk(await tfjsEm(['train', ...common, '--out', local]));
+    expectOk(await tfjsEm(['train', '--redis', redis.url, ...common, '--out', remote]));
+    expectClose(await parameters(remote), await parameters(local), 1e-6);
+    const [adaptedLocal, adaptedRemote] = [path.join(dir, 'wa-local'), path.join(dir, 'wa-remote')];
+    const adapt = ['adapt', '--ubm', localModel, '--data', ...shards, '--weights', ...weights, '--steps', '2', '-q'];
+    expectOk(await tfjsEm([...adapt, '--out', adaptedLocal]));
+    expectOk(await tfjsEm([...adapt, '--redis', redis.url, '--out', adaptedRemote]));
+    const ubm = await GMMMachine.fromHDF5(localModel);
+    const a = await GMMMachine.fromHDF5(path.join(adaptedRemote, 's1.h5'), ubm);
+    const b = await GMMMachine.fromHDF5(path.join(adaptedLocal, 's1.h5'), ubm);
+    expectClose([...a.means, ...a.variances, ...a.weights], [...b.means, ...b.variances, ...b.weights], 1e-6);
+  });
+
   test('two runs on one Redis at once do not mix', async () => {
     const other = path.join(dir, 'local-k3.h5');
     expectOk(await tfjsEm(['train', '--data', ...shards.slice(0, 3), '--gaussians', '3', '--steps', '4', '--out', other, '-q']));
     const a = path.join(dir, 'run-a.h5');
     const b = path.join(dir, 'run-b.h5');
     const [ra, rb] = await Promise.all([
-      tfjsEm(['train', '--redis', redis.url, '--data', shardDir, '--gaussians', '4', '--steps', '6', '--out', a, '-q']),
+      tfjsEm(['train', '--redis', redis.url, '--data', shardDir, '--gaussians', '4', '--steps', '6', '--threshold', '0', '--out', a, '-q']),
       tfjsEm(['train', '--redis', redis.url, '--data', ...shards.slice(0, 3), '--gaussians', '3', '--steps', '4', '--out', b, '-q']),
     ]);
     expectOk(ra);
