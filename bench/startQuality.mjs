@@ -14,23 +14,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GMMMachine, KMeansMachine, useBackend } from '../dist/src/index.js';
 import { PYTHON } from './lib/python.mjs';
+import { uniform } from './lib/data.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
 const which = args.sets ?? 'heldout';
 const init = args.init ?? 'k-means||';
 const nInit = Number(args['n-init'] ?? 1);
 const SEEDS = 10;
-
-/** mulberry32 */
-function uniform(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** K blobs in D dimensions: centres at least `gap` standard deviations apart, weights and axis scales as given. */
 function blobs({ k, d, n, minWeight, ratio }, seed) {

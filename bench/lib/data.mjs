@@ -3,7 +3,7 @@
 // weights), the same for every backend and for the Python anchors.
 
 /** mulberry32: a small, fast, seedable generator of uniform [0, 1) values. */
-function uniform(seed) {
+export function uniform(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
