@@ -32,7 +32,7 @@ export interface KMeansFitOptions {
 
 export interface KMeansOptions {
   /** An initialisation method, or the starting centroids [nClusters, nFeatures]. Default 'k-means||'. */
-  initMethod?: KMeansInit | HostArray2D | number[][];
+  initMethod?: KMeansInit | HostArray2D | number[][] | Float64Array;
   /** Stop when |previous - current| / previous average min distance <= this. Default 1e-5. */
   convergenceThreshold?: number;
   /** Most e-step + m-step iterations. Default 20. */
@@ -66,7 +66,7 @@ const GIVEN = 'given';
 export class KMeansMachine {
   readonly nClusters: number;
   nFeatures: number | undefined;
-  initMethod: KMeansInit | HostArray2D | number[][];
+  initMethod: KMeansInit | HostArray2D | number[][] | Float64Array;
   convergenceThreshold: number;
   maxIter: number;
   randomState: number;

@@ -63,6 +63,7 @@ export async function startRedis(extra: string[] = [], password?: string, tls?: 
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 10_000);
+    timer.unref();
     child.stdout!.on('data', (d) => {
       out += d;
       if (out.includes('Ready to accept connections')) {
@@ -96,7 +97,11 @@ export async function startWorker(url: string, extra: string[] = []): Promise<Wo
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
-  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const waiters: { pattern: RegExp; resolve: () => void; reject: (error: Error) => void }[] = [];
+  // A waiter the worker can no longer answer fails at once: no timer is left holding the test process.
+  child.on('exit', () => {
+    for (const w of waiters.splice(0)) w.reject(new Error(`the worker exited before printing ${w.pattern}:\n${err}`));
+  });
   child.stderr!.on('data', (d) => {
     err += d;
     for (const w of waiters.filter((w) => w.pattern.test(err))) {
@@ -112,7 +117,8 @@ export async function startWorker(url: string, extra: string[] = []): Promise<Wo
       new Promise((resolve, reject) => {
         if (pattern.test(err)) return resolve();
         const timer = setTimeout(() => reject(new Error(`worker never printed ${pattern}:\n${err}`)), timeoutMs);
-        waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
+        timer.unref();
+        waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()), reject: (error) => (clearTimeout(timer), reject(error)) });
       }),
     stop: () => stopProcess(child, 'SIGTERM'),
   };
