@@ -5,7 +5,11 @@
  *   weights float64 [K], update_means / update_variances / update_weights bool,
  *   gaussians/means, gaussians/variances float64 [K, D],
  *   gaussians/variance_thresholds float64 [] | [D] | [K, D]
- * Legacy files are read too (gmmLegacy.ts).
+ * Models of other covariance types add, in the same group, gaussians/covariance_type str
+ * ("spherical", "full", "tied") and gaussians/covariances float64 ([K], [K, D, D] or [D, D]);
+ * their gaussians/variances hold each Gaussian's variances (the covariances' diagonals), so that
+ * bob reads such a file as the diagonal model closest to it. A diagonal model's file is bob's
+ * exactly. Legacy files are read too (gmmLegacy.ts).
  *
  * None: bob cannot save a machine whose max_fitting_steps (or convergence_threshold) is None
  * (h5py refuses to store None), so there is no bob encoding to follow. We write null by leaving
@@ -20,6 +24,8 @@ import { readLegacyGMM } from './gmmLegacy.js';
 import { H5Reader } from './reader.js';
 import type { GMMRecord, ThresholdsRecord } from './records.js';
 import { checkGMM } from './validate.js';
+import { cholesky } from '../math/linalg.js';
+import { readCovarianceType } from './stats.js';
 import { writeArray, writeBoolean, writeHeader, writeInteger, writeNumber, writeString } from './writer.js';
 
 /** str(GMMMachine) as bob writes it (its classes are re-exported from the package root). */
@@ -54,7 +60,10 @@ function readGMM(reader: H5Reader): GMMRecord {
   if (means.shape.length !== 2 || means.shape[0] !== k || d < 1) {
     throw reader.fail(`dataset gaussians/means has shape [${means.shape}], expected [${k}, D] with D >= 1`);
   }
+  const covarianceType = readCovarianceType(reader, 'gaussians/covariance_type');
+  const shape = covarianceType === 'spherical' ? [k] : covarianceType === 'full' ? [k, d, d] : [d, d];
   return {
+    ...(covarianceType === 'diag' ? {} : { covarianceType, covariances: reader.array('gaussians/covariances', shape).data }),
     nGaussians: k,
     nFeatures: d,
     trainer,
@@ -87,7 +96,30 @@ function checkValues(reader: H5Reader, r: GMMRecord, legacy: boolean): GMMRecord
   if (bad >= 0) throw reader.fail(`dataset ${variances} holds ${r.variances[bad]} at ${at(bad)}, expected variances > 0`);
   const floor = r.varianceThresholds.data.findIndex((v) => v < 0);
   if (floor >= 0) throw reader.fail(`dataset ${thresholds} holds ${r.varianceThresholds.data[floor]}, expected thresholds >= 0`);
+  if (r.covariances !== undefined) checkCovariances(reader, r);
   return r;
+}
+
+/** Spherical variances > 0; full and tied matrices symmetric and positive definite. */
+function checkCovariances(reader: H5Reader, r: GMMRecord): void {
+  const c = r.covariances!;
+  const d = r.nFeatures;
+  if (r.covarianceType === 'spherical') {
+    const bad = c.findIndex((v) => !(v > 0));
+    if (bad >= 0) throw reader.fail(`dataset gaussians/covariances holds ${c[bad]} at [${bad}], expected variances > 0`);
+    return;
+  }
+  for (let f = 0; f < c.length / (d * d); f++) {
+    const at = f * d * d;
+    const where = r.covarianceType === 'full' ? ` [${f}]` : '';
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < i; j++) {
+        if (c[at + i * d + j] !== c[at + j * d + i]) throw reader.fail(`dataset gaussians/covariances${where} is not symmetric at [${i}, ${j}]`);
+      }
+    }
+    const l = cholesky(c, d, at);
+    if (typeof l === 'number') throw reader.fail(`dataset gaussians/covariances${where} is not positive definite (Cholesky fails at feature ${-l - 1})`);
+  }
 }
 
 function steps(reader: H5Reader): number {
@@ -120,4 +152,9 @@ function writeGMM(file: H5File, r: GMMRecord): void {
   writeArray(gaussians, 'means', r.means, shape);
   writeArray(gaussians, 'variances', r.variances, shape);
   writeArray(gaussians, 'variance_thresholds', r.varianceThresholds.data, r.varianceThresholds.shape);
+  if (r.covarianceType === undefined || r.covarianceType === 'diag') return;
+  writeString(gaussians, 'covariance_type', r.covarianceType);
+  const [k, d] = shape;
+  const covShape = r.covarianceType === 'spherical' ? [k] : r.covarianceType === 'full' ? [k, d, d] : [d, d];
+  writeArray(gaussians, 'covariances', r.covariances!, covShape);
 }

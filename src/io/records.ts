@@ -1,4 +1,5 @@
 /** Plain records that the HDF5 layer reads and writes; the machines convert to and from them. */
+import type { CovarianceType } from '../math/gmm/covariances/form.js';
 
 /** Variance floor as bob stores it: a scalar, one value per feature [D], or one per Gaussian and feature [K, D]. */
 export interface ThresholdsRecord {
@@ -21,9 +22,13 @@ export interface GMMRecord {
   updateWeights: boolean;
   /** row-major [K, D] */
   means: Float64Array;
-  /** row-major [K, D] */
+  /** row-major [K, D]: the covariances of diag, their diagonals otherwise */
   variances: Float64Array;
   varianceThresholds: ThresholdsRecord;
+  /** Absent: 'diag' (bob's layout exactly). */
+  covarianceType?: CovarianceType;
+  /** The other types' covariances: spherical [K], full [K, D, D], tied [D, D]. */
+  covariances?: Float64Array;
 }
 
 export interface StatsRecord {
@@ -35,8 +40,10 @@ export interface StatsRecord {
   n: Float64Array;
   /** row-major [K, D] */
   sumPx: Float64Array;
-  /** row-major [K, D] */
+  /** row-major [K, D] (diag, spherical), [K, D, D] (full) or [D, D] (tied) */
   sumPxx: Float64Array;
+  /** The covariance type of the model; absent: 'diag' (bob's files). */
+  covarianceType?: CovarianceType;
   /** The parameterHash of the model the statistics were accumulated under (tfjs-em's attribute; absent in bob's files). */
   model?: string;
 }

@@ -3,6 +3,8 @@
  *   attrs file_version "1.0", writer_class
  *   n_gaussians, n_features, T int64 (float64 for weighted samples: their total weight); log_likelihood float64;
  *   n float64 [K]; sumPx, sumPxx float64 [K, D]
+ * Statistics of other covariance types add covariance_type str ("spherical", "full", "tied")
+ * beside them, and hold sumPxx as [K, D, D] (full) or [D, D] (tied: pooled over Gaussians).
  * The legacy layout names n_features "n_inputs" and log_likelihood "log_liklihood" (sic), and
  * bob reshapes its arrays, so only their element counts are checked there.
  */
@@ -11,9 +13,10 @@ import type { H5File } from './h5.js';
 import { expectKind, isLegacy } from './kind.js';
 import { H5Reader } from './reader.js';
 import type { StatsRecord } from './records.js';
-import { checkStats, inconsistency } from './validate.js';
+import { checkStats, inconsistency, secondShape } from './validate.js';
+import { COVARIANCE_TYPES, type CovarianceType } from '../math/gmm/covariances/form.js';
 import { TfjsEmError } from '../errors.js';
-import { writeArray, writeHeader, writeInteger, writeNumber } from './writer.js';
+import { writeArray, writeHeader, writeInteger, writeNumber, writeString } from './writer.js';
 
 /** str(GMMStats) as bob writes it. */
 export const STATS_WRITER_CLASS = "<class 'bob.learn.em.GMMStats'>";
@@ -44,6 +47,7 @@ function readStats(reader: H5Reader, legacy: boolean): StatsRecord {
   if (t < 0) throw reader.fail(`T is ${t}, expected at least 0`);
   const model = reader.attribute(MODEL_ATTRIBUTE);
   if (model !== undefined && !/^[0-9a-f]{16}$/.test(model)) throw reader.fail(`attribute ${MODEL_ATTRIBUTE} is not a model hash`);
+  const covarianceType = readCovarianceType(reader, 'covariance_type');
   const record: StatsRecord = {
     nGaussians: k,
     nFeatures: d,
@@ -51,12 +55,21 @@ function readStats(reader: H5Reader, legacy: boolean): StatsRecord {
     t,
     n: reader.array('n', [k], legacy).data,
     sumPx: reader.array('sumPx', [k, d], legacy).data,
-    sumPxx: reader.array('sumPxx', [k, d], legacy).data,
+    sumPxx: reader.array('sumPxx', secondShape(covarianceType, k, d), legacy).data,
     ...(model === undefined ? {} : { model }),
+    ...(covarianceType === 'diag' ? {} : { covarianceType }),
   };
   const problem = inconsistency(record);
   if (problem !== null) throw new TfjsEmError('INVALID_DATA', `${reader.name}: ${problem}: not the statistics of samples under one model`);
   return record;
+}
+
+/** A covariance_type dataset's value ('diag' where there is none, as in bob's files). */
+export function readCovarianceType(reader: H5Reader, path: string): CovarianceType {
+  if (!reader.has(path)) return 'diag';
+  const type = reader.string(path) as CovarianceType;
+  if (!COVARIANCE_TYPES.includes(type)) throw reader.fail(`${path} is "${type}", expected one of ${COVARIANCE_TYPES.map((t) => `"${t}"`).join(', ')}`);
+  return type;
 }
 
 function positive(reader: H5Reader, path: string): number {
@@ -74,7 +87,8 @@ function writeStats(file: H5File, r: StatsRecord): void {
   else writeNumber(file, 'T', r.t); // weighted samples: their total weight (float64)
   writeArray(file, 'n', r.n, [r.nGaussians]);
   writeArray(file, 'sumPx', r.sumPx, [r.nGaussians, r.nFeatures]);
-  writeArray(file, 'sumPxx', r.sumPxx, [r.nGaussians, r.nFeatures]);
+  writeArray(file, 'sumPxx', r.sumPxx, secondShape(r.covarianceType, r.nGaussians, r.nFeatures));
+  if (r.covarianceType !== undefined && r.covarianceType !== 'diag') writeString(file, 'covariance_type', r.covarianceType);
   if (r.model !== undefined) file.create_attribute(MODEL_ATTRIBUTE, r.model, [], 'S');
 }
 

@@ -2,6 +2,25 @@
 import { invalidArgument } from '../errors.js';
 import { isTypedArray } from './util.js';
 import type { GMMRecord, KMeansRecord, StatsRecord, ThresholdsRecord } from './records.js';
+import { COVARIANCE_TYPES, type CovarianceType } from '../math/gmm/covariances/form.js';
+
+/** The number of values of a covariance type's covariances and of its statistics' second moments. */
+export function covarianceLength(type: CovarianceType, k: number, d: number): number {
+  return type === 'diag' ? k * d : type === 'spherical' ? k : type === 'full' ? k * d * d : d * d;
+}
+
+/** The shape of second moments (sumPxx) of statistics of a covariance type. */
+export function secondShape(type: CovarianceType | undefined, k: number, d: number): number[] {
+  return type === 'full' ? [k, d, d] : type === 'tied' ? [d, d] : [k, d];
+}
+
+function covarianceType(value: unknown): CovarianceType {
+  if (value === undefined) return 'diag';
+  if (!COVARIANCE_TYPES.includes(value as CovarianceType)) {
+    throw invalidArgument(`covarianceType must be one of ${COVARIANCE_TYPES.join(', ')}, got ${value}`);
+  }
+  return value as CovarianceType;
+}
 
 function count(name: string, value: unknown): number {
   if (!Number.isSafeInteger(value) || (value as number) < 1) throw invalidArgument(`${name} must be a positive integer, got ${value}`);
@@ -54,6 +73,9 @@ export function checkGMM(r: GMMRecord): void {
   values('means', r.means, k * d);
   values('variances', r.variances, k * d);
   thresholds(r.varianceThresholds, k, d);
+  const type = covarianceType(r.covarianceType);
+  if (type === 'diag' && r.covariances !== undefined) throw invalidArgument('a diag record holds its covariances as variances: covariances must be absent');
+  if (type !== 'diag') values('covariances', r.covariances, covarianceLength(type, k, d));
 }
 
 export function checkStats(r: StatsRecord): void {
@@ -65,7 +87,7 @@ export function checkStats(r: StatsRecord): void {
   if (r.t < 0) throw invalidArgument(`t must be >= 0, got ${r.t}`);
   values('n', r.n, k);
   values('sumPx', r.sumPx, k * d);
-  values('sumPxx', r.sumPxx, k * d);
+  values('sumPxx', r.sumPxx, secondShape(covarianceType(r.covarianceType), k, d).reduce((a, b) => a * b, 1));
   if (r.model !== undefined && !/^[0-9a-f]{16}$/.test(r.model)) throw invalidArgument(`model must be a parameter hash (16 hex digits), got ${r.model}`);
   const problem = inconsistency(r);
   if (problem !== null) throw invalidArgument(`${problem}: not the statistics of samples under one model`);
@@ -74,19 +96,32 @@ export function checkStats(r: StatsRecord): void {
 /**
  * What makes statistics impossible, or null: responsibilities below 0 or not summing to T
  * (each sample's sum to 1; 1e-4 relative allows float32 sums), second moments below 0 or
- * below the square of the first (n sumPxx >= sumPx^2 for each Gaussian and feature).
+ * below the square of the first (n sumPxx >= sumPx^2 for each Gaussian and feature, on the
+ * diagonals of full ones; pooled: the diagonal at least sum_k sumPx_k^2 / n_k).
  */
 export function inconsistency(r: StatsRecord): string | null {
   const d = r.nFeatures;
+  const k = r.nGaussians;
   const negative = r.n.findIndex((v) => v < 0);
   if (negative >= 0) return `n[${negative}] is ${r.n[negative]}, a negative responsibility`;
   const total = r.n.reduce((s, v) => s + v, 0);
   if (!(Math.abs(total - r.t) <= 1e-4 * Math.max(r.t, 1))) return `the responsibilities n sum to ${total}, not to T = ${r.t}`;
-  for (let e = 0; e < r.sumPxx.length; e++) {
-    const n = r.n[Math.floor(e / d)];
-    const [first, second] = [r.sumPx[e], r.sumPxx[e]];
+  if (r.covarianceType === 'tied') {
+    for (let j = 0; j < d; j++) {
+      let least = 0;
+      for (let i = 0; i < k; i++) if (r.n[i] > 0) least += r.sumPx[i * d + j] ** 2 / r.n[i];
+      const second = r.sumPxx[j * d + j];
+      if (second < 0 || second < least * (1 - 1e-9)) return `sumPxx[${j}][${j}] is ${second}, below what sumPx and n allow (${least})`;
+    }
+    return null;
+  }
+  const full = r.covarianceType === 'full';
+  for (let e = 0; e < k * d; e++) {
+    const [i, j] = [Math.floor(e / d), e % d];
+    const n = r.n[i];
+    const [first, second] = [r.sumPx[e], r.sumPxx[full ? i * d * d + j * d + j : e]];
     if (second < 0 || n * second < first * first * (1 - 1e-9)) {
-      return `sumPxx[${Math.floor(e / d)}][${e % d}] is ${second}, below what sumPx and n allow (${(first * first) / n})`;
+      return `sumPxx[${i}][${j}]${full ? `[${j}]` : ''} is ${second}, below what sumPx and n allow (${(first * first) / n})`;
     }
   }
   return null;

@@ -10,15 +10,18 @@ import { freeHostMemory } from '../backend/runtime.js';
 import type { BackendName } from '../backend/names.js';
 import { GaussianParams, gNorms } from '../math/gmm/params.js';
 import { parameterHash } from '../math/gmm/parameterHash.js';
-import { DeviceGaussians, DeviceModel } from '../math/gmm/deviceModel.js';
-import { EStepMode, eStepChunkFor, logLikelihoodChunkFor, logWeightedLikelihoodChunk, responsibilitiesChunk } from '../math/gmm/eStepKernels.js';
+import { DeviceModel } from '../math/gmm/deviceModel.js';
+import type { GaussianDevice } from '../math/gmm/device.js';
+import { EStepMode, logWeightedLikelihoodChunk, responsibilitiesChunk } from '../math/gmm/eStepKernels.js';
+import { type CovarianceForm, type CovarianceType, covarianceForm } from '../math/gmm/covariances/index.js';
+import { logDeterminants } from '../math/gmm/whitening.js';
+import { LOG_2PI } from '../math/constants.js';
 import { sampleMixture } from '../math/gmm/sample.js';
 import { aic, bic } from '../math/gmm/criteria.js';
 import { Random } from '../math/random.js';
-import { accumulateChunk } from '../math/gmm/moments.js';
 import { varianceAtFloor } from './fitWarnings.js';
-import { gaussiansSubset, lostLogLikelihood, restoreNarrow, unresolvedSpread } from '../math/gmm/narrow.js';
-import { type MStep, mapStrategy, mlStrategy } from '../math/gmm/mStep.js';
+import { gaussiansSubset, restoreNarrow, unresolvedSpread } from '../math/gmm/narrow.js';
+import type { MStep } from '../math/gmm/mStep.js';
 import { type EMStep, runEM } from '../math/gmm/em.js';
 import { kmeansStart } from '../math/gmm/start.js';
 import { GMMStats, allClose } from './GMMStats.js';
@@ -36,6 +39,10 @@ export interface GMMMachineOptions {
   /** 'ml': maximum likelihood (k-means start); 'map': adaptation of `ubm`. */
   trainer?: 'ml' | 'map';
   ubm?: GMMMachine | null;
+  /** 'diag' (bob's), 'full', 'tied' or 'spherical' (scikit-learn's); default: the UBM's, else 'diag'. */
+  covarianceType?: CovarianceType;
+  /** Added to the diagonal of full and tied covariances each m-step (scikit-learn's reg_covar). */
+  regCovar?: number;
   convergenceThreshold?: number | null;
   maxFittingSteps?: number | null;
   randomState?: number;
@@ -100,24 +107,26 @@ export interface WeightOptions {
 }
 
 /** The options as resolveOptions gives them: every one set, to its default where not given. */
-type ResolvedOptions = Required<Omit<GMMMachineOptions, 'weights' | 'chunkSize' | 'backend' | 'ubm' | 'kMeansTrainer'>> &
-  Pick<GMMMachineOptions, 'weights' | 'chunkSize' | 'backend'> & { ubm: GMMMachine | null; kMeansTrainer: KMeansMachine | null };
+type ResolvedOptions = Required<Omit<GMMMachineOptions, 'weights' | 'chunkSize' | 'backend' | 'ubm' | 'kMeansTrainer' | 'covarianceType'>> &
+  Pick<GMMMachineOptions, 'weights' | 'chunkSize' | 'backend' | 'covarianceType'> & { ubm: GMMMachine | null; kMeansTrainer: KMeansMachine | null };
 
 /** The options that stay settable fields of the machine, checked again when a fit starts. */
 const SETTINGS = [
   'convergenceThreshold', 'maxFittingSteps', 'randomState', 'nInit', 'stepExponent', 'kMeansTrainer', 'updateMeans', 'updateVariances', 'updateWeights',
-  'meanVarUpdateThreshold', 'mapAlpha', 'mapRelevanceFactor', 'mapVarianceUpdate', 'chunkSize', 'backend', 'eStep',
+  'meanVarUpdateThreshold', 'mapAlpha', 'mapRelevanceFactor', 'mapVarianceUpdate', 'regCovar', 'chunkSize', 'backend', 'eStep',
 ] as const;
 
 /**
- * A diagonal-covariance Gaussian mixture with bob.learn.em's semantics.
- * Parameters live in float64 on the host; the e-step's coefficients are
- * mirrored in tf.Variables, held until dispose().
+ * A Gaussian mixture with bob.learn.em's semantics: diagonal covariances as bob's, or full,
+ * tied or spherical ones as scikit-learn's (covarianceType). Parameters live in float64 on
+ * the host; the e-step's coefficients are mirrored in tf.Variables, held until dispose().
  */
 export class GMMMachine {
   readonly nGaussians: number;
   readonly trainer: 'ml' | 'map';
   readonly ubm: GMMMachine | null;
+  readonly covarianceType: CovarianceType;
+  regCovar: number;
   convergenceThreshold: number | null;
   maxFittingSteps: number | null;
   randomState: number;
@@ -145,11 +154,15 @@ export class GMMMachine {
   private _weights!: Float64Array;
   private _logWeights!: Float64Array;
   private _means: Float64Array | null = null;
+  /** Each Gaussian's variances [K, D] (the covariances' diagonals), and the covariances in their type's layout. */
   private _variances: Float64Array | null = null;
+  private _covariances: Float64Array | null = null;
   private _varianceThresholds: VarianceThresholds;
   private _gNorms: Float64Array | null = null;
+  /** The covariance type's strategy object. */
+  private readonly form: CovarianceForm;
   /** The e-step's Gaussians on the device (tf.Variables), reloaded when the parameters changed. */
-  private readonly device = new DeviceModel();
+  private readonly device: GaussianDevice;
   private deviceStale = true;
 
   constructor(nGaussians: number, options: GMMMachineOptions = {}) {
@@ -163,9 +176,17 @@ export class GMMMachine {
         `The UBM machine is not compatible with this machine: it has ${o.ubm.nGaussians} Gaussians, this one ${nGaussians}.`,
       );
     }
+    const covarianceType = o.covarianceType ?? o.ubm?.covarianceType ?? 'diag';
+    if (o.ubm !== null && o.ubm.covarianceType !== covarianceType) {
+      throw invalidArgument(`The UBM has ${o.ubm.covarianceType} covariances; a machine adapted from it has the same, not ${covarianceType}.`);
+    }
     this.nGaussians = nGaussians;
     this.trainer = o.trainer;
     this.ubm = o.ubm;
+    this.covarianceType = covarianceType;
+    this.form = covarianceForm(covarianceType);
+    this.device = this.form.device();
+    this.regCovar = o.regCovar;
     this.convergenceThreshold = o.convergenceThreshold;
     this.maxFittingSteps = o.maxFittingSteps;
     this.randomState = o.randomState;
@@ -228,18 +249,46 @@ export class GMMMachine {
     this.deviceStale = true;
   }
 
-  /** Row-major [nGaussians, nFeatures], clamped to the variance thresholds. */
+  /**
+   * Each Gaussian's variances, row-major [nGaussians, nFeatures]: the covariances of diag
+   * (clamped to the variance thresholds), the diagonals of the other types' covariances.
+   */
   get variances(): Float64Array {
     if (this._variances === null) throw new TfjsEmError('NOT_INITIALIZED', 'GMMMachine variances were never set.');
     return this._variances;
   }
 
-  /** Variances given by a user: finite and > 0; values below the thresholds are raised to them. */
+  /** Variances given by a user (diag machines; the others set covariances): finite and > 0; values below the thresholds are raised to them. */
   set variances(variances: ArrayLike<number> | number[][]) {
+    if (this.covarianceType !== 'diag') {
+      throw invalidArgument(`a ${this.covarianceType} machine's variances follow from its covariances: set covariances instead`);
+    }
     const flat = flatten(variances, this.nGaussians, 'variances');
     const bad = flat.findIndex((v) => !(v > 0));
     if (bad >= 0) throw invalidArgument(`variances must be > 0; variance ${bad} (row-major) is ${flat[bad]}`);
-    this.setVariances(flat);
+    this.setCovariances(flat);
+  }
+
+  /**
+   * The covariances in their type's layout, row-major: diag [nGaussians, nFeatures] (the
+   * variances), spherical [nGaussians], full [nGaussians, nFeatures, nFeatures], tied
+   * [nFeatures, nFeatures] (scikit-learn's covariances_).
+   */
+  get covariances(): Float64Array {
+    if (this._covariances === null) throw new TfjsEmError('NOT_INITIALIZED', 'GMMMachine covariances were never set.');
+    return this._covariances;
+  }
+
+  /**
+   * Covariances given by a user, nested arrays or flat row-major values of the type's shape:
+   * finite and > 0 (diag, spherical: raised to the variance thresholds), or symmetric and
+   * positive definite matrices (full, tied). A spherical machine takes them once its means are set.
+   */
+  set covariances(values: ArrayLike<number> | number[][] | number[][][]) {
+    const flat = Float64Array.from((Array.isArray(values) ? (values as unknown[]).flat(2) : values) as ArrayLike<number>);
+    const d = this.featuresOf(flat);
+    this.form.check(flat, this.nGaussians, d, 'covariances');
+    this.setCovariances(flat);
   }
 
   /** Floors of the variances: a scalar, per feature [D] or per Gaussian and feature [K, D]. */
@@ -251,12 +300,20 @@ export class GMMMachine {
     const thresholds = toThresholds(value);
     if (this._variances !== null) expandThresholds(thresholds, this.nGaussians, this.nFeatures);
     this._varianceThresholds = thresholds;
-    if (this._variances !== null) this.setVariances(this._variances);
+    if (this._covariances !== null) this.setCovariances(this._covariances);
   }
 
-  /** bob's g_norms: D log(2 pi) + sum log var, per Gaussian. */
+  /** bob's g_norms: D log(2 pi) + log det of each Gaussian's covariance (sum log var for diagonal ones). */
   get gNorms(): Float64Array {
-    if (this._gNorms === null) this._gNorms = gNorms(this.variances, this.nGaussians);
+    if (this._gNorms === null) {
+      const whitened = this.covarianceType === 'full' || this.covarianceType === 'tied';
+      if (!whitened) this._gNorms = gNorms(this.variances, this.nGaussians);
+      else {
+        const d = this.nFeatures;
+        const logDet = logDeterminants(this.covariances, d, this.covarianceType === 'tied');
+        this._gNorms = Float64Array.from({ length: this.nGaussians }, (_, i) => d * LOG_2PI + logDet[logDet.length === 1 ? 0 : i]);
+      }
+    }
     return this._gNorms;
   }
 
@@ -321,8 +378,9 @@ export class GMMMachine {
     try {
       const start = await kmeansStart(data, kmeans, signal);
       this._variances = null;
+      this._covariances = null;
       this.means = start.means;
-      this.setVariances(start.variances);
+      this.setCovariances(this.form.fromVariances(start.variances, start.weights, this.nGaussians, this.nFeatures, this.regCovar));
       this.setWeights(start.weights);
     } finally {
       kmeans.randomState = theirs;
@@ -354,7 +412,7 @@ export class GMMMachine {
 
   /** EM steps from the current parameters (see runEM); returns the last e-step's statistics. */
   private async em(nFeatures: number, expectation: () => Promise<GMMStats>, options: FitOptions): Promise<GMMStats | null> {
-    if (this._variances === null) this.variances = new Float64Array(this.means.length).fill(1);
+    if (this._variances === null) this.setUnitCovariances();
     if (nFeatures !== this.nFeatures) {
       throw shapeMismatch(`data has ${nFeatures} features per sample; the model has ${this.nFeatures}`);
     }
@@ -390,14 +448,14 @@ export class GMMMachine {
     const x = abortable(withSampleWeight(await toMatrix(batch), options.sampleWeight), options.signal);
     this.checkMemory(x.nFeatures);
     if (this._means === null) await this.initializeFromPasses(new MatrixPasses(x, this.chunkSize), options.signal);
-    if (this._variances === null) this.variances = new Float64Array(this.means.length).fill(1);
+    if (this._variances === null) this.setUnitCovariances();
     expectFeatures(x, this.nFeatures);
     const stats = await this.expectation(x);
     const average = stats.logLikelihood / stats.t;
     if (!Number.isFinite(average)) throw new TfjsEmError('INVALID_DATA', `the batch's log-likelihood is ${average} on this float32 device`);
     stats.model = undefined; // running statistics mix the models of every batch
     const batches = this.online === null ? 0 : this.nIter;
-    if (this.online === null) this.online = new GMMStats(this.nGaussians, this.nFeatures);
+    if (this.online === null) this.online = new GMMStats(this.nGaussians, this.nFeatures, this.covarianceType);
     blend(this.online, stats, stepSize(batches, this.stepExponent));
     this.mStep(this.online);
     this.nIter = batches + 1;
@@ -408,21 +466,31 @@ export class GMMMachine {
   /** Gives the fit's warnings about the model as it ends (see fitWarnings). */
   private warnAbout(last: GMMStats | null, options: FitOptions): this {
     const floors = expandThresholds(this._varianceThresholds, this.nGaussians, this.nFeatures);
-    const warning = last === null || !this.updateVariances ? null : varianceAtFloor(last, this.variances, floors);
+    const floored = this.covarianceType === 'diag' || this.covarianceType === 'spherical';
+    const warning = last === null || !this.updateVariances || !floored ? null : varianceAtFloor(last, this.variances, floors);
     if (warning !== null) (options.onWarning ?? emitWarning)(warning);
     return this;
   }
 
-  /** One m-step from accumulated statistics (ML or MAP, per the trainer). */
+  /**
+   * One m-step from accumulated statistics (ML or MAP, per the trainer). Full and tied
+   * covariances that come out not positive definite are an INVALID_DATA error naming the
+   * Gaussian, and the machine keeps its parameters.
+   */
   mStep(stats: GMMStats): void {
     if (stats.nGaussians !== this.nGaussians || stats.nFeatures !== this.nFeatures) {
       throw shapeMismatch(`statistics of shape [${stats.shape}] do not fit this machine's [${this.shape}]`);
     }
+    if ((stats.secondOrder ?? 'diagonal') !== this.form.secondOrder) {
+      throw shapeMismatch(`statistics of ${stats.covarianceType} covariances do not fit this ${this.covarianceType} machine`);
+    }
     if (!(stats.t > 0)) throw new TfjsEmError('INVALID_DATA', `statistics of ${stats.t} samples: an m-step needs at least one`);
     const next = this.strategy()(this.params(), stats);
+    const covariances = this.form.covariancesOf(next, this.nGaussians, this.nFeatures);
+    if (next.covariances !== undefined) logDeterminants(covariances, this.nFeatures, this.covarianceType === 'tied');
     this.setWeights(next.weights);
     this.means = next.means;
-    this.setVariances(next.variances);
+    this.setCovariances(covariances);
   }
 
   /** The m-step of this machine's trainer and settings. */
@@ -433,8 +501,10 @@ export class GMMMachine {
       updateWeights: this.updateWeights,
       meanVarUpdateThreshold: this.meanVarUpdateThreshold,
     };
-    if (this.trainer === 'ml') return mlStrategy(flags);
-    return mapStrategy(this.ubm!.params(), { ...flags, relevanceFactor: this.mapRelevanceFactor, alpha: this.mapAlpha, varianceUpdate: this.mapVarianceUpdate });
+    const regCovar = this.regCovar;
+    if (this.trainer === 'ml') return this.form.ml({ ...flags, regCovar });
+    const map = { ...flags, regCovar, relevanceFactor: this.mapRelevanceFactor, alpha: this.mapAlpha, varianceUpdate: this.mapVarianceUpdate };
+    return this.form.map(this.ubm!.params(), map);
   }
 
   // ---- scoring ----
@@ -443,18 +513,18 @@ export class GMMMachine {
   async logLikelihood(X: DataInput): Promise<Float64Array> {
     const x = await this.checkedMatrix(X);
     const out = new Float64Array(x.nSamples);
-    const g = this.deviceGaussians();
-    const chunk = logLikelihoodChunkFor(this.eStep);
-    const { narrow, shift } = this.device;
-    if (narrow.length === 0) {
-      await streamChunks(x, this.rows(), shift, (y) => chunk(y, g), (v, start) => out.set(v, start));
+    const device = this.loadedDevice();
+    const chunk = device.logLikelihood(this.eStep);
+    const { narrow, shift } = device;
+    if (narrow.length === 0 || !(device instanceof DeviceModel)) {
+      await streamChunks(x, this.rows(), shift, (y) => chunk(y), (v, start) => out.set(v, start));
       return out;
     }
     // Each row's log-likelihood, then its terms under the narrow Gaussians, to restore their normalisation.
-    const lost = narrow.map((k) => this.device.lost[k]);
-    const subset = gaussiansSubset(g, narrow);
+    const lost = narrow.map((k) => device.lost[k]);
+    const subset = gaussiansSubset(device.gaussians, narrow);
     try {
-      const both = (y: tf.Tensor2D) => tf.concat([chunk(y, g), tf.reshape(logWeightedLikelihoodChunk(y, subset), [-1])]);
+      const both = (y: tf.Tensor2D) => tf.concat([chunk(y), tf.reshape(logWeightedLikelihoodChunk(y, subset), [-1])]);
       await streamChunks(x, this.rows(), shift, both, (v, start, end) => {
         const n = end - start;
         restoreNarrow(v.subarray(0, n), v.subarray(n), lost, out, start);
@@ -471,9 +541,10 @@ export class GMMMachine {
     const k = this.nGaussians;
     const n = x.nSamples;
     const out = new Float64Array(k * n);
-    const g = this.deviceGaussians();
-    const { lost } = this.device;
-    await streamChunks(x, this.rows(), this.device.shift, (y) => logWeightedLikelihoodChunk(y, g), (v, start, end) => {
+    const device = this.loadedDevice();
+    const { lost } = device;
+    const lwl = device.logWeightedLikelihood();
+    await streamChunks(x, this.rows(), device.shift, (y) => lwl(y), (v, start, end) => {
       for (let i = start; i < end; i++) for (let c = 0; c < k; c++) out[c * n + i] = v[(i - start) * k + c] + lost[c];
     });
     return { data: out, shape: [k, n] };
@@ -493,10 +564,11 @@ export class GMMMachine {
     const x = await this.checkedMatrix(X);
     const k = this.nGaussians;
     const out = new Float64Array(x.nSamples * k);
-    const g = this.deviceGaussians();
-    const lost = tf.tensor1d(Float32Array.from(this.device.lost));
+    const device = this.loadedDevice();
+    const lwl = device.logWeightedLikelihood();
+    const lost = tf.tensor1d(Float32Array.from(device.lost));
     try {
-      await streamChunks(x, this.rows(), this.device.shift, (y) => responsibilitiesChunk(y, g, lost), (v, start, end) => {
+      await streamChunks(x, this.rows(), device.shift, (y) => responsibilitiesChunk(lwl(y), lost), (v, start, end) => {
         for (let i = 0; i < end - start; i++) {
           let sum = 0;
           for (let c = 0; c < k; c++) sum += v[i * k + c];
@@ -530,13 +602,13 @@ export class GMMMachine {
   /** Bayesian information criterion on X, as scikit-learn's bic (lower is better). */
   async bic(X: DataInput): Promise<number> {
     const ll = await this.logLikelihood(X);
-    return bic(ll.reduce((s, v) => s + v, 0) / ll.length, ll.length, this.nGaussians, this.nFeatures);
+    return bic(ll.reduce((s, v) => s + v, 0) / ll.length, ll.length, this.nGaussians, this.nFeatures, this.covarianceParameters());
   }
 
   /** Akaike information criterion on X, as scikit-learn's aic (lower is better). */
   async aic(X: DataInput): Promise<number> {
     const ll = await this.logLikelihood(X);
-    return aic(ll.reduce((s, v) => s + v, 0) / ll.length, ll.length, this.nGaussians, this.nFeatures);
+    return aic(ll.reduce((s, v) => s + v, 0) / ll.length, ll.length, this.nGaussians, this.nFeatures, this.covarianceParameters());
   }
 
   /** Average log-likelihood per sample (scikit-learn's score); with sample weights, their weighted mean. */
@@ -588,6 +660,7 @@ export class GMMMachine {
     const machine = new GMMMachine(record.nGaussians, {
       trainer: record.trainer,
       ubm,
+      covarianceType: record.covarianceType ?? 'diag',
       convergenceThreshold: record.convergenceThreshold,
       maxFittingSteps: record.maxFittingSteps,
       updateMeans: record.updateMeans,
@@ -596,10 +669,11 @@ export class GMMMachine {
     });
     machine._means = null;
     machine._variances = null;
+    machine._covariances = null;
     machine.setWeights(recordWeights(record.weights));
     machine.varianceThresholds = record.varianceThresholds;
     machine.means = record.means;
-    machine.variances = record.variances;
+    machine.covariances = record.covariances ?? record.variances;
     return machine;
   }
 
@@ -631,6 +705,7 @@ export class GMMMachine {
       means: this.means.slice(),
       variances: this.variances.slice(),
       varianceThresholds: toThresholds(this._varianceThresholds),
+      ...(this.covarianceType === 'diag' ? {} : { covarianceType: this.covarianceType, covariances: this.covariances.slice() }),
     };
   }
 
@@ -653,11 +728,11 @@ export class GMMMachine {
 
   isSimilarTo(other: GMMMachine, rtol = 1e-5, atol = 1e-8): boolean {
     if (!this.isInitialized || !other.isInitialized) return false;
-    if (this.nGaussians !== other.nGaussians || this.nFeatures !== other.nFeatures) return false;
+    if (this.nGaussians !== other.nGaussians || this.nFeatures !== other.nFeatures || this.covarianceType !== other.covarianceType) return false;
     const [k, d] = this.shape;
     return (
       allClose(this.means, other.means, rtol, atol) &&
-      allClose(this.variances, other.variances, rtol, atol) &&
+      allClose(this.covariances, other.covariances, rtol, atol) &&
       allClose(expandThresholds(this._varianceThresholds, k, d), expandThresholds(other._varianceThresholds, k, d), rtol, atol) &&
       allClose(this.weights, other.weights, rtol, atol)
     );
@@ -671,7 +746,7 @@ export class GMMMachine {
 
   /** The parameters as plain float64 arrays (copies). */
   params(): GaussianParams {
-    return { weights: this.weights.slice(), means: this.means.slice(), variances: this.variances.slice() };
+    return this.form.params(this.weights.slice(), this.means.slice(), this.covariances.slice());
   }
 
   // ---- internals ----
@@ -692,7 +767,8 @@ export class GMMMachine {
    * the m-step's copies): refused before anything is allocated when the host has not the memory.
    */
   private checkMemory(nFeatures: number): void {
-    const needed = 10 * 8 * this.nGaussians * nFeatures;
+    const covariances = this.form.shape(this.nGaussians, nFeatures).reduce((a, b) => a * b, 1);
+    const needed = 8 * (10 * this.nGaussians * nFeatures + 6 * covariances);
     const free = freeHostMemory();
     if (free !== null && needed > free) {
       throw invalidArgument(
@@ -712,17 +788,45 @@ export class GMMMachine {
     this.deviceStale = true;
   }
 
-  /** Variances clamped to the thresholds (bob's setter), g_norms kept in step. */
-  private setVariances(variances: ArrayLike<number> | number[][]): void {
-    const flat = flatten(variances, this.nGaussians, 'variances');
-    if (this._means !== null && this._means.length !== flat.length) {
-      throw shapeMismatch(`variances of shape [${this.nGaussians}, ${flat.length / this.nGaussians}] do not match the means' [${this.shape}]`);
-    }
-    const floors = expandThresholds(this._varianceThresholds, this.nGaussians, flat.length / this.nGaussians);
-    for (let i = 0; i < flat.length; i++) flat[i] = Math.max(floors[i], flat[i]);
-    this._variances = flat;
-    this._gNorms = gNorms(flat, this.nGaussians);
+  /**
+   * Covariances in the type's layout, raised to the variance thresholds where the type has
+   * floors (bob's setter), the variances and g_norms kept in step.
+   */
+  private setCovariances(values: Float64Array): void {
+    const k = this.nGaussians;
+    const d = this.featuresOf(values);
+    const covariances = this.form.floored(values, expandThresholds(this._varianceThresholds, k, d), k, d);
+    this._covariances = covariances;
+    this._variances = this.form.variances(covariances, k, d);
+    this._gNorms = null;
     this.deviceStale = true;
+  }
+
+  /** Unit covariances (identity matrices) for a fit from means alone. */
+  private setUnitCovariances(): void {
+    const [k, d] = this.shape;
+    this.setCovariances(this.form.fromVariances(new Float64Array(k * d).fill(1), this.weights, k, d, 0));
+  }
+
+  /** The number of features covariances of this length hold, checked against the type's shape and the means'. */
+  private featuresOf(covariances: Float64Array): number {
+    const k = this.nGaussians;
+    const n = covariances.length;
+    const fromLength = { diag: n / k, spherical: this._means === null ? NaN : this._means.length / k, full: Math.sqrt(n / k), tied: Math.sqrt(n) }[this.covarianceType];
+    const d = this._means === null ? fromLength : this._means.length / k;
+    const shape = this.form.shape(k, d);
+    if (!(Number.isInteger(d) && d >= 1) || shape.reduce((a, b) => a * b, 1) !== n) {
+      const type = this.covarianceType;
+      if (this._means !== null) throw shapeMismatch(`${type} covariances of ${n} values do not match the means' [${k}, ${d}]: expected shape [${shape}]`);
+      const expected = type === 'spherical' ? `[${k}] (set the means first)` : `[${this.form.shape(k, NaN).join(', ').replaceAll('NaN', 'nFeatures')}]`;
+      throw shapeMismatch(`${type} covariances must have shape ${expected}; got ${n} values`);
+    }
+    return d;
+  }
+
+  /** scikit-learn's count of the covariances' free parameters (for bic and aic). */
+  private covarianceParameters(): number {
+    return this.form.parameterCount(this.nGaussians, this.nFeatures);
   }
 
   private state(): MachineState {
@@ -732,18 +836,19 @@ export class GMMMachine {
   private restore(s: MachineState): void {
     this.setWeights(s.params.weights);
     this.means = s.params.means;
-    this.setVariances(s.params.variances);
+    this.setCovariances(this.form.covariancesOf(s.params, this.nGaussians, s.params.means.length / this.nGaussians));
     Object.assign(this, { nIter: s.nIter, converged: s.converged, lowerBound: s.lowerBound });
   }
 
   private copyFrom(source: GMMMachine): void {
     this._means = null;
     this._variances = null;
+    this._covariances = null;
     this._varianceThresholds = toThresholds(source.varianceThresholds);
     this.setWeights(source.weights);
     if (source.isInitialized) {
       this.means = source.means;
-      this.setVariances(source.variances);
+      this.setCovariances(source.covariances.slice());
     }
   }
 
@@ -765,23 +870,24 @@ export class GMMMachine {
   }
 
   private async expectation(x: Matrix): Promise<GMMStats> {
-    const stats = new GMMStats(this.nGaussians, this.nFeatures).initFields({ model: this.parameterHash() });
-    const g = this.deviceGaussians();
-    const { shift, centres } = this.device;
-    const chunk = eStepChunkFor(this.eStep);
-    await streamChunks(x, this.rows(), shift, (y, w) => chunk(y, g, w), (v, start, end) => accumulateChunk(stats, v, centres, weightOf(x, start, end)));
-    stats.logLikelihood += lostLogLikelihood(stats.n, this.device.lost);
-    const unresolved = this.device.narrow.length > 0 ? unresolvedSpread(stats, this.params(), this.device) : null;
+    const stats = new GMMStats(this.nGaussians, this.nFeatures, this.covarianceType).initFields({ model: this.parameterHash() });
+    const device = this.loadedDevice();
+    const chunk = device.eStep(this.eStep);
+    const accumulator = device.accumulator(stats);
+    await streamChunks(x, this.rows(), device.shift, chunk, (v, start, end) => accumulator.add(v, weightOf(x, start, end)));
+    accumulator.finish();
+    const unresolved = device instanceof DeviceModel && device.narrow.length > 0 ? unresolvedSpread(stats, this.params(), device) : null;
     if (unresolved !== null) throw unresolved;
     return stats;
   }
 
-  private deviceGaussians(): DeviceGaussians {
+  /** The device model, loaded with the current parameters. */
+  private loadedDevice(): GaussianDevice {
     if (!this.device.loaded || this.deviceStale) {
       this.device.update(this.params());
       this.deviceStale = false;
     }
-    return this.device.gaussians;
+    return this.device;
   }
 }
 

@@ -2,7 +2,8 @@ import { TfjsEmError, shapeMismatch, invalidArgument } from '../errors.js';
 import { StatsRecord } from '../io/records.js';
 import { Source } from '../io/h5file.js';
 import { readStatsFile, statsToBytes, writeStatsFile } from '../io/stats.js';
-import { type CentredMoments, type Moments, addMoments, momentsAbout, recentre } from '../math/gmm/moments.js';
+import { type CentredMoments, type Moments, type SecondOrder, addMoments, momentsAbout, recentre, secondLength } from '../math/gmm/moments.js';
+import { type CovarianceType, COVARIANCE_TYPES, covarianceForm } from '../math/gmm/covariances/index.js';
 
 export interface GMMStatsFields {
   logLikelihood?: number;
@@ -20,13 +21,17 @@ export type { CentredMoments };
 
 /**
  * Sufficient statistics of a GMM, accumulated in float64 on the host: n [nGaussians], and the
- * first and second moments [nGaussians, nFeatures] row-major about each Gaussian's centre (the
- * model's mean when they were taken: see Moments), so that the m-step needs no E[x^2] - mu^2.
- * sumPx and sumPxx give bob's moments about 0, computed: reading them changes nothing.
+ * first and second moments row-major about each Gaussian's centre (the model's mean when they
+ * were taken: see Moments), so that the m-step needs no E[x^2] - mu^2. The second moments
+ * follow the model's covariance type: [nGaussians, nFeatures] for diag and spherical (bob's),
+ * [nGaussians, nFeatures, nFeatures] for full, [nFeatures, nFeatures] pooled for tied.
+ * sumPx and sumPxx give the moments about 0, computed: reading them changes nothing.
  */
 export class GMMStats implements Moments {
   nGaussians: number;
   nFeatures: number;
+  /** The covariance type of the models whose statistics these are (it sets the second moments' layout). */
+  readonly covarianceType: CovarianceType;
   /** Sum of the samples' log-likelihoods. */
   logLikelihood = 0;
   /** Number of samples. */
@@ -44,12 +49,27 @@ export class GMMStats implements Moments {
    */
   model: string | undefined;
 
-  constructor(nGaussians: number, nFeatures: number) {
+  constructor(nGaussians: number, nFeatures: number, covarianceType: CovarianceType = 'diag') {
     checkDimension('nGaussians', nGaussians);
     checkDimension('nFeatures', nFeatures);
+    if (!COVARIANCE_TYPES.includes(covarianceType)) {
+      throw invalidArgument(`covarianceType must be one of ${COVARIANCE_TYPES.map((t) => `'${t}'`).join(', ')}; got ${String(covarianceType)}`);
+    }
     this.nGaussians = nGaussians;
     this.nFeatures = nFeatures;
+    this.covarianceType = covarianceType;
     this.initFields();
+  }
+
+  /** How the second moments are held (see Moments). */
+  get secondOrder(): SecondOrder {
+    return covarianceForm(this.covarianceType).secondOrder;
+  }
+
+  /** The second moments' shape. */
+  get secondShape(): number[] {
+    const { nGaussians: k, nFeatures: d } = this;
+    return this.secondOrder === 'diagonal' ? [k, d] : this.secondOrder === 'full' ? [k, d, d] : [d, d];
   }
 
   /** Sets every statistic, to zero where not given; arrays are copied. */
@@ -62,7 +82,7 @@ export class GMMStats implements Moments {
     const c = fields.centred;
     this.centre = c?.centre == null ? null : copyOrZeros(c.centre, k * d, 'centre', `[${k}, ${d}]`);
     this.first = copyOrZeros(c === undefined ? fields.sumPx : c.first, k * d, 'sumPx', `[${k}, ${d}]`);
-    this.second = copyOrZeros(c === undefined ? fields.sumPxx : c.second, k * d, 'sumPxx', `[${k}, ${d}]`);
+    this.second = copyOrZeros(c === undefined ? fields.sumPxx : c.second, secondLength(this.secondOrder, k, d), 'sumPxx', `[${this.secondShape}]`);
     return this;
   }
 
@@ -77,14 +97,14 @@ export class GMMStats implements Moments {
     this.first = copyOrZeros(values, this.first.length, 'sumPx', `[${this.nGaussians}, ${this.nFeatures}]`);
   }
 
-  /** Second-order statistics sum_i r_ik x_i^2, bob's layout (computed: a new array each time). */
+  /** Second-order statistics sum_i r_ik x_i^2 (bob's layout), or x_i x_i^T (full, tied), about 0 (computed: a new array each time). */
   get sumPxx(): Float64Array {
     return momentsAbout(this, null).second;
   }
 
   set sumPxx(values: ArrayLike<number>) {
     recentre(this, null);
-    this.second = copyOrZeros(values, this.second.length, 'sumPxx', `[${this.nGaussians}, ${this.nFeatures}]`);
+    this.second = copyOrZeros(values, this.second.length, 'sumPxx', `[${this.secondShape}]`);
   }
 
   /** The moments as held, about each Gaussian's centre (read-only: for the m-steps). */
@@ -108,6 +128,7 @@ export class GMMStats implements Moments {
     return this.initFields();
   }
 
+  /** New dimensions (the covariance type stays), every statistic zero. */
   resize(nGaussians: number, nFeatures: number): this {
     checkDimension('nGaussians', nGaussians);
     checkDimension('nFeatures', nFeatures);
@@ -142,7 +163,7 @@ export class GMMStats implements Moments {
 
   clone(): GMMStats {
     const { logLikelihood, t, n, model } = this;
-    return new GMMStats(this.nGaussians, this.nFeatures).initFields({ logLikelihood, t, n, centred: this.centredMoments(), model });
+    return new GMMStats(this.nGaussians, this.nFeatures, this.covarianceType).initFields({ logLikelihood, t, n, centred: this.centredMoments(), model });
   }
 
   /** Exact equality of shape and every value. */
@@ -152,6 +173,7 @@ export class GMMStats implements Moments {
     return (
       this.nGaussians === other.nGaussians &&
       this.nFeatures === other.nFeatures &&
+      this.secondOrder === other.secondOrder &&
       this.logLikelihood === other.logLikelihood &&
       this.t === other.t &&
       arraysEqual(this.n, other.n) &&
@@ -167,6 +189,7 @@ export class GMMStats implements Moments {
     return (
       this.nGaussians === other.nGaussians &&
       this.nFeatures === other.nFeatures &&
+      this.secondOrder === other.secondOrder &&
       allClose([this.logLikelihood], [other.logLikelihood], rtol, atol) &&
       allClose([this.t], [other.t], rtol, atol) &&
       allClose(this.n, other.n, rtol, atol) &&
@@ -178,18 +201,22 @@ export class GMMStats implements Moments {
   /** Statistics from a file path (Node) or the file's bytes (layout 1.0 or legacy). */
   static async fromHDF5(source: Source): Promise<GMMStats> {
     const r = await readStatsFile(source);
-    return new GMMStats(r.nGaussians, r.nFeatures).initFields(r);
+    return new GMMStats(r.nGaussians, r.nFeatures, r.covarianceType).initFields(r);
   }
 
-  /** Replaces these statistics, shape included, with a file's (bob's load). */
+  /** Replaces these statistics, shape included, with a file's (bob's load); the file's covariance type must be these statistics'. */
   async load(source: Source): Promise<void> {
     const loaded = await GMMStats.fromHDF5(source);
-    this.resize(loaded.nGaussians, loaded.nFeatures).initFields(loaded);
+    if (loaded.covarianceType !== this.covarianceType) {
+      throw shapeMismatch(`the file holds statistics of ${loaded.covarianceType} covariances; these are of ${this.covarianceType} ones`);
+    }
+    this.resize(loaded.nGaussians, loaded.nFeatures).initFields({ ...loaded, centred: loaded.centredMoments() });
   }
 
   toRecord(): StatsRecord {
     const { nGaussians, nFeatures, logLikelihood, t, model } = this;
-    return { nGaussians, nFeatures, logLikelihood, t, n: this.n.slice(), ...this.uncentred(), ...(model === undefined ? {} : { model }) };
+    const type = this.covarianceType === 'diag' ? {} : { covarianceType: this.covarianceType };
+    return { nGaussians, nFeatures, logLikelihood, t, n: this.n.slice(), ...this.uncentred(), ...(model === undefined ? {} : { model }), ...type };
   }
 
   /** Writes the file atomically: a temporary file renamed into place. */
@@ -206,6 +233,9 @@ export class GMMStats implements Moments {
       throw shapeMismatch(
         `statistics of shape [${this.shape}] and [${other.shape}] cannot be added (shape mismatch)`,
       );
+    }
+    if (this.secondOrder !== other.secondOrder) {
+      throw shapeMismatch(`statistics of ${this.covarianceType} and of ${other.covarianceType} covariances cannot be added`);
     }
   }
 }

@@ -1,6 +1,7 @@
 /** GMMMachine's options (see table.ts); the constructor and fit check against these. */
 import { EPSILON } from '../math/constants.js';
 import { BACKEND_NAMES } from '../backend/names.js';
+import { COVARIANCE_TYPES } from '../math/gmm/covariances/form.js';
 import { booleanOption, choiceOption, numberOption, otherOption, type OptionTable } from './table.js';
 import { GMMMachine } from '../machines/GMMMachine.js';
 import { KMeansMachine } from '../machines/KMeansMachine.js';
@@ -17,6 +18,12 @@ const isArrayLikeOfNumbers = (v: unknown) =>
 export const GMM_OPTIONS: OptionTable = {
   trainer: choiceOption({ choices: ['ml', 'map'], default: 'ml', text: "'ml': maximum likelihood from a k-means start; 'map': adaptation of `ubm`" }),
   ubm: otherOption({ expected: 'a GMMMachine, or null', default: null, accepts: machineOrNull(() => GMMMachine), text: "the prior of MAP adaptation (required with trainer 'map'); its parameters are the start" }),
+  covarianceType: choiceOption({
+    choices: COVARIANCE_TYPES,
+    defaultText: "the UBM's, else 'diag'",
+    text: "'diag' (bob's: variances per Gaussian and feature), 'full' (a matrix per Gaussian), 'tied' (one matrix shared), 'spherical' (one variance per Gaussian)",
+  }),
+  regCovar: numberOption({ min: 0, default: 1e-6, text: 'full and tied: added to the covariances\' diagonal at each estimate (scikit-learn\'s reg_covar); diag and spherical use the variance floor' }),
   convergenceThreshold: numberOption({ min: 0, nullable: true, default: 1e-5, text: "stop when the average log-likelihood changes by at most this, relative; null: run maxFittingSteps steps" }),
   maxFittingSteps: numberOption({ min: 0, integer: true, nullable: true, default: 200, text: 'most EM steps; null: until convergence' }),
   randomState: numberOption({ integer: true, default: 0, text: 'seed of the k-means start (start i of nInit: randomState + i)' }),

@@ -126,7 +126,7 @@ describe('parameters given by a user', () => {
     ['backend gpu', { backend: 'gpu' }, `backend must be one of 'cpu', 'wasm', 'webgpu', 'webgl', 'tensorflow', 'auto'; got "gpu"`],
     ['options "x"', 'x', 'GMMMachine takes its options as an object ({ name: value }); got "x"'],
     ['options null', null, 'GMMMachine takes its options as an object ({ name: value }); got null'],
-    ['an unknown name', { maxIter: 10 }, "GMMMachine has no option 'maxIter'; its options: trainer, ubm, convergenceThreshold, maxFittingSteps"],
+    ['an unknown name', { maxIter: 10 }, "GMMMachine has no option 'maxIter'; its options: trainer, ubm, covarianceType, regCovar, convergenceThreshold, maxFittingSteps"],
     ['a misspelt name', { updateWeight: true }, "GMMMachine has no option 'updateWeight' (did you mean 'updateWeights'?)"],
   ])('option %s: INVALID_ARGUMENT naming it and what it takes', async (_, options, message) => {
     await expectEmError(() => new GMMMachine(2, options as GMMMachineOptions), 'INVALID_ARGUMENT', message);

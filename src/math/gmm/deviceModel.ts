@@ -3,19 +3,24 @@ import { TfjsEmError } from '../../errors.js';
 import { FLOAT32_REACH } from '../../data/matrix.js';
 import { GaussianParams, centreOfMeans, deviceVariances, gaussianCoefficients } from './params.js';
 import type { DeviceGaussians } from '../../../kernels/kernelNames.js';
+import { type EStepMode, eStepChunkFor, logLikelihoodChunkFor, logWeightedLikelihoodChunk } from './eStepKernels.js';
+import { type Moments, accumulateChunk } from './moments.js';
+import { lostLogLikelihood } from './narrow.js';
+import type { ChunkAccumulator, GaussianDevice } from './device.js';
 
 /** The e-step's Gaussians on the device, one layout for every path: nu, h [D, K] and c [K] (see gaussianCoefficients). */
 export type { DeviceGaussians };
 
 /**
- * A model's Gaussians held on the device in tf.Variables, refreshed from float64
- * parameters, and what the host needs to read the e-step's output: the shift
+ * A diagonal model's Gaussians (diag and spherical covariances) held on the device in
+ * tf.Variables, refreshed from float64 parameters, and what the host needs to read the
+ * e-step's output: the shift
  * subtracted from the data, each Gaussian's centre as the device holds it
  * (shift + float32 nu, [K, D] float64): the point its moments are taken about, and
  * the log-normalisation float32 cannot carry for Gaussians narrower than it resolves
  * (see deviceVariances; `narrow` lists them).
  */
-export class DeviceModel {
+export class DeviceModel implements GaussianDevice {
   shift: Float64Array = new Float64Array(0);
   centres: Float64Array = new Float64Array(0);
   /** The variances the device computes with, [K, D] (see deviceVariances). */
@@ -65,6 +70,30 @@ export class DeviceModel {
     return { nu: nu as tf.Tensor2D, h: h as tf.Tensor2D, c: c as tf.Tensor1D };
   }
 
+  eStep(mode: EStepMode) {
+    const op = eStepChunkFor(mode);
+    return (y: tf.Tensor2D, w: tf.Tensor1D | null) => op(y, this.gaussians, w);
+  }
+
+  logLikelihood(mode: EStepMode) {
+    const op = logLikelihoodChunkFor(mode);
+    return (y: tf.Tensor2D) => op(y, this.gaussians);
+  }
+
+  logWeightedLikelihood() {
+    return (y: tf.Tensor2D) => logWeightedLikelihoodChunk(y, this.gaussians);
+  }
+
+  /** Chunks added about the device's centres; finish() puts back the narrow Gaussians' lost normalisation. */
+  accumulator(stats: Moments): ChunkAccumulator {
+    return {
+      add: (chunk, rows) => accumulateChunk(stats, chunk, this.centres, rows),
+      finish: () => {
+        stats.logLikelihood += lostLogLikelihood(stats.n, this.lost);
+      },
+    };
+  }
+
   dispose(): void {
     if (this.vars !== null) tf.dispose([this.vars.nu, this.vars.h, this.vars.c]);
     this.vars = null;
@@ -72,7 +101,7 @@ export class DeviceModel {
 }
 
 /** A mean too far from the others for float32 to square the distances between them is an error, not NaN. */
-function checkReach(params: GaussianParams, shift: Float64Array): void {
+export function checkReach(params: GaussianParams, shift: Float64Array): void {
   const d = shift.length;
   const bad = params.means.findIndex((m, e) => !(Math.abs(m - shift[e % d]) <= FLOAT32_REACH));
   if (bad < 0) return;

@@ -41,13 +41,13 @@ function opFor(kernelName: string, mode: EStepMode, plain: (y: tf.Tensor2D, g: D
 export const logWeightedLikelihoodChunk: (y: tf.Tensor2D, g: DeviceGaussians) => tf.Tensor2D = logWeightedLikelihood;
 
 /**
- * Each row's responsibilities, [n, K]: exp(log w_k N(y | k) + lost_k - log p(y)), in plain TF.js
- * ops on any backend (lost: each Gaussian's restored log-normalisation, see narrow.ts). A row of
- * no finite log-likelihood gets zeros.
+ * Each row's responsibilities, [n, K]: exp(log w_k N(y | k) + lost_k - log p(y)) from the rows'
+ * log(w_k N(y | k)) [n, K], in plain TF.js ops on any backend (lost: each Gaussian's restored
+ * log-normalisation, see narrow.ts). A row of no finite log-likelihood gets zeros.
  */
-export function responsibilitiesChunk(y: tf.Tensor2D, g: DeviceGaussians, lost: tf.Tensor1D): tf.Tensor2D {
+export function responsibilitiesChunk(weightedLikelihoods: tf.Tensor2D, lost: tf.Tensor1D): tf.Tensor2D {
   return tf.tidy(() => {
-    const lwl = tf.add(logWeightedLikelihood(y, g), lost);
+    const lwl = tf.add(weightedLikelihoods, lost);
     const top = tf.max(lwl, 1, true);
     const shifted = tf.exp(tf.sub(lwl, tf.where(tf.isFinite(top), top, tf.zerosLike(top))));
     return tf.div(shifted, tf.maximum(tf.sum(shifted, 1, true), tf.scalar(1e-30))) as tf.Tensor2D;

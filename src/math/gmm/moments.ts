@@ -1,9 +1,22 @@
 /**
+ * How the second moments are held: 'diagonal' [K, D] (diag and spherical covariances),
+ * 'full' [K, D, D] (one matrix per Gaussian), 'pooled' [D, D] (tied: the sum over Gaussians).
+ */
+export type SecondOrder = 'diagonal' | 'full' | 'pooled';
+
+/** The number of second-moment values of a layout. */
+export function secondLength(order: SecondOrder, k: number, d: number): number {
+  return order === 'diagonal' ? k * d : order === 'full' ? k * d * d : d * d;
+}
+
+/**
  * An e-step's sufficient statistics as plain float64 arrays: the record the m-steps, the
  * accumulation of device chunks and the sums of shards work on (GMMStats holds one).
  * The moments are about a centre per Gaussian and feature, so that nothing is ever computed
  * as E[x^2] - mu^2 (which loses everything for data far from 0 relative to their spread):
- *   first = sum_i r_ik (x_ij - centre_kj),  second = sum_i r_ik (x_ij - centre_kj)^2.
+ *   first = sum_i r_ik (x_ij - centre_kj),  second = sum_i r_ik (x_ij - centre_kj)^2
+ * ('diagonal'), or the outer products sum_i r_ik (x_i - centre_k)(x_i - centre_k)^T per
+ * Gaussian ('full') or summed over the Gaussians ('pooled').
  */
 export interface Moments {
   readonly nGaussians: number;
@@ -18,6 +31,8 @@ export interface Moments {
   centre: Float64Array | null;
   first: Float64Array;
   second: Float64Array;
+  /** The layout of `second` (default 'diagonal'). */
+  readonly secondOrder?: SecondOrder;
 }
 
 export interface CentredMoments {
@@ -26,18 +41,33 @@ export interface CentredMoments {
   second: Float64Array;
 }
 
-/** m's moments about another centre (null: 0), as new arrays: with delta = old - new, first + n delta and second + 2 delta first + n delta^2. */
+/**
+ * m's moments about another centre (null: 0), as new arrays: with delta = old - new, first + n delta
+ * and second + delta first^T + first delta^T + n delta delta^T (its diagonal: second + 2 delta first + n delta^2).
+ */
 export function momentsAbout(m: Moments, centre: Float64Array | null): CentredMoments {
   const { centre: from, first, second } = m;
   const out = { centre, first: first.slice(), second: second.slice() };
   if (from === centre) return out;
   const d = m.nFeatures;
-  for (let e = 0; e < first.length; e++) {
-    const delta = (from === null ? 0 : from[e]) - (centre === null ? 0 : centre[e]);
-    if (delta === 0) continue;
-    const n = m.n[Math.floor(e / d)];
-    out.second[e] += delta * (2 * first[e] + n * delta);
-    out.first[e] += n * delta;
+  const order = m.secondOrder ?? 'diagonal';
+  for (let k = 0; k < m.nGaussians; k++) {
+    const at = k * d;
+    const delta = new Float64Array(d);
+    for (let j = 0; j < d; j++) delta[j] = (from === null ? 0 : from[at + j]) - (centre === null ? 0 : centre[at + j]);
+    if (delta.every((v) => v === 0)) continue;
+    const n = m.n[k];
+    if (order === 'diagonal') {
+      for (let j = 0; j < d; j++) out.second[at + j] += delta[j] * (2 * first[at + j] + n * delta[j]);
+    } else {
+      const base = order === 'full' ? k * d * d : 0;
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) {
+          out.second[base + i * d + j] += delta[i] * first[at + j] + first[at + i] * delta[j] + n * delta[i] * delta[j];
+        }
+      }
+    }
+    for (let j = 0; j < d; j++) out.first[at + j] += n * delta[j];
   }
   return out;
 }
@@ -87,7 +117,8 @@ export function accumulateChunk(m: Moments, chunk: Float32Array, centres: Float6
  * [D], from the moments about each Gaussian's centre: no E[x^2] - E[x]^2 about 0.
  */
 export function featureVariances(m: Moments): Float64Array {
-  const { nGaussians: k, nFeatures: d, centre, first, second } = m;
+  const { nGaussians: k, nFeatures: d, centre, first } = m;
+  const second = diagonalSecond(m);
   const at = (e: number) => (centre === null ? 0 : centre[e]);
   const mean = new Float64Array(d);
   for (let i = 0; i < k; i++) for (let j = 0; j < d; j++) mean[j] += m.n[i] * at(i * d + j) + first[i * d + j];
@@ -102,6 +133,25 @@ export function featureVariances(m: Moments): Float64Array {
     }
   }
   return out.map((v) => Math.max(0, v / total));
+}
+
+/**
+ * The diagonal of the second moments, [K, D]: as held ('diagonal'), each matrix's ('full'),
+ * or for 'pooled' moments the pooled diagonal shared out by responsibility (their sum over
+ * Gaussians is exact, which is all featureVariances needs).
+ */
+export function diagonalSecond(m: Moments): Float64Array {
+  const { nGaussians: k, nFeatures: d, second } = m;
+  const order = m.secondOrder ?? 'diagonal';
+  if (order === 'diagonal') return second;
+  const out = new Float64Array(k * d);
+  const total = m.n.reduce((s, v) => s + v, 0);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < d; j++) {
+      out[i * d + j] = order === 'full' ? second[i * d * d + j * d + j] : total > 0 ? (second[j * d + j] * m.n[i]) / total : 0;
+    }
+  }
+  return out;
 }
 
 function addInto(a: Float64Array, b: Float64Array): void {

@@ -2,7 +2,7 @@ import type { GaussianParams } from './params.js';
 
 /**
  * An identifier of a GMM's parameters (64 bits, hex): two 32-bit multiplicative hashes of the
- * float64 bytes of the weights, means and variances and of the shape. Statistics record the
+ * float64 bytes of the weights, means, variances and covariances and of the shape. Statistics record the
  * hash of the model that made them, so that statistics of different models are never summed.
  * Not a cryptographic hash; pure JavaScript, so that it is the same in browsers.
  */
@@ -15,7 +15,7 @@ export function parameterHash(p: GaussianParams): string {
   };
   eat(p.weights.length);
   eat(p.means.length);
-  for (const values of [p.weights, p.means, p.variances]) {
+  for (const values of [p.weights, p.means, p.variances, ...(p.covariances === undefined ? [] : [p.covariances])]) {
     const words = new Uint32Array(Float64Array.from(values).buffer);
     for (let i = 0; i < words.length; i++) eat(words[i]);
   }

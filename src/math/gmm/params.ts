@@ -1,10 +1,15 @@
 import { LOG_2PI } from '../constants.js';
 
-/** The parameters of a diagonal GMM in float64 on the host, row-major [nGaussians, nFeatures]. */
+/** The parameters of a GMM in float64 on the host, row-major. */
 export interface GaussianParams {
+  /** [K] */
   weights: Float64Array;
+  /** [K, D] */
   means: Float64Array;
+  /** Each Gaussian's variances, [K, D]: the covariances of diag and spherical (equal in a row), the diagonals of the others'. */
   variances: Float64Array;
+  /** The covariance matrices of full [K, D, D] or tied [D, D] Gaussians (with K = 1 the two are one); absent for diagonal ones. */
+  covariances?: Float64Array;
 }
 
 /** bob's g_norms: D log(2 pi) + sum_j log var_kj, one per Gaussian. */

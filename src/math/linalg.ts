@@ -1,0 +1,91 @@
+/**
+ * Dense float64 linear algebra on the host for the covariance m-steps and the device's
+ * whitening factors: square matrices [D, D] row-major, stacks of them [K, D, D].
+ */
+
+/**
+ * The lower Cholesky factor L of a symmetric matrix (L L^T = a), or the index of the first
+ * pivot that is not positive (the matrix is not positive definite) as a negative number - 1.
+ */
+export function cholesky(a: Float64Array, d: number, offset = 0): Float64Array | number {
+  const l = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) {
+    let s = a[offset + j * d + j];
+    for (let m = 0; m < j; m++) s -= l[j * d + m] * l[j * d + m];
+    if (!(s > 0) || !Number.isFinite(s)) return -j - 1;
+    const pivot = Math.sqrt(s);
+    l[j * d + j] = pivot;
+    for (let i = j + 1; i < d; i++) {
+      let t = a[offset + i * d + j];
+      for (let m = 0; m < j; m++) t -= l[i * d + m] * l[j * d + m];
+      l[i * d + j] = t / pivot;
+    }
+  }
+  return l;
+}
+
+/** The inverse of a lower-triangular matrix (itself lower-triangular), by forward substitution. */
+export function invertLower(l: ArrayLike<number>, d: number, offset = 0): Float64Array {
+  const p = new Float64Array(d * d);
+  for (let c = 0; c < d; c++) {
+    p[c * d + c] = 1 / l[offset + c * d + c];
+    for (let i = c + 1; i < d; i++) {
+      let s = 0;
+      for (let m = c; m < i; m++) s -= l[offset + i * d + m] * p[m * d + c];
+      p[i * d + c] = s / l[offset + i * d + i];
+    }
+  }
+  return p;
+}
+
+/** sum_j log l_jj: half the log-determinant of l l^T. */
+export function logDiagonal(l: ArrayLike<number>, d: number, offset = 0): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) s += Math.log(l[offset + j * d + j]);
+  return s;
+}
+
+/** a x for a lower-triangular a [D, D] and x [D] (x read from xOffset). */
+export function lowerTimesVector(a: ArrayLike<number>, x: ArrayLike<number>, d: number, aOffset = 0, xOffset = 0): Float64Array {
+  const out = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let s = 0;
+    for (let m = 0; m <= i; m++) s += a[aOffset + i * d + m] * x[xOffset + m];
+    out[i] = s;
+  }
+  return out;
+}
+
+/** a s a^T for a lower-triangular a and a symmetric s, [D, D]: the covariance s maps to under x -> a x. */
+export function congruence(a: ArrayLike<number>, s: ArrayLike<number>, d: number, aOffset = 0, sOffset = 0): Float64Array {
+  // t = a s (a lower: row i of a has i + 1 terms), then out = t a^T, mirrored.
+  const t = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      let v = 0;
+      for (let m = 0; m <= i; m++) v += a[aOffset + i * d + m] * s[sOffset + m * d + j];
+      t[i * d + j] = v;
+    }
+  }
+  const out = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let v = 0;
+      for (let m = 0; m <= j; m++) v += t[i * d + m] * a[aOffset + j * d + m];
+      out[i * d + j] = v;
+      out[j * d + i] = v;
+    }
+  }
+  return out;
+}
+
+/** (a + a^T) / 2 in place: float32 sums are symmetric only up to rounding. */
+export function symmetrize(a: Float64Array, d: number, offset = 0): void {
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < i; j++) {
+      const v = 0.5 * (a[offset + i * d + j] + a[offset + j * d + i]);
+      a[offset + i * d + j] = v;
+      a[offset + j * d + i] = v;
+    }
+  }
+}
