@@ -39,8 +39,10 @@ function gmmFields(r: GMMRecord): Fields {
     gaussians: r.nGaussians,
     features: r.nFeatures,
     trainer: r.trainer,
+    covariance: r.covarianceType ?? 'diag',
     weights: range(r.weights),
     variances: range(r.variances),
+    ...(r.covarianceType === 'full' || r.covarianceType === 'tied' ? { correlations: range(correlations(r.covariances!, r.nFeatures)) } : {}),
     varianceFloor: range(r.varianceThresholds.data),
     update: updates.join(',') || 'none',
     maxFittingSteps: r.maxFittingSteps,
@@ -48,10 +50,21 @@ function gmmFields(r: GMMRecord): Fields {
   };
 }
 
+/** Each matrix's largest |correlation| between two features (0 for one feature), per matrix. */
+function correlations(covariances: Float64Array, d: number): Float64Array {
+  const out = new Float64Array(covariances.length / (d * d));
+  for (let f = 0; f < out.length; f++) {
+    const c = (i: number, j: number) => covariances[f * d * d + i * d + j];
+    for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[f] = Math.max(out[f], Math.abs(c(i, j)) / Math.sqrt(c(i, i) * c(j, j)));
+  }
+  return out;
+}
+
 function statsFields(r: StatsRecord): Fields {
   return {
     gaussians: r.nGaussians,
     features: r.nFeatures,
+    covariance: r.covarianceType ?? 'diag',
     frames: r.t,
     logLikelihood: r.logLikelihood,
     averageLogLikelihood: r.t > 0 ? r.logLikelihood / r.t : null,

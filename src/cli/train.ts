@@ -10,6 +10,7 @@ import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
 import { WEIGHT_OPTIONS, WEIGHT_USAGE, assertClusters, dataSet, loadShard, loadShards, type DataSet } from './data.js';
 import { LocalShards } from '../machines/shards.js';
+import { COVARIANCE_TYPES, type CovarianceType, covarianceForm } from '../math/gmm/covariances/index.js';
 import { CliError, about } from './errors.js';
 import { assertFeatures, assertOutputFile, fileKind } from './files.js';
 import type { Result } from './format.js';
@@ -23,8 +24,9 @@ export const train: Command = {
   summary: 'train a GMM by maximum likelihood (k-means start, or --init)',
   usage: `Usage: tfjs-em train --data X [X...] --gaussians K --out ubm.h5 [options]
 
-Trains a GMM with diagonal covariances by EM (maximum likelihood), as bob.learn.em's
-GMMMachine(trainer="ml"). The start point is k-means on the data, or --init.
+Trains a GMM by EM (maximum likelihood), as bob.learn.em's GMMMachine(trainer="ml"), with
+diagonal covariances (bob's) or full, tied or spherical ones (scikit-learn's). The start
+point is k-means on the data, or --init.
 
   --data X [X...]      samples: .npy, .csv/.txt, file.h5:/dataset, or folders of such files;
                        several files are one data set, read and processed file by file
@@ -32,7 +34,9 @@ ${WEIGHT_USAGE}
   --gaussians K        number of Gaussians (optional with --init)
   --init FILE          start from this GMM (bob's or ours) or k-means file; no k-means runs
   --out FILE           the model to write (HDF5, bob's layout 1.0)
-  --variance-floor V   smallest variance allowed (default: 2.2e-16, or --init's floor)
+  --covariance TYPE    diag (default; or --init's type), full, tied or spherical
+  --reg-covar V        full and tied: added to the covariances' diagonal at each m-step (default 1e-6)
+  --variance-floor V   diag and spherical: smallest variance allowed (default: 2.2e-16, or --init's floor)
   --seed S             seed of the k-means initialisation (default 0)
   --n-init N           k-means starts, each trained; the best final average log-likelihood is kept (default 1)
   --mini-batch ROWS    stepwise (online) EM: one pass over the data in batches of ROWS rows, an
@@ -40,7 +44,7 @@ ${WEIGHT_USAGE}
 ${remoteUsage('run every pass over the data on tfjs-em workers, with the same result')}
 ${emUsage('means,variances,weights')}
 ${DEVICE_USAGE}`,
-  options: { data: 'values', ...WEIGHT_OPTIONS, gaussians: 'value', ...REMOTE_OPTIONS, init: 'value', out: 'value', 'variance-floor': 'value', seed: 'value', 'n-init': 'value', 'mini-batch': 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { data: 'values', ...WEIGHT_OPTIONS, gaussians: 'value', ...REMOTE_OPTIONS, init: 'value', out: 'value', covariance: 'value', 'reg-covar': 'value', 'variance-floor': 'value', seed: 'value', 'n-init': 'value', 'mini-batch': 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
@@ -50,6 +54,8 @@ async function run(args: Args, context: Context): Promise<Result> {
   const init = args.string('init');
   const gaussians = init === undefined ? requiredGaussians(args) : args.positiveInteger('gaussians');
   const floor = args.nonNegative('variance-floor');
+  const covarianceType = args.choice('covariance', COVARIANCE_TYPES);
+  const regCovar = args.nonNegative('reg-covar');
   const settings = emOptions(args, ['means', 'variances', 'weights']);
   const seed = args.integer('seed') ?? 0;
   const nInit = args.positiveInteger('n-init') ?? 1;
@@ -61,7 +67,7 @@ async function run(args: Args, context: Context): Promise<Result> {
   const set = await dataSet(inputs, args);
   assertOutputFile(out, [...inputs, init]);
   const backend = await context.backend();
-  const job = { out, init, gaussians, floor, settings, seed, nInit, backend };
+  const job = { out, init, gaussians, floor, covarianceType, regCovar, settings, seed, nInit, backend };
   if (miniBatch !== undefined) return trainStepwise(set, job, miniBatch, context);
   if (remote === null) return trainOn(await loadShards(set, settings.chunkSize), set, job, context);
   const { url } = remote;
@@ -81,6 +87,9 @@ export interface TrainJob {
   init: string | undefined;
   gaussians: number | undefined;
   floor: number | undefined;
+  /** undefined: diag, or --init's type. */
+  covarianceType: CovarianceType | undefined;
+  regCovar: number | undefined;
   settings: EmSettings;
   seed: number;
   nInit: number;
@@ -93,9 +102,10 @@ export async function trainOn(data: GMMData, set: DataSet, job: TrainJob, contex
   if (job.gaussians !== undefined) assertClusters('--gaussians', job.gaussians, data.nSamples, set.subject);
   const gmm = init === undefined
     ? await kmeansStart(data, set.subject, job, context)
-    : await givenStart(init, job.gaussians, data, set.subject, job.floor);
+    : await givenStart(init, job, data, set.subject);
   try {
     applySettings(gmm, settings);
+    if (job.regCovar !== undefined) gmm.regCovar = job.regCovar;
     if (job.floor !== undefined) gmm.varianceThresholds = job.floor;
     const last = await fitShardsWithProgress(gmm, data, set.subject, 'EM', context);
     context.signal.throwIfAborted();
@@ -114,10 +124,11 @@ export async function trainOn(data: GMMData, set: DataSet, job: TrainJob, contex
 async function trainStepwise(set: DataSet, job: TrainJob, rows: number, context: Context): Promise<Result> {
   const first = await loadShard(set, 0);
   const gmm = job.init === undefined
-    ? new GMMMachine(job.gaussians!, { randomState: job.seed })
-    : await givenStart(job.init, job.gaussians, await LocalShards.of([first.data], job.settings.chunkSize, [first.weights]), set.subject, job.floor);
+    ? new GMMMachine(job.gaussians!, { randomState: job.seed, covarianceType: job.covarianceType })
+    : await givenStart(job.init, job, await LocalShards.of([first.data], job.settings.chunkSize, [first.weights]), set.subject);
   try {
     applySettings(gmm, job.settings);
+    if (job.regCovar !== undefined) gmm.regCovar = job.regCovar;
     if (job.floor !== undefined) gmm.varianceThresholds = job.floor;
     let frames = 0;
     for (const [i, spec] of set.specs.entries()) {
@@ -151,7 +162,7 @@ function requiredGaussians(args: Args): number {
 async function kmeansStart(data: GMMData, subject: string, job: TrainJob, context: Context): Promise<GMMMachine> {
   const k = job.gaussians!;
   const kmeans = new KMeansMachine(k, { chunkSize: job.settings.chunkSize });
-  const gmm = new GMMMachine(k, { kMeansTrainer: kmeans, randomState: job.seed, nInit: job.nInit });
+  const gmm = new GMMMachine(k, { kMeansTrainer: kmeans, randomState: job.seed, nInit: job.nInit, covarianceType: job.covarianceType, regCovar: job.regCovar });
   if (job.nInit > 1) return gmm;
   const start = performance.now();
   context.progress.info(`k-means: ${k} clusters on ${data.nSamples} frames...`);
@@ -165,8 +176,10 @@ async function kmeansStart(data: GMMData, subject: string, job: TrainJob, contex
  * A GMM file's parameters, or a k-means file's centroids with the per-cluster variances and
  * weights of the data. The floor (--variance-floor, else the file's, else bob's default) is set
  * first: a cluster of one sample has variance 0, which the floor raises, as k-means starts do.
+ * A GMM file keeps its covariance type; --covariance, when given, must name it.
  */
-async function givenStart(file: string, k: number | undefined, data: GMMData, subject: string, floor: number | undefined): Promise<GMMMachine> {
+async function givenStart(file: string, job: TrainJob, data: GMMData, subject: string): Promise<GMMMachine> {
+  const { gaussians: k, floor, covarianceType } = job;
   const { kind } = await fileKind(file);
   if (kind === 'GMMStats') throw new CliError(file, 'is a statistics file; --init takes a GMM or k-means file');
   if (kind === 'KMeansMachine') {
@@ -175,12 +188,17 @@ async function givenStart(file: string, k: number | undefined, data: GMMData, su
     const { variances, weights } = await about(subject, () => kmeans.variancesAndWeightsOf(data));
     const empty = weights.findIndex((w) => !(w > 0));
     if (empty >= 0) throw new CliError(file, `cluster ${empty} holds none of the samples of ${subject}; run kmeans on this data`);
-    const gmm = new GMMMachine(kmeans.nClusters);
+    const gmm = new GMMMachine(kmeans.nClusters, { covarianceType, regCovar: job.regCovar });
     if (floor !== undefined) gmm.varianceThresholds = floor;
-    return about(file, async () => withParameters(gmm, kmeans.centroids, floored(variances, gmm), weights));
+    const whitened = gmm.covarianceType === 'full' || gmm.covarianceType === 'tied'; // regCovar keeps them positive definite
+    return about(file, async () => withParameters(gmm, kmeans.centroids, whitened ? variances : floored(variances, gmm), weights));
   }
   const record = await about(file, () => readGMMFile(file));
   checkStart(file, record.nGaussians, record.nFeatures, k, data, subject);
+  const type = record.covarianceType ?? 'diag';
+  if (covarianceType !== undefined && covarianceType !== type) {
+    throw new CliError(file, `holds ${type} covariances, but --covariance is ${covarianceType}: leave out --covariance, or start from k-means`);
+  }
   // As loading does: weights saved by training sum to 1 within float32 sums, not exactly.
   const gmm = await about(file, async () => GMMMachine.fromRecord({ ...record, trainer: 'ml' }));
   if (floor !== undefined) gmm.varianceThresholds = floor;
@@ -195,10 +213,11 @@ function floored(variances: Float64Array, gmm: GMMMachine): Float64Array {
   return out;
 }
 
+/** The k-means file's start: its centroids, and each cluster's variances as the type's covariances (see CovarianceForm.fromVariances). */
 function withParameters(gmm: GMMMachine, means: Float64Array, variances: Float64Array, weights: Float64Array): GMMMachine {
   gmm.means = means;
-  gmm.variances = variances;
   gmm.weights = weights;
+  gmm.covariances = covarianceForm(gmm.covarianceType).fromVariances(variances, weights, gmm.nGaussians, gmm.nFeatures, gmm.regCovar);
   return gmm;
 }
 
@@ -217,6 +236,7 @@ function summary(out: string, backend: string, gmm: GMMMachine, frames: number, 
     backend,
     gaussians: gmm.nGaussians,
     features: gmm.nFeatures,
+    covariance: gmm.covarianceType,
     frames,
     steps: gmm.nIter,
     converged: gmm.converged,

@@ -7,6 +7,8 @@
  */
 import type { Redis } from 'ioredis';
 import { GMMStats } from '../machines/GMMStats.js';
+import { COVARIANCE_TYPES, covarianceForm } from '../math/gmm/covariances/index.js';
+import { secondLength } from '../math/gmm/moments.js';
 import { badPayload } from './codec.js';
 import type { JobTag } from './jobs.js';
 
@@ -72,34 +74,38 @@ export class PassData {
 }
 
 /**
- * [k, d, t, logLikelihood, n (k), centre (k d), first (k d), second (k d)] as float64 bytes:
- * the moments as held, about each Gaussian's centre (all zeros: about 0).
+ * [k, d, t, logLikelihood, type, n (k), centre (k d), first (k d), second] as float64 bytes: the
+ * moments as held, about each Gaussian's centre (all zeros: about 0); type: the covariance type's
+ * index in COVARIANCE_TYPES, which sets the second moments' length (k d, k d d or d d).
  */
 export function statsToBytes(s: GMMStats): Uint8Array {
   const { nGaussians: k, nFeatures: d } = s;
   const { centre, first, second } = s.centredMoments();
-  const values = new Float64Array(statsLength(k, d));
-  values.set([k, d, s.t, s.logLikelihood]);
-  values.set(s.n, 4);
-  if (centre !== null) values.set(centre, 4 + k);
-  values.set(first, 4 + k + k * d);
-  values.set(second, 4 + k + 2 * k * d);
+  const values = new Float64Array(HEADER + k + 2 * k * d + second.length);
+  values.set([k, d, s.t, s.logLikelihood, COVARIANCE_TYPES.indexOf(s.covarianceType)]);
+  values.set(s.n, HEADER);
+  if (centre !== null) values.set(centre, HEADER + k);
+  values.set(first, HEADER + k + k * d);
+  values.set(second, HEADER + k + 2 * k * d);
   return new Uint8Array(values.buffer);
 }
 
-const statsLength = (k: number, d: number) => 4 + k + 3 * k * d;
+const HEADER = 5;
 
 function statsFromBytes(bytes: Uint8Array, k: number, d: number): GMMStats {
   const v = new Float64Array(Math.floor(bytes.length / 8));
   new Uint8Array(v.buffer).set(bytes.subarray(0, 8 * v.length));
   if (v[0] !== k || v[1] !== d) throw badPayload(`statistics of shape [${v[0]},${v[1]}]; expected [${k},${d}]`);
-  const expected = 8 * statsLength(k, d);
-  if (bytes.length !== expected) throw badPayload(`statistics of ${bytes.length} bytes; expected ${expected} for [${k},${d}]`);
-  const at = (i: number) => v.subarray(4 + k + i * k * d, 4 + k + (i + 1) * k * d);
-  return new GMMStats(k, d).initFields({
+  const type = COVARIANCE_TYPES[v[4]];
+  if (type === undefined) throw badPayload(`statistics of covariance type ${v[4]}`);
+  const seconds = secondLength(covarianceForm(type).secondOrder, k, d);
+  const expected = 8 * (HEADER + k + 2 * k * d + seconds);
+  if (bytes.length !== expected) throw badPayload(`statistics of ${bytes.length} bytes; expected ${expected} for [${k},${d}] of ${type} covariances`);
+  const at = (i: number) => v.subarray(HEADER + k + i * k * d, HEADER + k + (i + 1) * k * d);
+  return new GMMStats(k, d, type).initFields({
     t: v[2],
     logLikelihood: v[3],
-    n: v.subarray(4, 4 + k),
-    centred: { centre: at(0), first: at(1), second: at(2) },
+    n: v.subarray(HEADER, HEADER + k),
+    centred: { centre: at(0), first: at(1), second: v.subarray(HEADER + k + 2 * k * d) },
   });
 }

@@ -100,7 +100,7 @@ function checkValues(reader: H5Reader, r: GMMRecord, legacy: boolean): GMMRecord
   return r;
 }
 
-/** Spherical variances > 0; full and tied matrices symmetric and positive definite. */
+/** Spherical variances > 0; full and tied matrices symmetric (to 1e-10 of the diagonal's scale) and positive definite. */
 function checkCovariances(reader: H5Reader, r: GMMRecord): void {
   const c = r.covariances!;
   const d = r.nFeatures;
@@ -114,7 +114,10 @@ function checkCovariances(reader: H5Reader, r: GMMRecord): void {
     const where = r.covarianceType === 'full' ? ` [${f}]` : '';
     for (let i = 0; i < d; i++) {
       for (let j = 0; j < i; j++) {
-        if (c[at + i * d + j] !== c[at + j * d + i]) throw reader.fail(`dataset gaussians/covariances${where} is not symmetric at [${i}, ${j}]`);
+        const scale = Math.sqrt(Math.abs(c[at + i * d + i] * c[at + j * d + j]));
+        if (!(Math.abs(c[at + i * d + j] - c[at + j * d + i]) <= 1e-10 * scale)) {
+          throw reader.fail(`dataset gaussians/covariances${where} is not symmetric at [${i}, ${j}]`);
+        }
       }
     }
     const l = cholesky(c, d, at);

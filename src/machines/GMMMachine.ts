@@ -15,6 +15,7 @@ import type { GaussianDevice } from '../math/gmm/device.js';
 import { EStepMode, logWeightedLikelihoodChunk, responsibilitiesChunk } from '../math/gmm/eStepKernels.js';
 import { type CovarianceForm, type CovarianceType, covarianceForm } from '../math/gmm/covariances/index.js';
 import { logDeterminants } from '../math/gmm/whitening.js';
+import { symmetrize } from '../math/linalg.js';
 import { LOG_2PI } from '../math/constants.js';
 import { sampleMixture } from '../math/gmm/sample.js';
 import { aic, bic } from '../math/gmm/criteria.js';
@@ -282,7 +283,7 @@ export class GMMMachine {
   /**
    * Covariances given by a user, nested arrays or flat row-major values of the type's shape:
    * finite and > 0 (diag, spherical: raised to the variance thresholds), or symmetric and
-   * positive definite matrices (full, tied). A spherical machine takes them once its means are set.
+   * positive definite matrices (full, tied; kept exactly symmetric). A spherical machine takes them once its means are set.
    */
   set covariances(values: ArrayLike<number> | number[][] | number[][][]) {
     const flat = Float64Array.from((Array.isArray(values) ? (values as unknown[]).flat(2) : values) as ArrayLike<number>);
@@ -796,6 +797,7 @@ export class GMMMachine {
     const k = this.nGaussians;
     const d = this.featuresOf(values);
     const covariances = this.form.floored(values, expandThresholds(this._varianceThresholds, k, d), k, d);
+    if (this.form.secondOrder !== 'diagonal') for (let at = 0; at < covariances.length; at += d * d) symmetrize(covariances, d, at);
     this._covariances = covariances;
     this._variances = this.form.variances(covariances, k, d);
     this._gNorms = null;

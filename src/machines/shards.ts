@@ -24,7 +24,7 @@ export class LocalShards extends ShardedPasses<MatrixPasses> implements GMMData 
 
 /** Statistics summed in float64 in the order given (the shard order). */
 export function sumGMMStats(parts: GMMStats[]): GMMStats {
-  const total = new GMMStats(parts[0].nGaussians, parts[0].nFeatures);
+  const total = new GMMStats(parts[0].nGaussians, parts[0].nFeatures, parts[0].covarianceType);
   for (const part of parts) total.addInPlace(part);
   return total;
 }

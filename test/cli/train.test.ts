@@ -95,3 +95,32 @@ test('train from k-means on a .npy file, then info on each kind of file', async 
   const legacy = await tfjsEm(['info', referencePath('gmm_ML_legacy.hdf5')]);
   expect(legacy.stdout).toMatch(/^layout +legacy$/m);
 });
+
+test.each(['full', 'tied', 'spherical'])('train --covariance %s: the model and its statistics carry the type; info shows it; estimate takes the statistics', async (type) => {
+  const out = path.join(dir, `cov-${type}.h5`);
+  const run = await tfjsEm(['train', '--data', npy, '--gaussians', '3', '--covariance', type, '--steps', '5', '--out', out, '--format', 'json']);
+  expect(run.code).toBe(0);
+  expect(JSON.parse(run.stdout)).toMatchObject({ gaussians: 3, features: 3, covariance: type });
+  const model = await GMMMachine.fromHDF5(out);
+  expect(model.covarianceType).toBe(type);
+  const info = JSON.parse((await tfjsEm(['info', out, '--format', 'json'])).stdout);
+  expect(info).toMatchObject({ kind: 'GMMMachine', covariance: type });
+  const stats = path.join(dir, `cov-${type}-stats.h5`);
+  expect((await tfjsEm(['stats', '--model', out, '--data', npy, '--out', stats, '-q'])).code).toBe(0);
+  expect(JSON.parse((await tfjsEm(['info', stats, '--format', 'json'])).stdout)).toMatchObject({ kind: 'GMMStats', covariance: type });
+  const estimated = path.join(dir, `cov-${type}-estimated.h5`);
+  const est = await tfjsEm(['estimate', '--model', out, '--stats', stats, '--out', estimated, '-q']);
+  expect(est.stderr).toBe('');
+  const next = await GMMMachine.fromHDF5(estimated);
+  const again = await GMMMachine.fromHDF5(out);
+  again.mStep(await again.accStats({ data: x.data.map(Math.fround), shape: x.shape })); // the .npy holds float32
+  expectClose(next.covariances, again.covariances, 1e-9, 1e-12);
+  for (const m of [model, next, again]) m.dispose();
+});
+
+test('train --init with another --covariance than the file is refused, naming both', async () => {
+  const out = path.join(dir, 'cov-full.h5');
+  const run = await tfjsEm(['train', '--data', npy, '--init', out, '--covariance', 'tied', '--out', path.join(dir, 'never.h5')]);
+  expect(run.code).not.toBe(0);
+  expect(run.stderr).toMatch(/holds full covariances, but --covariance is tied/);
+});

@@ -84,6 +84,16 @@ withRedis(() => {
     expectClose([...a.means, ...a.variances, ...a.weights], [...b.means, ...b.variances, ...b.weights], 1e-6);
   });
 
+  test.each(['full', 'tied'])('train --redis --covariance %s: the local model, statistics pooled or per Gaussian', async (type) => {
+    const [local, remote] = [path.join(dir, `${type}-local.h5`), path.join(dir, `${type}-remote.h5`)];
+    const common = ['--data', ...shards, '--gaussians', '4', '--covariance', type, '--steps', '4', '--threshold', '0', '-q'];
+    expectOk(await tfjsEm(['train', ...common, '--out', local]));
+    expectOk(await tfjsEm(['train', '--redis', redis.url, ...common, '--out', remote]));
+    const [a, b] = [await GMMMachine.fromHDF5(remote), await GMMMachine.fromHDF5(local)];
+    expect([a.covarianceType, b.covarianceType]).toEqual([type, type]);
+    expectClose([...a.weights, ...a.means, ...a.covariances], [...b.weights, ...b.means, ...b.covariances], 1e-6, 1e-9);
+  });
+
   test('two runs on one Redis at once do not mix', async () => {
     const other = path.join(dir, 'local-k3.h5');
     expectOk(await tfjsEm(['train', '--data', ...shards.slice(0, 3), '--gaussians', '3', '--steps', '4', '--out', other, '-q']));

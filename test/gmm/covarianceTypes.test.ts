@@ -10,7 +10,8 @@
  * model alone: 4.6e-5 full, 8.3e-5 tied; 2.4e-5 at 1e4; 1.5e-6 at 1e2).
  */
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
-import { type Model64, type Type, emStep64, scores64 } from '../helpers/covariance64.js';
+import { type Model64, type Type, emStep64, mapStep64, scores64 } from '../helpers/covariance64.js';
+import { expectClose } from '../helpers/expectClose.js';
 import { correlatedModel, sampleModel } from '../helpers/correlated.js';
 
 const STEPS = 10;
@@ -91,5 +92,49 @@ describe.each(CASES)('$type covariances, condition number $condition, against a 
     const worst = Math.max(...expected.map((e, i) => Math.abs(actual[i] - e) / Math.max(Math.abs(e), 1)));
     expect(worst).toBeLessThan(scores);
     machine.dispose();
+  });
+});
+
+describe.each(['full', 'tied', 'spherical'] as const)('MAP adaptation of %s covariances against a float64 MAP', (type) => {
+  const k = 3;
+  const d = 3;
+  test('3 steps of Reynolds adaptation (relevance factor 4) of every parameter', async () => {
+    const ubm64 = correlatedModel(type, k, d, { condition: 1e3, offset: 50, spread: 3, seed: 21 });
+    const shifted = { ...ubm64, means: ubm64.means.map((m) => m.map((v, j) => v + 0.4 * (j - 1))) };
+    const data = sampleModel(shifted, 300, 22);
+    const ubm = machineOf(ubm64, type);
+    const map = new GMMMachine(k, {
+      trainer: 'map',
+      ubm,
+      mapRelevanceFactor: 4,
+      updateMeans: true,
+      updateVariances: true,
+      updateWeights: true,
+      maxFittingSteps: 3,
+      convergenceThreshold: null,
+      regCovar: type === 'spherical' ? 0 : REG,
+    });
+    map.varianceThresholds = 0;
+    expect(map.covarianceType).toBe(type);
+    let reference = ubm64;
+    for (let s = 0; s < 3; s++) reference = mapStep64(data, reference, ubm64, type, 4, type === 'spherical' ? 0 : REG);
+    await map.fit(data);
+    expectClose(map.weights, reference.weights, 0, 1e-6);
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < d; j++) expectClose(map.means[c * d + j], reference.means[c][j], 0, 1e-4 * Math.sqrt(reference.covariances[c][j][j]));
+    }
+    const referenceCovariances =
+      type === 'tied' ? reference.covariances[0].flat() : type === 'spherical' ? reference.covariances.map((m) => m[0][0]) : reference.covariances.flat(2);
+    expect(frobenius(map.covariances, referenceCovariances)).toBeLessThan(1e-4);
+    map.dispose();
+    ubm.dispose();
+  });
+
+  test('the UBM sets the type; another type is refused', () => {
+    const ubm = machineOf(correlatedModel(type, k, d, { condition: 10, offset: 0, spread: 3, seed: 2 }), type);
+    expect(new GMMMachine(k, { trainer: 'map', ubm }).covarianceType).toBe(type);
+    const other = type === 'full' ? 'diag' : 'full';
+    expect(() => new GMMMachine(k, { trainer: 'map', ubm, covarianceType: other })).toThrow(`The UBM has ${type} covariances; a machine adapted from it has the same, not ${other}.`);
+    ubm.dispose();
   });
 });

@@ -94,3 +94,53 @@ export function emStep64(data: number[][], g: Model64, type: Type, reg: number):
   }
   return { model: { weights: nk.map((v) => v / data.length), means, covariances }, average: total / data.length };
 }
+
+/**
+ * One MAP step from a UBM (Reynolds et al. 2000) with relevance factor r, every parameter
+ * adapted: means u + alpha E[c], weights alpha n / T + (1 - alpha) w_ubm normalised, and
+ * full: alpha E[c c^T] + (1 - alpha) Sigma_ubm - alpha^2 E[c] E[c]^T + reg (c = x - u);
+ * spherical: the diagonal's Reynolds variances averaged over the features;
+ * tied: abar S / N + (1 - abar) Sigma_ubm + sum_k (n_k / N)(1 - alpha_k)(u_k - m_k)(u_k - m_k)^T + reg,
+ * with S the scatter about the new means pooled over the Gaussians and abar = sum_k n_k alpha_k / N.
+ */
+export function mapStep64(data: number[][], g: Model64, ubm: Model64, type: Type, r: number, reg: number): Model64 {
+  const k = g.weights.length;
+  const d = data[0].length;
+  const resp = data.map((x) => {
+    const lwl = logWeighted64(x, g);
+    const ll = logSumExp(lwl);
+    return lwl.map((l) => Math.exp(l - ll));
+  });
+  const n = Array.from({ length: k }, (_, c) => resp.reduce((s, row) => s + row[c], 0));
+  const alpha = n.map((v) => v / (v + r));
+  const raw = alpha.map((a, c) => a * (n[c] / data.length) + (1 - a) * ubm.weights[c]);
+  const weights = raw.map((w) => w / raw.reduce((s, v) => s + v, 0));
+  const ec = Array.from({ length: k }, (_, c) => Array.from({ length: d }, (_, j) => data.reduce((s, x, i) => s + resp[i][c] * (x[j] - ubm.means[c][j]), 0) / n[c]));
+  const means = ec.map((e, c) => e.map((v, j) => ubm.means[c][j] + alpha[c] * v));
+  const eye = (a: number, b: number) => (a === b ? reg : 0);
+  const outer = (c: number, centre: number[]) =>
+    Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => data.reduce((s, x, i) => s + resp[i][c] * (x[a] - centre[a]) * (x[b] - centre[b]), 0)));
+  let covariances: number[][][];
+  if (type === 'tied') {
+    const total = n.reduce((s, v) => s + v, 0);
+    const abar = n.reduce((s, v, c) => s + v * alpha[c], 0) / total;
+    const scatter = Array.from({ length: k }, (_, c) => outer(c, means[c])).reduce((acc, s) => acc.map((row, a) => row.map((v, b) => v + s[a][b])));
+    const tied = scatter.map((row, a) =>
+      row.map((v, b) => {
+        let extra = 0;
+        for (let c = 0; c < k; c++) extra += (n[c] / total) * (1 - alpha[c]) * (ubm.means[c][a] - means[c][a]) * (ubm.means[c][b] - means[c][b]);
+        return (abar * v) / total + (1 - abar) * ubm.covariances[0][a][b] + extra + eye(a, b);
+      }),
+    );
+    covariances = new Array(k).fill(tied);
+  } else {
+    covariances = Array.from({ length: k }, (_, c) => {
+      const ecc = outer(c, ubm.means[c]).map((row) => row.map((v) => v / n[c]));
+      const full = ecc.map((row, a) => row.map((v, b) => alpha[c] * v + (1 - alpha[c]) * ubm.covariances[c][a][b] - alpha[c] ** 2 * ec[c][a] * ec[c][b]));
+      if (type === 'full') return full.map((row, a) => row.map((v, b) => v + eye(a, b)));
+      const spherical = full.reduce((s, row, a) => s + row[a], 0) / d;
+      return Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => (a === b ? spherical : 0)));
+    });
+  }
+  return { weights, means, covariances };
+}
