@@ -8,6 +8,8 @@ import { logLikelihoodWebGPUConfig } from './webgpu/LogLikelihood.js';
 import { eStepWebGLConfig } from './webgl/EStep.js';
 import { logLikelihoodWebGLConfig } from './webgl/LogLikelihood.js';
 import { plainKernelConfigs } from './plain/plainKernels.js';
+import { whitenedCpuConfigs } from './cpu/Whitened.js';
+import { whitenedWasmConfigs } from './wasm/Whitened.js';
 import { E_STEP } from './kernelNames.js';
 
 export { E_STEP, LOG_LIKELIHOOD } from './kernelNames.js';
@@ -22,6 +24,8 @@ const fused: KernelConfig[] = [
   logLikelihoodWebGPUConfig,
   eStepWebGLConfig,
   logLikelihoodWebGLConfig,
+  ...whitenedCpuConfigs,
+  ...whitenedWasmConfigs,
 ];
 
 /** Whether a backend runs the fused e-step (else the plain-ops kernel serves it). */

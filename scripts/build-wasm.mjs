@@ -1,4 +1,5 @@
-// Compiles the host kernels' WebAssembly text (kernels/host/eStep.wat) into the four
+// Compiles the host kernels' WebAssembly text (kernels/host/eStep.wat, with the functions of
+// kernels/host/whitened.wat spliced into its module) into the four
 // binaries the engine chooses from, written as base64 into kernels/host/eStepWasm.generated.ts
 // (not committed). Runs before tsc, jest and the browser bundle.
 //
@@ -15,6 +16,7 @@ import wabtInit from 'wabt';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'kernels/host/eStep.wat');
+const whitened = path.join(root, 'kernels/host/whitened.wat');
 const output = path.join(root, 'kernels/host/eStepWasm.generated.ts');
 
 /** The `export const NAME = <integer>;` lines of kernels/host/layout.ts. */
@@ -70,13 +72,15 @@ export async function buildWasm() {
   const constants = layoutConstants();
   // The tiles in eStep.wat are written out for two f32x4 vectors of Gaussians.
   if (constants.K_TILE !== 8) throw new Error(`eStep.wat is written for K_TILE = 8, layout.ts says ${constants.K_TILE}`);
-  const template = readFileSync(source, 'utf8');
+  // whitened.wat's functions go before the closing parenthesis of eStep.wat's module
+  const head = readFileSync(source, 'utf8').replace(/\)\s*$/, '');
+  const template = `${head}\n${readFileSync(whitened, 'utf8')}\n)\n`;
   const wabt = await wabtInit();
   const variants = {};
   for (const relaxed of [false, true]) {
     for (const shared of [false, true]) {
       const name = `${relaxed ? 'relaxed' : 'plain'}${shared ? 'Shared' : ''}`;
-      const features = { simd: true, relaxed_simd: relaxed, threads: shared };
+      const features = { simd: true, relaxed_simd: relaxed, threads: shared, bulk_memory: true };
       const module = wabt.parseWat(`eStep.wat (${name})`, variantText(template, constants, { relaxed, shared }), features);
       try {
         module.validate(features);

@@ -1,4 +1,21 @@
-import { ESTEP, LOGLIK, runHostKernel } from './hostEngine.js';
+import { ESTEP, LOGLIK, type HostModel, paddedGaussians, runHostKernel } from './hostEngine.js';
+
+/**
+ * The diagonal model as the kernels take it: nu, h [d, kp] and c [kp] (kernelNames.ts) from byte 0;
+ * padded Gaussians get c = -Inf (zero responsibility).
+ */
+function diagonalModel(d: number, nu: Float32Array, h: Float32Array, c: Float32Array): HostModel {
+  const k = c.length;
+  const kp = paddedGaussians(k);
+  const values = new Float32Array((2 * d + 1) * kp);
+  for (let j = 0; j < d; j++) {
+    values.set(nu.subarray(j * k, (j + 1) * k), j * kp);
+    values.set(h.subarray(j * k, (j + 1) * k), (d + j) * kp);
+  }
+  values.fill(-Infinity, 2 * d * kp);
+  values.set(c, 2 * d * kp);
+  return { values, args: [kp, 0, 4 * d * kp, 8 * d * kp], kp, workBytes: 0 };
+}
 
 /**
  * The e-step of samples y [rows, d] (centred by the model's shift) against the
@@ -11,20 +28,14 @@ export function hostEStep(
   y: Float32Array, rows: number, d: number, nu: Float32Array, h: Float32Array, c: Float32Array, weights: Float32Array | null = null,
 ): Float32Array {
   const k = c.length;
-  const sumsOf = (kp: number) => (2 * d + 1) * kp;
-  const { buffer, outs, kp } = runHostKernel(ESTEP, y, rows, d, { nu, h, c }, (_, kp) => 4 * sumsOf(kp) + 8, weights);
-  const floats = sumsOf(kp);
-  const sums = new Float64Array(floats);
-  let ll = 0;
-  for (const out of outs) {
-    const part = new Float32Array(buffer, out, floats);
-    for (let i = 0; i < floats; i++) sums[i] += part[i];
-    ll += new Float64Array(buffer, out + 4 * floats, 1)[0];
-  }
+  const model = diagonalModel(d, nu, h, c);
+  const floats = (2 * d + 1) * model.kp;
+  const { buffer, outs } = runHostKernel(ESTEP, y, rows, d, model, () => 4 * floats + 8, weights);
+  const { sums, ll } = threadSums(buffer, outs, floats);
   // Rows 0..2d of [2d + 1, kp] without the padding columns, then sum log p.
   const packed = new Float32Array(2 * d * k + k + 1);
   for (let r = 0; r <= 2 * d; r++) {
-    for (let i = 0; i < k; i++) packed[r * k + i] = sums[r * kp + i];
+    for (let i = 0; i < k; i++) packed[r * k + i] = sums[r * model.kp + i];
   }
   packed[(2 * d + 1) * k] = ll;
   return packed;
@@ -32,8 +43,25 @@ export function hostEStep(
 
 /** log p(y_i) per row, float32 [rows] (-Inf where no Gaussian has mass). */
 export function hostLogLikelihood(y: Float32Array, rows: number, d: number, nu: Float32Array, h: Float32Array, c: Float32Array): Float32Array {
-  const { buffer, outs, starts } = runHostKernel(LOGLIK, y, rows, d, { nu, h, c }, (r) => 4 * r);
+  return rowValues(LOGLIK, y, rows, d, diagonalModel(d, nu, h, c));
+}
+
+/** A kernel's [rows] f32 output, gathered from its threads. */
+export function rowValues(kernel: number, y: Float32Array, rows: number, d: number, model: HostModel): Float32Array {
+  const { buffer, outs, starts } = runHostKernel(kernel, y, rows, d, model, (r) => 4 * r);
   const out = new Float32Array(rows);
   outs.forEach((at, t) => out.set(new Float32Array(buffer, at, starts[t + 1] - starts[t]), starts[t]));
   return out;
+}
+
+/** The threads' f32 sums (`floats` of them at each out) added in float64, and their f64 log-likelihoods after them. */
+export function threadSums(buffer: ArrayBufferLike, outs: number[], floats: number): { sums: Float64Array; ll: number } {
+  const sums = new Float64Array(floats);
+  let ll = 0;
+  for (const out of outs) {
+    const part = new Float32Array(buffer, out, floats);
+    for (let i = 0; i < floats; i++) sums[i] += part[i];
+    ll += new Float64Array(buffer, out + 4 * floats, 1)[0];
+  }
+  return { sums, ll };
 }

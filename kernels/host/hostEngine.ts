@@ -1,11 +1,15 @@
 import { ThreadPool } from './threadPool.js';
-import { K_TILE, scratchBytes } from './layout.js';
+import { KERNEL_EXPORTS, K_TILE, scratchBytes } from './layout.js';
 import * as binaries from './eStepWasm.generated.js';
 
-/** The module's exports, by the index the thread pool's jobs use. */
+/** The module's exports by their index in KERNEL_EXPORTS (the thread pool's jobs name them so). */
 export const ESTEP = 0;
 export const LOGLIK = 1;
-type Kernel = typeof ESTEP | typeof LOGLIK;
+export const FULL_ESTEP = 2;
+export const FULL_LOGLIK = 3;
+export const TIED_ESTEP = 4;
+export const TIED_LOGLIK = 5;
+type Kernel = number;
 
 /** Fewer rows than this per thread are not worth waking a worker for. */
 const MIN_ROWS_PER_THREAD = 256;
@@ -66,8 +70,8 @@ function getEngine(): Engine {
     const fma = relaxedAllowed && WebAssembly.validate(relaxed);
     const module = new WebAssembly.Module(fma ? relaxed : bytesOf(shared ? binaries.plainShared : binaries.plain));
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared });
-    const { estep, loglik } = new WebAssembly.Instance(module, { env: { memory, log: Math.log } }).exports;
-    return { module, memory, fma, kernels: [estep, loglik] as Engine['kernels'] };
+    const { exports } = new WebAssembly.Instance(module, { env: { memory, log: Math.log } });
+    return { module, memory, fma, kernels: KERNEL_EXPORTS.map((name) => exports[name]) as Engine['kernels'] };
   };
   if (wanted > 1) {
     const { module, ...rest } = build(true);
@@ -87,43 +91,43 @@ export interface HostRun {
   buffer: ArrayBufferLike;
   outs: number[];
   starts: number[];
-  kp: number;
-}
-
-/** The Gaussians as the kernels take them: nu, h [d, k] and c [k] (see kernelNames.ts). */
-export interface HostGaussians {
-  nu: Float32Array;
-  h: Float32Array;
-  c: Float32Array;
 }
 
 /**
- * Runs a kernel of the module on y [rows, d] (and the rows' weights, when given) and the
- * Gaussians g, rows split across threads, each writing outBytes(its rows) bytes of zeroed output.
+ * A model as a kernel takes it: its float32 values laid out from byte 0 of the memory, the
+ * kernel's arguments between d and the scratch pointer (byte offsets into those values, sizes),
+ * kp (Gaussians padded to K_TILE, which sizes the scratch) and the work bytes a thread needs after it.
+ */
+export interface HostModel {
+  values: Float32Array;
+  args: number[];
+  kp: number;
+  workBytes: number;
+}
+
+/**
+ * Runs a kernel of the module on y [rows, d] (and the rows' weights, when given) and a model,
+ * rows split across threads, each writing outBytes(its rows) bytes of zeroed output.
  */
 export function runHostKernel(
-  kernel: Kernel, y: Float32Array, rows: number, d: number, g: HostGaussians, outBytes: (rows: number, kp: number) => number,
+  kernel: Kernel, y: Float32Array, rows: number, d: number, model: HostModel, outBytes: (rows: number) => number,
   weights: Float32Array | null = null,
 ): HostRun {
-  const k = g.c.length;
-  const kp = Math.ceil(k / K_TILE) * K_TILE;
   const eng = getEngine();
   const threads = Math.max(1, Math.min(eng.threads, Math.floor(rows / MIN_ROWS_PER_THREAD)));
   const starts = Array.from({ length: threads + 1 }, (_, t) => Math.floor((t * rows) / threads));
 
-  // Layout (bytes): nu, h [d, kp] | c [kp] | y (+4 rows read past the end) | weights | per thread: scratch, out.
-  const hPtr = 4 * d * kp;
-  const cPtr = 2 * hPtr;
-  const yPtr = cPtr + 4 * kp;
+  // Layout (bytes): the model | y (+4 rows read past the end) | weights | per thread: scratch, work, out.
+  const yPtr = align16(4 * model.values.length);
   const wPtr = yPtr + align16(4 * (rows + 4) * d);
-  const scratch = scratchBytes(kp);
-  const perThread = scratch + align16(outBytes(starts[1] + 1, kp));
+  const scratch = scratchBytes(model.kp) + align16(model.workBytes);
+  const perThread = scratch + align16(outBytes(starts[1] + 1));
   const first = wPtr + (weights === null ? 0 : align16(4 * rows));
   const pages = Math.ceil((first + threads * perThread) / PAGE) - eng.memory.buffer.byteLength / PAGE;
   if (pages > 0) eng.memory.grow(pages);
 
   const heap = new Float32Array(eng.memory.buffer);
-  writeGaussians(heap, d, k, kp, g, hPtr / 4, cPtr / 4);
+  heap.set(model.values, 0);
   heap.set(y.subarray(0, rows * d), yPtr / 4);
   heap.fill(0, yPtr / 4 + rows * d, yPtr / 4 + (rows + 4) * d);
   if (weights !== null) heap.set(weights.subarray(0, rows), wPtr / 4);
@@ -134,23 +138,15 @@ export function runHostKernel(
     const out = at + scratch;
     heap.fill(0, out / 4, (at + perThread) / 4);
     const w = weights === null ? 0 : wPtr + 4 * starts[t];
-    jobs.push([kernel, yPtr + 4 * starts[t] * d, starts[t + 1] - starts[t], d, kp, 0, hPtr, cPtr, at, out, w]);
+    jobs.push([kernel, yPtr + 4 * starts[t] * d, starts[t + 1] - starts[t], d, ...model.args, at, out, w]);
     outs.push(out);
   }
   const run = ([fn, ...args]: number[]) => eng.kernels[fn](...args);
   const [own, ...rest] = jobs;
   if (eng.pool !== null && rest.length > 0) eng.pool.run(rest, () => run(own));
   else run(own);
-  return { buffer: eng.memory.buffer, outs, starts, kp };
+  return { buffer: eng.memory.buffer, outs, starts };
 }
 
-/** nu, h [d, k] and c [k] into the [d, kp] layout at float offsets 0, h and c; padded Gaussians get c = -Inf (zero responsibility). */
-function writeGaussians(heap: Float32Array, d: number, k: number, kp: number, g: HostGaussians, h: number, c: number): void {
-  heap.fill(0, 0, c);
-  for (let j = 0; j < d; j++) {
-    heap.set(g.nu.subarray(j * k, (j + 1) * k), j * kp);
-    heap.set(g.h.subarray(j * k, (j + 1) * k), h + j * kp);
-  }
-  heap.fill(-Infinity, c, c + kp);
-  heap.set(g.c.subarray(0, k), c);
-}
+/** Gaussians padded to whole K_TILE tiles. */
+export const paddedGaussians = (k: number) => Math.ceil(k / K_TILE) * K_TILE;

@@ -4,6 +4,9 @@
  * out their memory.
  */
 
+/** The module's exported kernels, in the order jobs index them. */
+export const KERNEL_EXPORTS = ['estep', 'loglik', 'festep', 'floglik', 'testep', 'tloglik'] as const;
+
 /** Rows per block: the block's [rows, kp] responsibilities stay in cache between the passes. */
 export const BLOCK_ROWS = 64;
 /** Gaussians per SIMD tile (two f32x4 vectors): kp is K padded to a multiple of this. */
@@ -20,3 +23,17 @@ export const SCRATCH_ROW_PAD = 64;
  * f32 row maxima, then [BLOCK_ROWS, 2] i32 row offsets (the rows a tile's statistics visit).
  */
 export const scratchBytes = (kp: number) => BLOCK_ROWS * (4 * kp + SCRATCH_ROW_PAD) + 16 * BLOCK_ROWS + 8 * BLOCK_ROWS;
+
+/** Rows per block of the full-covariance kernels: each Gaussian's [FULL_ROWS, dp] whitened rows are kept for the moments. */
+export const FULL_ROWS = 16;
+/** Rows of the tied kernels' whitened block: BLOCK_ROWS and the 4 the diagonal log-likelihoods may read past them. */
+export const TIED_ZROWS = 68;
+
+/** Features padded to whole tiles of 8 columns (the whitened kernels' dp). */
+export const paddedFeatures = (d: number) => Math.ceil(d / 8) * 8;
+
+/** Bytes of work memory a thread of the whitened kernels needs after its scratch (see whitened.wat). */
+export function workBytes(tied: boolean, kp: number, dp: number): number {
+  const row = 4 * dp;
+  return tied ? (TIED_ZROWS + 2 * BLOCK_ROWS + 1) * row : FULL_ROWS * row * (1 + kp);
+}

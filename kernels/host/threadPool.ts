@@ -6,13 +6,15 @@
  * Control words (Int32 in a SharedArrayBuffer): generation, jobs pending,
  * error flag, jobs in this generation, then ARGS words per worker.
  */
+import { KERNEL_EXPORTS } from './layout.js';
+
 const GENERATION = 0;
 const PENDING = 1;
 const ERROR = 2;
 const JOBS = 3;
 const HEADER = 4;
-/** Per job: the function (0 estep, 1 loglik), then its arguments (10 at most). */
-const ARGS = 11;
+/** Per job: the function (its index in KERNEL_EXPORTS), then its arguments (11 at most). */
+const ARGS = 12;
 
 // Plain JavaScript evaluated in each worker (through getBuiltinModule, not require: the
 // browser build scans its output text for Node built-ins).
@@ -20,8 +22,8 @@ const WORKER_SOURCE = `
 const { workerData } = process.getBuiltinModule('worker_threads');
 const { module, memory, control, slot } = workerData;
 const c = new Int32Array(control);
-const { estep, loglik } = new WebAssembly.Instance(module, { env: { memory, log: Math.log } }).exports;
-const kernels = [estep, loglik];
+const { exports } = new WebAssembly.Instance(module, { env: { memory, log: Math.log } });
+const kernels = ${JSON.stringify(KERNEL_EXPORTS)}.map((name) => exports[name]);
 let generation = 0;
 for (;;) {
   Atomics.wait(c, ${GENERATION}, generation);
