@@ -11,7 +11,7 @@ import { hasFusedEStep, hostKernelInfo, registerEStepKernels } from '../dist/ker
 import { isChromium, isNode, isPython, parseArgs } from './lib/cli.mjs';
 import { makeData, startParameters } from './lib/data.mjs';
 import { emIteration, machineAt, resetMachine } from './lib/emIteration.mjs';
-import { pythonProblem, startPython } from './lib/python.mjs';
+import { openAnchors } from './lib/python.mjs';
 import { markdownTable, summarise, svgChart } from './lib/report.mjs';
 import { memoryRun, memoryTable } from './lib/memory.mjs';
 
@@ -83,21 +83,9 @@ for (const backend of o.backends.filter(isNode)) {
 meta.hostKernel = hostKernelInfo();
 
 // ---- Python anchors ----
-let python = null;
-const anchors = o.backends.filter(isPython);
-if (anchors.length > 0) {
-  const problem = pythonProblem();
-  if (problem !== null) {
-    for (const a of anchors) meta.unavailable[a] = problem;
-    log(`skipping the Python anchors: ${problem}`);
-  } else {
-    python = startPython();
-    meta.python = await python.info();
-    await python.load(path.join(dataDir, 'x.f32'), n, d);
-    for (const anchor of anchors) {
-      addCells('python', anchor, ['-'], (_, k) => python.run(anchor, k, path.join(dataDir, `init-${k}.f64`)));
-    }
-  }
+const { python, anchors } = await openAnchors(o.backends.filter(isPython), path.join(dataDir, 'x.f32'), n, d, meta, log);
+for (const anchor of anchors) {
+  addCells('python', anchor, ['-'], (_, k) => python.run(anchor, k, path.join(dataDir, `init-${k}.f64`)));
 }
 
 // ---- Chromium ----

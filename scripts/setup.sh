@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tfjs-em's tests, demo and benchmarks need on a fresh Debian machine:
-# Debian's h5py/numpy/scikit-learn (cross-checks and Python anchors), Chromium
-# (browser suites), Mesa 25's lavapipe from bookworm-backports (WebGPU through
-# Dawn without a GPU), then the npm packages from package-lock.json.
+# Debian's h5py/numpy/scikit-learn (cross-checks and Python anchors), PyTorch (a benchmark
+# anchor), Chromium (browser suites), Mesa 25's lavapipe from bookworm-backports (WebGPU
+# through Dawn without a GPU), then the npm packages from package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -17,7 +17,7 @@ quiet() {
   return $status
 }
 
-apt_packages=(python3-h5py python3-numpy python3-scipy python3-sklearn chromium redis-server openssl)
+apt_packages=(python3-h5py python3-numpy python3-scipy python3-sklearn python3-torch chromium redis-server openssl)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

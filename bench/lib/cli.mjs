@@ -3,7 +3,8 @@ export const USAGE = `node bench/run.mjs [options]   (npm run bench -- [options]
 
   --quick                 N = 10000, K = 64,256, Node and Python only, cells over 2 s
                           timed once: about 2 minutes
-  --backends a,b,...      cpu, wasm, webgpu, tensorflow (Node), numpy, sklearn (Python),
+  --backends a,b,...      cpu, wasm, webgpu, tensorflow (Node), numpy, sklearn, torch (Python;
+                          torch: float32 GEMM form on the CPU, all cores),
                           chromium-webgl, chromium-webgpu, chromium-wasm; groups: node,
                           python, chromium. Default: all of them that this machine has
   --modes plain,fused     e-step paths for the TF.js backends (default both, except the plain
@@ -19,7 +20,7 @@ export const USAGE = `node bench/run.mjs [options]   (npm run bench -- [options]
   --out bench/results     where the JSON and SVG go`;
 
 const NODE = ['cpu', 'wasm', 'webgpu', 'tensorflow'];
-const PYTHON = ['numpy', 'sklearn'];
+const PYTHON = ['numpy', 'sklearn', 'torch'];
 const CHROMIUM = ['chromium-webgl', 'chromium-webgpu', 'chromium-wasm'];
 const GROUPS = { node: NODE, python: PYTHON, chromium: CHROMIUM };
 

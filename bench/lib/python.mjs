@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 const ANCHORS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'anchors');
 export const PYTHON = process.env.TFJS_EM_PYTHON ?? '/usr/bin/python3';
 const INSTALL = 'apt-get install -y python3-numpy python3-sklearn';
+/** Why the PyTorch anchor cannot run, from the anchor process's info; null when it can. */
+const torchProblem = (info) => (info.torch ? null : `PyTorch missing for ${PYTHON} (apt-get install -y python3-torch)`);
 
 /** null when numpy and scikit-learn import; otherwise why not. */
 export function pythonProblem() {
@@ -29,7 +31,30 @@ export function startPython() {
   return {
     info: () => ask({ cmd: 'info' }),
     load: (file, n, d) => ask({ cmd: 'load', path: file, n, d }),
-    run: (anchor, k, init) => ask({ cmd: 'run', anchor, k, init }),
+    run: (anchor, k, init, covariance = 'diag') => ask({ cmd: 'run', anchor, k, init, covariance }),
     close: () => child.stdin.end(),
   };
+}
+
+/**
+ * The anchor process with the samples of dataFile loaded, and which of the wanted anchors can
+ * run; each that cannot is named in meta.unavailable with the reason (meta.python: versions).
+ */
+export async function openAnchors(wanted, dataFile, n, d, meta, log) {
+  if (wanted.length === 0) return { python: null, anchors: [] };
+  const problem = pythonProblem();
+  if (problem !== null) {
+    for (const a of wanted) meta.unavailable[a] = problem;
+    log(`skipping the Python anchors: ${problem}`);
+    return { python: null, anchors: [] };
+  }
+  const python = startPython();
+  meta.python = await python.info();
+  await python.load(dataFile, n, d);
+  const anchors = wanted.filter((a) => a !== 'torch' || torchProblem(meta.python) === null);
+  if (anchors.length < wanted.length) {
+    meta.unavailable.torch = torchProblem(meta.python);
+    log(`skipping torch: ${meta.unavailable.torch}`);
+  }
+  return { python, anchors };
 }

@@ -25,6 +25,7 @@ export function summarise(cells, n, d) {
       gflops: ms === null ? null : (c.flops ?? flops(n, d, c.k)) / ms / 1e6,
       vsNumpy: ms === null || c.mode === 'score' || ref('numpy') === undefined ? null : ref('numpy') / ms,
       vsSklearn: ms === null || c.mode === 'score' || ref('sklearn') === undefined ? null : ref('sklearn') / ms,
+      vsTorch: ms === null || c.mode === 'score' || ref('torch') === undefined ? null : ref('torch') / ms,
       llDiff: ll === undefined || c.avgLL === undefined ? null : Math.abs(c.avgLL - ll) / Math.abs(ll),
     };
   });
@@ -34,12 +35,12 @@ const fmt = (v, digits) => (v === null ? '–' : v.toFixed(digits));
 const times = (v) => (v === null ? '–' : `${v.toFixed(2)}×`);
 
 export function markdownTable(rows) {
-  const head = '| runtime | backend | e-step | K | ms / iteration | runs | GFLOP/s | vs numpy | vs sklearn | avg ll rel. diff to numpy |';
-  const rule = '|---|---|---|---:|---:|---:|---:|---:|---:|---:|';
+  const head = '| runtime | backend | e-step | K | ms / iteration | runs | GFLOP/s | vs numpy | vs sklearn | vs torch | avg ll rel. diff to numpy |';
+  const rule = '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|';
   const lines = rows.map((r) =>
     r.ms === null
-      ? `| ${r.runtime} | ${r.backend} | ${r.mode} | ${r.k} | ${r.note ?? 'not run'} | 0 | – | – | – | – |`
-      : `| ${r.runtime} | ${r.backend} | ${r.mode} | ${r.k} | ${fmt(r.ms, 0)} | ${r.samples.length}${r.note ? ` (${r.note})` : ''} | ${fmt(r.gflops, 2)} | ${times(r.vsNumpy)} | ${times(r.vsSklearn)} | ${r.llDiff === null ? '–' : r.llDiff.toExponential(1)} |`,
+      ? `| ${r.runtime} | ${r.backend} | ${r.mode} | ${r.k} | ${r.note ?? 'not run'} | 0 | – | – | – | – | – |`
+      : `| ${r.runtime} | ${r.backend} | ${r.mode} | ${r.k} | ${fmt(r.ms, 0)} | ${r.samples.length}${r.note ? ` (${r.note})` : ''} | ${fmt(r.gflops, 2)} | ${times(r.vsNumpy)} | ${times(r.vsSklearn)} | ${times(r.vsTorch)} | ${r.llDiff === null ? '–' : r.llDiff.toExponential(1)} |`,
   );
   return [head, rule, ...lines].join('\n');
 }
@@ -50,10 +51,13 @@ const COLOURS = [
 ];
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-/** Grouped bars: one group per K, one bar per runtime/backend/e-step, ms per iteration on a log axis. */
-export function svgChart(rows, title) {
-  const ks = [...new Set(rows.map((r) => r.k))].sort((a, b) => a - b);
-  const series = [...new Set(rows.filter((r) => r.ms !== null).map(label))];
+/**
+ * Grouped bars: one group per K (or per groupOf(row), named by groupName), one bar per
+ * series (label: runtime/backend/e-step), ms per iteration on a log axis.
+ */
+export function svgChart(rows, title, { groupOf = (r) => r.k, groupName = (g) => `K = ${g}`, seriesOf = label } = {}) {
+  const ks = [...new Set(rows.map(groupOf))];
+  const series = [...new Set(rows.filter((r) => r.ms !== null).map(seriesOf))];
   const values = rows.filter((r) => r.ms !== null).map((r) => r.ms);
   if (values.length === 0) return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>';
   const lo = Math.floor(Math.log10(Math.min(...values)));
@@ -80,12 +84,12 @@ export function svgChart(rows, title) {
   ks.forEach((k, g) => {
     const x0 = left + g * groupW + gap / 2;
     series.forEach((name, s) => {
-      const r = rows.find((row) => row.k === k && label(row) === name && row.ms !== null);
+      const r = rows.find((row) => groupOf(row) === k && seriesOf(row) === name && row.ms !== null);
       if (r === undefined) return;
       const yTop = y(r.ms);
-      out.push(`<rect x="${x0 + s * bar}" y="${yTop}" width="${bar - 2}" height="${top + plotH - yTop}" fill="${COLOURS[s % COLOURS.length]}"><title>${esc(name)}, K=${k}: ${r.ms.toFixed(0)} ms</title></rect>`);
+      out.push(`<rect x="${x0 + s * bar}" y="${yTop}" width="${bar - 2}" height="${top + plotH - yTop}" fill="${COLOURS[s % COLOURS.length]}"><title>${esc(name)}, ${esc(groupName(k))}: ${r.ms.toFixed(0)} ms</title></rect>`);
     });
-    out.push(`<text x="${x0 + (series.length * bar) / 2}" y="${top + plotH + 18}" text-anchor="middle">K = ${k}</text>`);
+    out.push(`<text x="${x0 + (series.length * bar) / 2}" y="${top + plotH + 18}" text-anchor="middle">${esc(groupName(k))}</text>`);
   });
   series.forEach((name, s) => {
     const lx = left + (s % 2) * 260;

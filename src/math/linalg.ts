@@ -89,3 +89,51 @@ export function symmetrize(a: Float64Array, d: number, offset = 0): void {
     }
   }
 }
+
+/**
+ * The nearest positive semidefinite matrix to a symmetric a (Frobenius): a's eigenvalues below 0
+ * set to 0, from cyclic Jacobi rotations (a is symmetrized first). For scatter matrices, which are
+ * semidefinite by construction and indefinite only by round-off.
+ */
+export function clipNegativeEigenvalues(a: Float64Array, d: number): Float64Array {
+  const s = a.slice();
+  symmetrize(s, d);
+  const v = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) v[i * d + i] = 1;
+  const rotate = (m: Float64Array, i: number, j: number, c: number, t: number) => {
+    const [x, y] = [m[i], m[j]];
+    m[i] = c * x - t * y;
+    m[j] = t * x + c * y;
+  };
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    let diagonal = 0;
+    for (let p = 0; p < d; p++) {
+      diagonal += s[p * d + p] ** 2;
+      for (let q = p + 1; q < d; q++) off += s[p * d + q] ** 2;
+    }
+    if (!(off > 1e-30 * diagonal)) break;
+    for (let p = 0; p < d; p++) {
+      for (let q = p + 1; q < d; q++) {
+        const apq = s[p * d + q];
+        if (apq === 0) continue;
+        const theta = (s[q * d + q] - s[p * d + p]) / (2 * apq);
+        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const sn = t * c;
+        // s <- J^T s J and v <- v J, J the rotation in the (p, q) plane that zeroes s_pq.
+        for (let k = 0; k < d; k++) rotate(s, k * d + p, k * d + q, c, sn);
+        for (let k = 0; k < d; k++) rotate(s, p * d + k, q * d + k, c, sn);
+        for (let k = 0; k < d; k++) rotate(v, k * d + p, k * d + q, c, sn);
+      }
+    }
+  }
+  const out = new Float64Array(d * d);
+  for (let m = 0; m < d; m++) {
+    const lambda = Math.max(0, s[m * d + m]);
+    if (lambda === 0) continue;
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) out[i * d + j] += lambda * v[i * d + m] * v[j * d + m];
+  }
+  symmetrize(out, d);
+  return out;
+}

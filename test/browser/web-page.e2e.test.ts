@@ -296,7 +296,7 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
   }
 
   /** An SVG drawn by Observable Plot, with its scales. */
-  type PlotSvg = SVGSVGElement & { scale(name: string): { apply(value: number): number } };
+  type PlotSvg = SVGSVGElement & { scale(name: string): { apply(value: number): number; invert(value: number): number } };
   const labelsSlot = () => page.textContent('.file[data-for="labels"]');
 
   /** The texts of a plot, and those that stick out of its SVG. */
@@ -434,6 +434,39 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
       expect(texts.some((t) => /feature 0/.test(t)) && texts.some((t) => /feature 1/.test(t))).toBe(true);
       expect(outside).toEqual([]);
       expect(await page.textContent('#scatter-caption')).not.toMatch(/is shown/);
+    });
+
+    test("a full-covariance model's ellipses are rotated: every point of the k-sigma ellipse is k Mahalanobis units from the mean (1%)", async () => {
+      const full = new GMMMachine(2, { covarianceType: 'full', updateVariances: true, updateWeights: true, maxFittingSteps: 20, randomState: 3 });
+      await full.fit(x);
+      const bytes = await full.toBytes();
+      const model = { means: Array.from(full.means), covariances: Array.from(full.covariances) };
+      full.dispose();
+      expect(Math.abs(model.covariances[1]) / Math.sqrt(model.covariances[0] * model.covariances[3])).toBeGreaterThan(0.3); // correlated
+      await page.setInputFiles('#model', file('full.h5', Buffer.from(bytes)));
+      expect((await shown(page)).error).toBeNull();
+      const distances = await page.evaluate(({ means, covariances }) => {
+        const svg = document.querySelector('#scatter svg') as PlotSvg;
+        const [sx, sy] = [svg.scale('x'), svg.scale('y')];
+        return [1, 2].flatMap((sigmas) =>
+          Array.from(svg.querySelectorAll<SVGPathElement>(`g[aria-description="model ${sigmas}-sigma ellipses"] path`), (p) => {
+            const k = Number(p.querySelector('title')!.textContent!.replace('Gaussian ', ''));
+            const [a, b, c] = [covariances[4 * k], covariances[4 * k + 1], covariances[4 * k + 3]];
+            const det = a * c - b * b;
+            const numbers = (p.getAttribute('d') ?? '').match(/-?[\d.]+(?:e-?\d+)?/g)!.map(Number);
+            const out: number[] = [];
+            for (let i = 0; i + 1 < numbers.length; i += 2) {
+              const [dx, dy] = [sx.invert(numbers[i]) - means[2 * k], sy.invert(numbers[i + 1]) - means[2 * k + 1]];
+              out.push(Math.sqrt((c * dx * dx - 2 * b * dx * dy + a * dy * dy) / det) / sigmas);
+            }
+            return out;
+          }),
+        ).flat();
+      }, model);
+      expect(distances.length).toBeGreaterThan(4 * 60);
+      for (const r of distances) expect(Math.abs(r - 1)).toBeLessThan(0.01);
+      await page.setInputFiles('#model', reference('gmm_ML.hdf5'));
+      expect((await shown(page)).error).toBeNull();
     });
 
     test('labels give a DET curve on probit axes in % and the EER of the downloaded scores and labels (1e-9)', async () => {

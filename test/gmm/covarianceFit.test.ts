@@ -7,7 +7,7 @@
  */
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
 import { correlatedModel, sampleModel } from '../helpers/correlated.js';
-import { inverse64 } from '../helpers/covariance64.js';
+import { type Model64, emStep64, inverse64 } from '../helpers/covariance64.js';
 
 const K = 3;
 const D = 3;
@@ -85,5 +85,24 @@ test('covariances of the wrong shape, and variances on a full machine, are error
   const s = new GMMMachine(2, { covarianceType: 'spherical' });
   expect(() => (s.covariances = [1, 2])).toThrow('spherical covariances must have shape [2] (set the means first); got 2 values');
   expect(() => new GMMMachine(2, { covarianceType: 'round' as never })).toThrow(/covarianceType/);
+  m.dispose();
+});
+
+test('a Gaussian of fewer samples than features trains as in float64: round-off does not make its covariance indefinite', async () => {
+  const d = 30;
+  const truth = correlatedModel('full', 2, d, { condition: 20, offset: 3, spread: 6, seed: 51 });
+  const few = sampleModel(correlatedModel('full', 1, d, { condition: 2, offset: 40, spread: 0, seed: 52 }), 3, 53);
+  const data = [...sampleModel(truth, 600, 54), ...few];
+  const eye = Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => (a === b ? 1 : 0)));
+  const centre = few[0].map((_, j) => few.reduce((s, x) => s + x[j], 0) / few.length);
+  let reference: Model64 = { weights: [0.45, 0.45, 0.1], means: [...truth.means, centre.map((v) => v + 3)], covariances: [eye, eye, eye] };
+  const m = new GMMMachine(3, { covarianceType: 'full', updateVariances: true, updateWeights: true, maxFittingSteps: 3, convergenceThreshold: null, weights: reference.weights });
+  m.means = reference.means;
+  m.covariances = reference.covariances;
+  await m.fit(data);
+  for (let s = 0; s < 3; s++) reference = emStep64(data, reference, 'full', 1e-6).model;
+  expect(frobenius(m.covariances, reference.covariances.flat(2))).toBeLessThan(1e-4);
+  const sd = Math.sqrt(Math.max(...reference.covariances.flatMap((c) => c.map((row, j) => row[j]))));
+  expect(Math.max(...m.means.map((v, e) => Math.abs(v - reference.means[Math.floor(e / d)][e % d])))).toBeLessThan(1e-4 * sd);
   m.dispose();
 });

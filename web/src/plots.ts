@@ -10,7 +10,7 @@ import type { Bins, Det, MachineSummary } from './protocol.js';
 const COLOURS = ['#2f6fdb', '#d9480f', '#2b8a3e', '#862e9c', '#c2255c', '#0b7285', '#e67700', '#5c940d'];
 /** Room for a tick label such as "−1.23e+4" left of the y axis. */
 const MARGIN_LEFT = 64;
-/** Points on each ellipse: a multiple of 4, so that its four extremes are among them. */
+/** Points on each ellipse. */
 const ELLIPSE_POINTS = 64;
 
 /** Tick labels: four significant digits, or an exponent for very large or small values. */
@@ -52,15 +52,23 @@ interface EllipsePoint {
   gaussian: number;
 }
 
-/** Each Gaussian's `sigmas`-sigma ellipse in features 0 and 1 (axis-aligned: diagonal covariances). */
-function ellipses({ nGaussians, nFeatures, means, variances }: MachineSummary, sigmas: number): EllipsePoint[] {
+/**
+ * Each Gaussian's `sigmas`-sigma ellipse in features 0 and 1: the unit circle mapped by the
+ * Cholesky factor L of the 2 x 2 covariance block (L L^T = block), so that full and tied
+ * covariances give rotated ellipses and diagonal ones axis-aligned.
+ */
+function ellipses({ nGaussians, nFeatures, means, plane }: MachineSummary, sigmas: number): EllipsePoint[] {
   const points: EllipsePoint[] = [];
   for (let k = 0; k < nGaussians; k++) {
     const [mx, my] = [means[k * nFeatures], means[k * nFeatures + 1]];
-    const [rx, ry] = [sigmas * Math.sqrt(variances[k * nFeatures]), sigmas * Math.sqrt(variances[k * nFeatures + 1])];
+    const [a, b, c] = [plane[k * 3], plane[k * 3 + 1], plane[k * 3 + 2]];
+    const l00 = Math.sqrt(a);
+    const l10 = b / l00;
+    const l11 = Math.sqrt(Math.max(0, c - l10 * l10));
     for (let i = 0; i <= ELLIPSE_POINTS; i++) {
       const angle = (2 * Math.PI * i) / ELLIPSE_POINTS;
-      points.push({ x: mx + rx * Math.cos(angle), y: my + ry * Math.sin(angle), gaussian: k });
+      const [u, v] = [sigmas * Math.cos(angle), sigmas * Math.sin(angle)];
+      points.push({ x: mx + l00 * u, y: my + l10 * u + l11 * v, gaussian: k });
     }
   }
   return points;

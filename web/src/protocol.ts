@@ -16,6 +16,8 @@ export interface MachineSummary {
   nFeatures: number;
   means: Float64Array;
   variances: Float64Array;
+  /** Each Gaussian's covariance block of features 0 and 1, [K, 3]: var0, cov01, var1 (cov01 = 0 but for full and tied machines). */
+  plane: Float64Array;
 }
 
 export interface Machines {

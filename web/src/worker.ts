@@ -69,7 +69,22 @@ function describeBackend(): string {
 // ---- inputs ----
 
 const summary = (m: GMMMachine | null): MachineSummary | null =>
-  m && { nGaussians: m.nGaussians, nFeatures: m.nFeatures, means: m.means, variances: m.variances };
+  m && { nGaussians: m.nGaussians, nFeatures: m.nFeatures, means: m.means, variances: m.variances, plane: plane(m) };
+
+/** The covariance blocks of features 0 and 1 (see MachineSummary.plane). */
+function plane(m: GMMMachine): Float64Array {
+  const [k, d] = [m.nGaussians, m.nFeatures];
+  const out = new Float64Array(k * 3);
+  const variances = m.variances;
+  const covariances = m.covarianceType === 'full' || m.covarianceType === 'tied' ? m.covariances : null;
+  for (let g = 0; g < k; g++) {
+    const at = m.covarianceType === 'full' ? g * d * d : 0;
+    out[g * 3] = variances[g * d];
+    out[g * 3 + 1] = covariances === null || d < 2 ? 0 : covariances[at + 1];
+    out[g * 3 + 2] = d < 2 ? 0 : variances[g * d + 1];
+  }
+  return out;
+}
 
 async function machines(files: Requests['machines'][0]): Promise<Requests['machines'][1]> {
   state.model?.dispose();

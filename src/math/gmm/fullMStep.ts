@@ -12,13 +12,14 @@
  *   (c = x - u); tied: the same with the pooled scatter and the average alpha
  *   abar = sum_k n_k alpha_k / sum_k n_k in place of each alpha_k (the pooled moments hold no
  *   per-Gaussian second moments), (1 - alpha_k) weighting each Gaussian's own mean term.
- * Covariances are returned as estimated: the machine checks that they are positive definite.
+ * Covariances are returned as estimated (see fromScatter): the machine checks that they are
+ * positive definite.
  */
 import type { GaussianParams } from './params.js';
 import type { Moments } from './moments.js';
 import type { MStepOptions } from './mlMStep.js';
 import type { MapOptions } from './mapMStep.js';
-import { symmetrize } from '../linalg.js';
+import { cholesky, clipNegativeEigenvalues, symmetrize } from '../linalg.js';
 
 interface RegOptions {
   regCovar: number;
@@ -42,10 +43,13 @@ export function mlFullMStep(params: GaussianParams, stats: Moments, o: MStepOpti
     for (let i = 0; i < (tied ? 1 : k); i++) {
       if (!tied && n[i] === 0) continue; // an empty Gaussian under a threshold of 0 keeps its covariance
       if (tied && !(pooled > 0)) continue;
-      const s = tied ? total! : scatter(stats, means, i);
       const divisor = tied ? pooled : n[i];
-      for (let e = 0; e < d * d; e++) covariances[i * d * d + e] = s[e] / divisor;
-      addToDiagonal(covariances, i * d * d, d, o.regCovar);
+      const block = fromScatter(tied ? total! : scatter(stats, means, i), d, (s) => {
+        const c = s.map((v) => v / divisor);
+        addToDiagonal(c, 0, d, o.regCovar);
+        return c;
+      });
+      covariances.set(block, i * d * d);
     }
   }
   return withCovariances({ weights, means }, covariances, k, d);
@@ -78,13 +82,16 @@ export function mapFullMStep(params: GaussianParams, ubm: GaussianParams, stats:
     const total = stats.n.reduce((s, v) => s + v, 0);
     let abar = 0;
     for (let i = 0; i < k; i++) if (!below(i)) abar += (stats.n[i] * alpha[i]) / total;
-    const s = scatter(stats, means, -1);
-    for (let e = 0; e < d * d; e++) covariances[e] = (abar * s[e]) / total + (1 - abar) * prior[e];
-    for (let i = 0; i < k; i++) {
-      if (below(i)) continue;
-      addOuter(covariances, 0, d, offsetOf(ubm.means, means, i, d), (stats.n[i] / total) * (1 - alpha[i]));
-    }
-    addToDiagonal(covariances, 0, d, o.regCovar);
+    const block = fromScatter(scatter(stats, means, -1), d, (s) => {
+      const c = s.map((v, e) => (abar * v) / total + (1 - abar) * prior[e]);
+      for (let i = 0; i < k; i++) {
+        if (below(i)) continue;
+        addOuter(c, 0, d, offsetOf(ubm.means, means, i, d), (stats.n[i] / total) * (1 - alpha[i]));
+      }
+      addToDiagonal(c, 0, d, o.regCovar);
+      return c;
+    });
+    covariances.set(block);
   } else {
     for (let i = 0; i < k; i++) {
       const at = i * d * d;
@@ -92,13 +99,27 @@ export function mapFullMStep(params: GaussianParams, ubm: GaussianParams, stats:
         covariances.set(prior.subarray(at, at + d * d), at);
         continue;
       }
-      const s = scatter(stats, means, i);
-      for (let e = 0; e < d * d; e++) covariances[at + e] = (alpha[i] * s[e]) / stats.n[i] + (1 - alpha[i]) * prior[at + e];
-      addOuter(covariances, at, d, offsetOf(ubm.means, means, i, d), 1 - alpha[i]);
-      addToDiagonal(covariances, at, d, o.regCovar);
+      const block = fromScatter(scatter(stats, means, i), d, (s) => {
+        const c = s.map((v, e) => (alpha[i] * v) / stats.n[i] + (1 - alpha[i]) * prior[at + e]);
+        addOuter(c, 0, d, offsetOf(ubm.means, means, i, d), 1 - alpha[i]);
+        addToDiagonal(c, 0, d, o.regCovar);
+        return c;
+      });
+      covariances.set(block, at);
     }
   }
   return withCovariances({ weights, means }, covariances, k, d);
+}
+
+/**
+ * The covariance make(s) of a scatter s, made again from s's nearest semidefinite matrix when it
+ * is not positive definite. A scatter is semidefinite, but float32 sums leave it slightly
+ * indefinite (eigenvalues of round-off size, beyond what regCovar covers) in the directions
+ * that a Gaussian's few samples do not span, where float64 sums give a definite covariance.
+ */
+function fromScatter(s: Float64Array, d: number, make: (s: Float64Array) => Float64Array): Float64Array {
+  const block = make(s);
+  return typeof cholesky(block, d) === 'number' ? make(clipNegativeEigenvalues(s, d)) : block;
 }
 
 /** sum_i r_ik (x_i - m_k)(x_i - m_k)^T for Gaussian k of full moments, or (k = -1) its sum over the Gaussians of pooled moments. */
