@@ -1,5 +1,6 @@
 /**
- * bob.learn.em's reference checks (test/helpers/referenceCases.ts, as in test/gmm) in headless
+ * bob.learn.em's reference checks (test/helpers/referenceCases.ts, as in test/gmm) and the
+ * covariance types' float64 checks (test/helpers/covarianceCases.ts) in headless
  * Chromium on one browser backend, against the browser bundle (scripts/build-browser.mjs).
  * One test file per backend (reference.<backend>.test.ts), so that jest runs them side by side.
  */
@@ -8,6 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildBrowser, bundlePage, importMap } from '../../scripts/build-browser.mjs';
 import { referenceCases } from '../helpers/referenceCases.js';
+import { covarianceCases } from '../helpers/covarianceCases.js';
 import { ROOT, backendPages, openSite, whenAvailable, type BrowserBackend, type Site } from './harness.js';
 import type { CaseResult } from './page/checks.js';
 
@@ -37,7 +39,7 @@ export async function referenceSuite(backend: BrowserBackend): Promise<void> {
       if (log.length > 0) console.log(`browser console:\n${log.join('\n')}`);
     });
     whenAvailable(`Chromium ${backend} backend`, problem, () => {
-      test.each(referenceCases.map((c) => c.name))('%s', async (name) => {
+      test.each([...referenceCases, ...covarianceCases].map((c) => c.name))('%s', async (name) => {
         const result = await (page as Page).evaluate((n) => (window as unknown as Api).tfjsEm.run(n), name);
         if (!result.ok) throw new Error(result.error);
       });

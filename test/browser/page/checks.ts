@@ -1,5 +1,6 @@
 /**
- * The browser side of test/browser/reference.test.ts: the shared reference cases, run against
+ * The browser side of test/browser/reference.<backend>.test.ts: the shared reference and
+ * covariance cases, run against
  * the library bundle (this import of src/index.js becomes 'tfjs-em' when bundled) on the
  * backend the test selects.
  */
@@ -10,6 +11,7 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { EPSILON, GMMMachine } from '../../../src/index.js';
 import { referenceCases } from '../../helpers/referenceCases.js';
+import { covarianceCases } from '../../helpers/covarianceCases.js';
 import { installWebGPUFallback } from '../../../web/src/webgpuFallback.js';
 import { pageReference } from './reference.js';
 
@@ -34,7 +36,7 @@ const api = {
   },
 
   async run(name: string): Promise<CaseResult> {
-    const c = referenceCases.find((r) => r.name === name);
+    const c = referenceCases.find((r) => r.name === name) ?? covarianceCases.find((r) => r.name === name);
     if (c === undefined) return { ok: false, error: `no case named ${name}`, ms: 0 };
     const start = performance.now();
     try {
