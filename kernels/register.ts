@@ -10,6 +10,8 @@ import { logLikelihoodWebGLConfig } from './webgl/LogLikelihood.js';
 import { plainKernelConfigs } from './plain/plainKernels.js';
 import { whitenedCpuConfigs } from './cpu/Whitened.js';
 import { whitenedWasmConfigs } from './wasm/Whitened.js';
+import { whitenedWebGPUConfigs } from './webgpu/Whitened.js';
+import { whitenedWebGLConfigs } from './webgl/Whitened.js';
 import { E_STEP } from './kernelNames.js';
 
 export { E_STEP, LOG_LIKELIHOOD } from './kernelNames.js';
@@ -26,6 +28,8 @@ const fused: KernelConfig[] = [
   logLikelihoodWebGLConfig,
   ...whitenedCpuConfigs,
   ...whitenedWasmConfigs,
+  ...whitenedWebGPUConfigs,
+  ...whitenedWebGLConfigs,
 ];
 
 /** Whether a backend runs the fused e-step (else the plain-ops kernel serves it). */

@@ -56,13 +56,23 @@ export function responsibilitiesOf(lwl: tf.Tensor2D, w?: tf.Tensor1D): { r: tf.T
 
 /**
  * The full-covariance e-step of one chunk in plain TF.js ops, packed as FULL_E_STEP
- * (../fullKernelNames.ts): the log-likelihoods of every Gaussian first, then, per block of
- * Gaussians, the whitened differences again for the moments (no [n, K, D] tensor at once).
+ * (../fullKernelNames.ts): the log-likelihoods of every Gaussian first, then the moments.
  */
 export function fullEStepChunk(y: tf.Tensor2D, g: WhitenedGaussians, w?: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => {
-    const n = y.shape[0];
     const { r, ll } = responsibilitiesOf(fullLogWeightedLikelihood(y, g), w);
+    return fullMoments(y, g, r, ll);
+  });
+}
+
+/**
+ * The FULL_E_STEP statistics from the responsibilities r [n, K] and each row's log-likelihood
+ * contribution ll [n]: per block of Gaussians, the whitened differences again (no [n, K, D]
+ * tensor at once), their first moments and second moments as batched matMuls.
+ */
+export function fullMoments(y: tf.Tensor2D, g: WhitenedGaussians, r: tf.Tensor2D, ll: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const n = y.shape[0];
     const firsts: tf.Tensor[] = [];
     const seconds: tf.Tensor[] = [];
     for (const [first, count] of blocks(y, g)) {

@@ -18,7 +18,7 @@ export const eStepWebGLConfig: KernelConfig = {
     const webgl = backend as MathBackendWebGL;
     const x = inputs as GaussianInputs;
     const [n, d, k] = gaussianInputsShape(x);
-    const r = responsibilities(webgl, x);
+    const r = responsibilities(webgl, 'diag', [x.y, x.nu, x.h, x.c], x.w);
     let partials: TensorInfo;
     try {
       partials = webgl.compileAndRun(new CentredMomentsProgram(n, d, k, rowBlocks(n, pairedLength(d, k))), [x.y, r, x.nu]);

@@ -1,7 +1,30 @@
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
 
-/** c_k - sum_j (y_ij - nu_jk)^2 h_jk in GLSL, for row i and Gaussian k (ints in scope). */
-function logLikelihood(d: number): string {
+/** The Gaussians' inputs: 'diag' nu [D, K], h [D, K], c; 'full' m [K, D], p [K, D, D], c (../fullKernelNames.ts). */
+export type Form = 'diag' | 'full';
+
+const inputsOf = (form: Form) => (form === 'diag' ? ['y', 'nu', 'h', 'c'] : ['y', 'm', 'p', 'c']);
+
+/**
+ * log(w_k N(y_i | k)) in GLSL for row i and Gaussian k by direct differences: diagonal,
+ * c_k - sum_j (y_ij - nu_jk)^2 h_jk; full, c_k - ||P_k (y_i - nu_k)||^2 / 2, each whitened
+ * coordinate a triangular row of P_k times the row's differences.
+ */
+function logLikelihood(d: number, form: Form): string {
+  if (form === 'full') {
+    return `
+  float logLikelihood(int i, int k) {
+    float diff[${d}];
+    for (int b = 0; b < ${d}; b++) diff[b] = getY(i, b) - getM(k, b);
+    float acc = 0.0;
+    for (int a = 0; a < ${d}; a++) {
+      float z = 0.0;
+      for (int b = 0; b <= a; b++) z += getP(k, a, b) * diff[b];
+      acc += z * z;
+    }
+    return getC(k) - 0.5 * acc;
+  }`;
+  }
   return `
   float logLikelihood(int i, int k) {
     float acc = 0.0;
@@ -18,14 +41,15 @@ function logLikelihood(d: number): string {
  * rescaled sum), so that no [n, K] log-likelihoods are written: output [n].
  */
 export class LogLikelihoodRowsProgram implements GPGPUProgram {
-  readonly variableNames = ['y', 'nu', 'h', 'c'];
+  readonly variableNames: string[];
   readonly outputShape: number[];
   readonly userCode: string;
 
-  constructor(n: number, d: number, k: number) {
+  constructor(n: number, d: number, k: number, form: Form = 'diag') {
+    this.variableNames = inputsOf(form);
     this.outputShape = [n];
     this.userCode = `
-  ${logLikelihood(d)}
+  ${logLikelihood(d, form)}
   void main() {
     int i = getOutputCoords();
     float negInf = uintBitsToFloat(0xff800000u);
@@ -56,11 +80,11 @@ export class ResponsibilitiesProgram implements GPGPUProgram {
   readonly userCode: string;
 
   /** weighted: a sixth input w [n], each row's responsibilities and log-likelihood counting w times (0: not at all). */
-  constructor(n: number, d: number, k: number, weighted = false) {
-    this.variableNames = ['y', 'nu', 'h', 'c', 'lp', ...(weighted ? ['w'] : [])];
+  constructor(n: number, d: number, k: number, weighted = false, form: Form = 'diag') {
+    this.variableNames = [...inputsOf(form), 'lp', ...(weighted ? ['w'] : [])];
     this.outputShape = [n, k + 1];
     this.userCode = `
-  ${logLikelihood(d)}
+  ${logLikelihood(d, form)}
   void main() {
     ivec2 ik = getOutputCoords();
     float lp = getLp(ik.x);

@@ -9,11 +9,13 @@ import type { Page } from 'playwright-core';
 import { buildBrowser, bundleLibrary, importMap } from '../../scripts/build-browser.mjs';
 import { ROOT, backendPages, openSite, whenAvailable, type BrowserBackend, type Site } from '../browser/harness.js';
 import { casesFor } from './centredCases.js';
+import { caseName, whitenedCases } from './whitenedCases.js';
 
 type Api = {
   tfjsEmKernels: {
     setBackend(name: string): Promise<string | null>;
     centred(mode: 'fused' | 'plain'): Promise<[string, string | null][]>;
+    whitened(mode: 'fused' | 'plain'): Promise<[string, string | null][]>;
   };
 };
 
@@ -44,6 +46,10 @@ export async function eStepKernelSuite(backend: BrowserBackend): Promise<void> {
       test.each(['fused', 'plain'] as const)('%s: the cases match the float64 reference', async (mode) => {
         const results = await (page as Page).evaluate((m) => (window as unknown as Api).tfjsEmKernels.centred(m), mode);
         expect(results).toEqual(casesFor(mode).map((c) => [c.name, null]));
+      });
+      test.each(['fused', 'plain'] as const)('%s: full and tied covariances match the float64 reference', async (mode) => {
+        const results = await (page as Page).evaluate((m) => (window as unknown as Api).tfjsEmKernels.whitened(m), mode);
+        expect(results).toEqual(whitenedCases.map((c) => [caseName(c), null]));
       });
     });
   });
