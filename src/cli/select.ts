@@ -1,6 +1,7 @@
-/** tfjs-em select: trains a GMM per number of Gaussians and keeps the one of lowest BIC (or AIC). */
+/** tfjs-em select: trains a GMM per number of Gaussians (and covariance type) and keeps the one of lowest BIC (or AIC). */
 import { GMMMachine } from '../machines/GMMMachine.js';
 import { aic, bic } from '../math/gmm/criteria.js';
+import { COVARIANCE_TYPES, type CovarianceType, covarianceForm } from '../math/gmm/covariances/index.js';
 import type { Args } from './args.js';
 import { DEVICE_OPTIONS, DEVICE_USAGE, type Command, type Context } from './command.js';
 import { WEIGHT_OPTIONS, WEIGHT_USAGE, assertClusters, dataSet, loadShards } from './data.js';
@@ -13,16 +14,19 @@ import { writeHostFileAtomic } from '../io/hostFile.js';
 
 export const select: Command = {
   name: 'select',
-  summary: 'choose the number of Gaussians by BIC or AIC',
-  usage: `Usage: tfjs-em select --data X [X...] --gaussians 4,8,16,32 --out best.h5 [--criterion bic|aic] [--plot FILE.svg]
+  summary: 'choose the number of Gaussians (and covariance type) by BIC or AIC',
+  usage: `Usage: tfjs-em select --data X [X...] --gaussians 4,8,16,32 --out best.h5 [--covariance diag,full] [--criterion bic|aic] [--plot FILE.svg]
 
-Trains a GMM (k-means start, means, variances and weights) for each number of Gaussians,
-computes the criterion on the data (scikit-learn's bic and aic: lower is better), prints a
-table, writes the best model, and the criterion curve as SVG (default: next to --out).
+Trains a GMM (k-means start, means, covariances and weights) for each number of Gaussians and
+each covariance type, computes the criterion on the data (scikit-learn's bic and aic, with
+each type's parameter count: lower is better), prints a table, writes the best model, and the
+criterion curves as SVG (one per type; default: next to --out).
 
   --data X [X...]      .npy, .csv/.txt, file.h5:/dataset, or folders of such files
 ${WEIGHT_USAGE}
   --gaussians LIST     the numbers of Gaussians to try, comma-separated
+  --covariance LIST    covariance types to try, comma-separated from diag (default), full, tied, spherical
+  --reg-covar V        full and tied: added to the covariances' diagonal at each m-step (default 1e-6)
   --criterion C        bic (default) or aic
   --out FILE           the chosen model (HDF5)
   --plot FILE          the curve (SVG; default: --out with .svg)
@@ -31,7 +35,7 @@ ${WEIGHT_USAGE}
   --n-init N           k-means starts per number of Gaussians; the best is kept (default 1)
 ${emUsage('means,variances,weights')}
 ${DEVICE_USAGE}`,
-  options: { data: 'values', ...WEIGHT_OPTIONS, gaussians: 'value', criterion: 'value', out: 'value', plot: 'value', 'variance-floor': 'value', seed: 'value', 'n-init': 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
+  options: { data: 'values', ...WEIGHT_OPTIONS, gaussians: 'value', covariance: 'value', 'reg-covar': 'value', criterion: 'value', out: 'value', plot: 'value', 'variance-floor': 'value', seed: 'value', 'n-init': 'value', ...EM_OPTIONS, ...DEVICE_OPTIONS },
   run,
 };
 
@@ -40,6 +44,8 @@ async function run(args: Args, context: Context): Promise<Result> {
   const inputs = args.requiredList('data');
   args.requiredString('gaussians');
   const counts = gaussianList(args.string('gaussians')!);
+  const types = typeList(args.string('covariance') ?? 'diag');
+  const regCovar = args.nonNegative('reg-covar');
   const criterion = args.choice('criterion', ['bic', 'aic'] as const) ?? 'bic';
   const plot = args.string('plot') ?? out.replace(/(\.[^./]*)?$/, '.svg');
   const floor = args.nonNegative('variance-floor');
@@ -51,34 +57,44 @@ async function run(args: Args, context: Context): Promise<Result> {
   const set = await dataSet(inputs, args);
   const data = await loadShards(set, settings.chunkSize);
   for (const k of counts) assertClusters('--gaussians', k, data.nSamples, set.subject);
-  const candidates: { gaussians: number; steps: number; averageLogLikelihood: number; bic: number; aic: number }[] = [];
+  const candidates: { gaussians: number; covariance: CovarianceType; steps: number; averageLogLikelihood: number; bic: number; aic: number }[] = [];
   let best: GMMMachine | null = null;
-  for (const k of counts) {
-    const gmm = new GMMMachine(k, { ...settings, randomState: args.integer('seed') ?? 0, nInit });
-    if (floor !== undefined) gmm.varianceThresholds = floor;
-    await fitShardsWithProgress(gmm, data, set.subject, `EM (${k} Gaussians)`, context);
-    context.signal.throwIfAborted();
-    const stats = await about(set.subject, () => data.gmmStats(gmm));
-    const average = stats.logLikelihood / stats.t;
-    const d = gmm.nFeatures;
-    const row = { gaussians: k, steps: gmm.nIter, averageLogLikelihood: average, bic: bic(average, stats.t, k, d), aic: aic(average, stats.t, k, d) };
-    candidates.push(row);
-    if (best === null || row[criterion] < candidates.find((c) => c.gaussians === best!.nGaussians)![criterion]) {
-      best?.dispose();
-      best = gmm;
-    } else gmm.dispose();
+  let bestValue = Infinity;
+  for (const covarianceType of types) {
+    for (const k of counts) {
+      const gmm = new GMMMachine(k, { ...settings, randomState: args.integer('seed') ?? 0, nInit, covarianceType, regCovar });
+      if (floor !== undefined) gmm.varianceThresholds = floor;
+      const what = types.length > 1 ? `${k} Gaussians, ${covarianceType}` : `${k} Gaussians`;
+      await fitShardsWithProgress(gmm, data, set.subject, `EM (${what})`, context);
+      context.signal.throwIfAborted();
+      const stats = await about(set.subject, () => data.gmmStats(gmm));
+      const average = stats.logLikelihood / stats.t;
+      const [d, covariances] = [gmm.nFeatures, covarianceForm(covarianceType).parameterCount(k, gmm.nFeatures)];
+      const row = {
+        gaussians: k, covariance: covarianceType, steps: gmm.nIter, averageLogLikelihood: average,
+        bic: bic(average, stats.t, k, d, covariances), aic: aic(average, stats.t, k, d, covariances),
+      };
+      candidates.push(row);
+      if (row[criterion] < bestValue) {
+        best?.dispose();
+        [best, bestValue] = [gmm, row[criterion]];
+      } else gmm.dispose();
+    }
   }
-  const chosen = best!.nGaussians;
+  const [chosen, chosenCovariance] = [best!.nGaussians, best!.covarianceType];
   await about(out, () => best!.save(out));
   best!.dispose();
-  const svg = criterionChartSvg(candidates.map((c) => ({ k: c.gaussians, value: c[criterion] })), chosen, criterion, `${criterion.toUpperCase()} per number of Gaussians (${set.subject})`);
+  const curves = types.map((type) => ({ name: type, points: candidates.filter((c) => c.covariance === type).map((c) => ({ k: c.gaussians, value: c[criterion] })) }));
+  const title = `${criterion.toUpperCase()} per number of Gaussians (${set.subject})`;
+  const svg = criterionChartSvg(curves, { k: chosen, curve: chosenCovariance }, criterion, title);
   await about(plot, () => writeHostFileAtomic(plot, async () => new TextEncoder().encode(svg)));
-  context.progress.info(`wrote ${out} (${chosen} Gaussians) and ${plot}`);
-  const json = { backend, criterion, chosen, out, plot, candidates };
+  context.progress.info(`wrote ${out} (${chosen} Gaussians, ${chosenCovariance}) and ${plot}`);
+  const json = { backend, criterion, chosen, chosenCovariance, out, plot, candidates };
+  const isChosen = (c: (typeof candidates)[number]) => c.gaussians === chosen && c.covariance === chosenCovariance;
   return {
     json,
-    columns: ['gaussians', 'steps', 'avg_log_likelihood', 'bic', 'aic', 'chosen'],
-    rows: candidates.map((c) => [c.gaussians, c.steps, c.averageLogLikelihood, c.bic, c.aic, c.gaussians === chosen ? '*' : '']),
+    columns: ['gaussians', 'covariance', 'steps', 'avg_log_likelihood', 'bic', 'aic', 'chosen'],
+    rows: candidates.map((c) => [c.gaussians, c.covariance, c.steps, c.averageLogLikelihood, c.bic, c.aic, isChosen(c) ? '*' : '']),
   };
 }
 
@@ -89,4 +105,12 @@ function gaussianList(text: string): number[] {
   if (bad >= 0 || counts.length === 0) throw new CliError('--gaussians', `expected positive integers separated by commas; got '${text}'`);
   if (new Set(counts).size !== counts.length) throw new CliError('--gaussians', `lists a number twice: '${text}'`);
   return counts;
+}
+
+function typeList(text: string): CovarianceType[] {
+  const values = text.split(',').map((s) => s.trim());
+  const bad = values.find((v) => !(COVARIANCE_TYPES as readonly string[]).includes(v));
+  if (bad !== undefined) throw new CliError('--covariance', `expected covariance types from ${COVARIANCE_TYPES.join(', ')}, comma-separated; got '${text}'`);
+  if (new Set(values).size !== values.length) throw new CliError('--covariance', `lists a type twice: '${text}'`);
+  return values as CovarianceType[];
 }

@@ -11,6 +11,7 @@ import { GMMStats } from '../../src/machines/GMMStats.js';
 import { KMeansMachine } from '../../src/machines/KMeansMachine.js';
 import { readData, parseDataSpec } from '../../src/io/data/read.js';
 import { expectClose } from '../helpers/expectClose.js';
+import { correlatedModel, sampleModel } from '../helpers/correlated.js';
 import { buildOnce, tfjsEm } from './cli.js';
 import { PYTHON, blobs, tempDir, writeNpy } from './fixtures.js';
 
@@ -87,6 +88,28 @@ test('select: BIC picks the 4 Gaussians the data came from among 1, 2, 4 and 8; 
   const run = await tfjsEm(['select', '--data', data, '--gaussians', '2,x', '--out', path.join(dir, 'never.h5')]);
   expect(run.errLines).toEqual(["tfjs-em: --gaussians: expected positive integers separated by commas; got '2,x'"]);
   expect(existsSync(path.join(dir, 'never.h5'))).toBe(false);
+});
+
+test('select --covariance diag,full: on correlated data BIC picks full covariances; each row counts its type\'s parameters', async () => {
+  // two Gaussians whose features are correlated 0.95: a diagonal model needs many Gaussians to follow them
+  const model64 = correlatedModel('full', 2, 3, { condition: 40, offset: 0, spread: 10, seed: 61 });
+  const rows = sampleModel(model64, 800, 62);
+  const xc = { data: Float64Array.from(rows.flat()), shape: [rows.length, 3] as [number, number] };
+  const file = writeNpy(path.join(dir, 'correlated.npy'), xc);
+  const out = path.join(dir, 'best-type.h5');
+  const json = await ok(['select', '--data', file, '--gaussians', '1,2,4', '--covariance', 'diag,full', '--steps', '50', '--out', out]);
+  expect(json).toMatchObject({ chosen: 2, chosenCovariance: 'full' });
+  expect(json.candidates.map((c: { gaussians: number; covariance: string }) => `${c.covariance}${c.gaussians}`)).toEqual(['diag1', 'diag2', 'diag4', 'full1', 'full2', 'full4']);
+  const best = await GMMMachine.fromHDF5(out);
+  expect(best.covarianceType).toBe('full');
+  const row = json.candidates.find((c: { gaussians: number; covariance: string }) => c.gaussians === 2 && c.covariance === 'full');
+  // the same parameter count; the log-likelihoods are float32 device sums over other chunks
+  expectClose(row.bic, await best.bic(xc), 1e-6);
+  expectClose(row.aic, await best.aic(xc), 1e-6);
+  best.dispose();
+  expect(readFileSync(path.join(dir, 'best-type.svg'), 'utf8').match(/<polyline /g)).toHaveLength(2);
+  const run = await tfjsEm(['select', '--data', file, '--gaussians', '2', '--covariance', 'diag,round', '--out', path.join(dir, 'never.h5')]);
+  expect(run.errLines).toEqual(["tfjs-em: --covariance: expected covariance types from diag, full, tied, spherical, comma-separated; got 'diag,round'"]);
 });
 
 test('train --n-init 3 keeps the best of three starts (library nInit: the same model)', async () => {
