@@ -91,12 +91,11 @@ export function symmetrize(a: Float64Array, d: number, offset = 0): void {
 }
 
 /**
- * The nearest positive semidefinite matrix to a symmetric a (Frobenius): a's eigenvalues below 0
- * set to 0, from cyclic Jacobi rotations (a is symmetrized first). For scatter matrices, which are
- * semidefinite by construction and indefinite only by round-off.
+ * Eigen-decomposition of a symmetric matrix (a is symmetrized first) by cyclic Jacobi
+ * rotations: a = V diag(values) V^T, the eigenvectors V's columns, [D, D] row-major.
  */
-export function clipNegativeEigenvalues(a: Float64Array, d: number): Float64Array {
-  const s = a.slice();
+export function symmetricEigen(a: Float64Array, d: number): { values: Float64Array; vectors: Float64Array } {
+  const s = a.slice(0, d * d);
   symmetrize(s, d);
   const v = new Float64Array(d * d);
   for (let i = 0; i < d; i++) v[i * d + i] = 1;
@@ -128,12 +127,49 @@ export function clipNegativeEigenvalues(a: Float64Array, d: number): Float64Arra
       }
     }
   }
+  return { values: Float64Array.from({ length: d }, (_, m) => s[m * d + m]), vectors: v };
+}
+
+/** V diag(f(values)) V^T of a symmetric matrix's eigen-decomposition. */
+function spectralMap(a: Float64Array, d: number, f: (lambda: number, largest: number) => number): Float64Array {
+  const { values, vectors: v } = symmetricEigen(a, d);
+  const largest = Math.max(...Array.from(values, Math.abs));
   const out = new Float64Array(d * d);
   for (let m = 0; m < d; m++) {
-    const lambda = Math.max(0, s[m * d + m]);
+    const lambda = f(values[m], largest);
     if (lambda === 0) continue;
     for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) out[i * d + j] += lambda * v[i * d + m] * v[j * d + m];
   }
   symmetrize(out, d);
+  return out;
+}
+
+/**
+ * The nearest positive semidefinite matrix to a symmetric a (Frobenius): a's eigenvalues below 0
+ * set to 0. For scatter matrices, which are semidefinite by construction and indefinite only by round-off.
+ */
+export function clipNegativeEigenvalues(a: Float64Array, d: number): Float64Array {
+  return spectralMap(a, d, (lambda) => Math.max(0, lambda));
+}
+
+/** The Moore-Penrose pseudo-inverse of a symmetric matrix (eigenvalues within D eps of the largest count as 0, as scipy's pinv). */
+export function symmetricPseudoInverse(a: Float64Array, d: number): Float64Array {
+  return spectralMap(a, d, (lambda, largest) => (Math.abs(lambda) > d * Number.EPSILON * largest ? 1 / lambda : 0));
+}
+
+/** The inverse of a symmetric positive definite matrix by its Cholesky factor, or null where it is not positive definite. */
+export function inverseSpd(a: Float64Array, d: number): Float64Array | null {
+  const l = cholesky(a, d);
+  if (typeof l === 'number') return null;
+  const p = invertLower(l, d); // a^-1 = P^T P
+  const out = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let v = 0;
+      for (let m = i; m < d; m++) v += p[m * d + i] * p[m * d + j];
+      out[i * d + j] = v;
+      out[j * d + i] = v;
+    }
+  }
   return out;
 }

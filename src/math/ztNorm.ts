@@ -10,12 +10,13 @@
  * counts as 1, as bob's.
  */
 import { invalidArgument } from '../errors.js';
+import { type HostRowsInput, hostRows } from '../data/hostRows.js';
 
 /** bob's threshold for a zero deviation: the smallest normal double. */
 const SMALLEST_NORMAL = 2.2250738585072014e-308;
 
 /** A score matrix: rows of numbers, or row-major values with their shape. */
-export type ScoreMatrix = number[][] | { data: ArrayLike<number>; shape: [number, number] };
+export type ScoreMatrix = HostRowsInput;
 
 export interface Scores {
   data: Float64Array;
@@ -94,25 +95,7 @@ function moments(values: number[]): { mean: number; std: number } {
 }
 
 function matrix(x: ScoreMatrix, name: string): Scores {
-  let data: Float64Array;
-  let shape: [number, number];
-  if (Array.isArray(x)) {
-    const columns = x.length === 0 ? 0 : (x[0]?.length ?? -1);
-    if (!x.every((row) => Array.isArray(row) && row.length === columns)) throw invalidArgument(`${name} must be rows of numbers of one length`);
-    data = Float64Array.from(x.flat());
-    shape = [x.length, columns];
-  } else if (x !== null && typeof x === 'object' && Array.isArray(x.shape) && x.shape.length === 2) {
-    shape = [x.shape[0], x.shape[1]];
-    if (!shape.every((s) => Number.isInteger(s) && s >= 0) || x.data?.length !== shape[0] * shape[1]) {
-      throw invalidArgument(`${name}: ${x.data?.length} values do not fill its shape [${x.shape}]`);
-    }
-    data = Float64Array.from(x.data);
-  } else {
-    throw invalidArgument(`${name} must be a score matrix: rows of numbers, or { data, shape: [rows, columns] }`);
-  }
-  const bad = data.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw invalidArgument(`${name} holds ${data[bad]} at row ${Math.floor(bad / shape[1])}, column ${bad % shape[1]}`);
-  return { data, shape };
+  return hostRows(x, name);
 }
 
 function expectRows(x: Scores, rows: number, name: string, of: string): void {
