@@ -61,7 +61,7 @@ export function makeTask(size: TaskSize, seed: number): Task {
 function background(size: TaskSize, rng: Random): Background {
   const scale = Array.from({ length: size.features }, (_, j) => 1 / (1 + 0.15 * j));
   const component = () => ({
-    mean: scale.map((s) => 4 * s * gaussian(rng)),
+    mean: scale.map((s) => 4 * s * rng.normal()),
     std: scale.map((s) => s * (0.6 + 0.8 * rng.random())),
     weight: 0.5 + rng.random(),
   });
@@ -71,25 +71,20 @@ function background(size: TaskSize, rng: Random): Background {
 }
 
 function speakerMeans(bg: Background, rng: Random): number[][] {
-  return bg.means.map((mean) => mean.map((m, j) => m + SPEAKER_SPREAD * bg.scale[j] * gaussian(rng)));
+  return bg.means.map((mean) => mean.map((m, j) => m + SPEAKER_SPREAD * bg.scale[j] * rng.normal()));
 }
 
 function utterance(bg: Background, means: number[][], frames: number, rng: Random): Float64Array {
   const d = bg.scale.length;
-  const channel = bg.scale.map((s) => CHANNEL_SPREAD * s * gaussian(rng));
+  const channel = bg.scale.map((s) => CHANNEL_SPREAD * s * rng.normal());
   const out = new Float64Array(frames * d);
   for (let i = 0; i < frames; i++) {
     const c = rng.weightedIndex(bg.weights);
-    for (let j = 0; j < d; j++) out[i * d + j] = means[c][j] + channel[j] + bg.stds[c][j] * gaussian(rng);
+    for (let j = 0; j < d; j++) out[i * d + j] = means[c][j] + channel[j] + bg.stds[c][j] * rng.normal();
   }
   return out;
 }
 
-/** A standard normal draw (Box-Muller). */
-function gaussian(rng: Random): number {
-  const u = 1 - rng.random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.random());
-}
 
 function concat(parts: Float64Array[]): Float64Array {
   const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));

@@ -173,3 +173,35 @@ export function inverseSpd(a: Float64Array, d: number): Float64Array | null {
   }
   return out;
 }
+
+/**
+ * x with a x = b for a [D, D] and b [D, m] (row-major), by Gaussian elimination with partial
+ * pivoting (as numpy's solve); null where a is singular.
+ */
+export function solve(a: Float64Array, b: Float64Array, d: number, m: number): Float64Array | null {
+  const lu = a.slice(0, d * d);
+  const x = b.slice(0, d * m);
+  for (let col = 0; col < d; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < d; r++) if (Math.abs(lu[r * d + col]) > Math.abs(lu[pivot * d + col])) pivot = r;
+    if (!(Math.abs(lu[pivot * d + col]) > 0)) return null;
+    if (pivot !== col) {
+      for (let k = 0; k < d; k++) [lu[col * d + k], lu[pivot * d + k]] = [lu[pivot * d + k], lu[col * d + k]];
+      for (let k = 0; k < m; k++) [x[col * m + k], x[pivot * m + k]] = [x[pivot * m + k], x[col * m + k]];
+    }
+    for (let r = col + 1; r < d; r++) {
+      const f = lu[r * d + col] / lu[col * d + col];
+      if (f === 0) continue;
+      for (let k = col; k < d; k++) lu[r * d + k] -= f * lu[col * d + k];
+      for (let k = 0; k < m; k++) x[r * m + k] -= f * x[col * m + k];
+    }
+  }
+  for (let r = d - 1; r >= 0; r--) {
+    for (let k = 0; k < m; k++) {
+      let s = x[r * m + k];
+      for (let c = r + 1; c < d; c++) s -= lu[r * d + c] * x[c * m + k];
+      x[r * m + k] = s / lu[r * d + r];
+    }
+  }
+  return x;
+}

@@ -39,6 +39,12 @@ export class Random {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
+  /** A standard normal draw (Box-Muller, one of the pair). */
+  normal(): number {
+    const u = 1 - this.random(); // (0, 1]
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.random());
+  }
+
   /** An integer uniformly distributed in [0, n). */
   integer(n: number): number {
     return Math.floor(this.random() * n);

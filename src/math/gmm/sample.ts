@@ -18,7 +18,7 @@ export function sampleMixture(p: GaussianParams, n: number, rng: Random): { data
   for (let i = 0; i < n; i++) {
     const c = rng.weightedIndex(p.weights);
     labels[i] = c;
-    for (let j = 0; j < d; j++) z[j] = normal(rng);
+    for (let j = 0; j < d; j++) z[j] = rng.normal();
     for (let j = 0; j < d; j++) {
       let v = 0;
       if (factors === null) v = Math.sqrt(p.variances[c * d + j]) * z[j];
@@ -43,9 +43,4 @@ function choleskyFactors(p: GaussianParams, d: number): Float64Array | null {
     out.set(l, at);
   }
   return out;
-}
-
-function normal(rng: Random): number {
-  const u = 1 - rng.random(); // (0, 1]
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.random());
 }

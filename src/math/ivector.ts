@@ -1,0 +1,132 @@
+/**
+ * Total-variability (i-vector) EM over GMM statistics, bob.learn.em's ivector.py in float64:
+ * per utterance with responsibilities N_c, first and second moments about the UBM's means
+ * F~_c = F_c - N_c mu_c and S~_c (taken about the statistics' own centres, so nothing cancels),
+ *   A = I + sum_c N_c T_c^T Sigma_c^-1 T_c,   b = sum_c T_c^T Sigma_c^-1 F~_c,
+ *   w = A^-1 b (the i-vector),   E[w w^T] = A^-1 + w w^T;
+ * the accumulators sum N_c E[w w^T], F~_c w^T, S~_c and N_c over utterances (additive, so shards
+ * add); the m-step solves T_c = (sum F~_c w^T)(sum N_c E[w w^T])^-1 and, with updateSigma,
+ * Sigma_c = (sum S~_c - diag(sum F~_c w^T T_c^T)) / sum N_c, floored. T is [C, D, R] (bob's
+ * (c, d, t)), Sigma [C, D] (diagonal), row-major.
+ */
+import type { Moments } from './gmm/moments.js';
+import { momentsAbout } from './gmm/moments.js';
+import { inverseSpd, solve } from './linalg.js';
+
+export interface IVectorShape {
+  c: number;
+  d: number;
+  r: number;
+}
+
+/** Sums of an e-step over utterances (bob's IVectorStats). */
+export interface IVectorAccumulators {
+  /** sum N_c E[w w^T], [C, R, R]. */
+  nijSigmaWij2: Float64Array;
+  /** sum F~_c w^T, [C, D, R]. */
+  fnormSigmaWij: Float64Array;
+  /** sum S~_c, [C, D]. */
+  snormij: Float64Array;
+  /** sum N_c, [C]. */
+  nij: Float64Array;
+}
+
+export function emptyAccumulators({ c, d, r }: IVectorShape): IVectorAccumulators {
+  return { nijSigmaWij2: new Float64Array(c * r * r), fnormSigmaWij: new Float64Array(c * d * r), snormij: new Float64Array(c * d), nij: new Float64Array(c) };
+}
+
+/** a += b, field by field. */
+export function addAccumulators(a: IVectorAccumulators, b: IVectorAccumulators): IVectorAccumulators {
+  for (const key of ['nijSigmaWij2', 'fnormSigmaWij', 'snormij', 'nij'] as const) a[key].forEach((_, i) => (a[key][i] += b[key][i]));
+  return a;
+}
+
+/** T_c^T Sigma_c^-1 T_c per Gaussian, [C, R, R] (one per EM step: every utterance uses them). */
+export function precisionTerms(t: Float64Array, sigma: Float64Array, { c, d, r }: IVectorShape): Float64Array {
+  const out = new Float64Array(c * r * r);
+  for (let g = 0; g < c; g++) {
+    for (let j = 0; j < d; j++) {
+      const inv = 1 / sigma[g * d + j];
+      const row = t.subarray((g * d + j) * r, (g * d + j + 1) * r);
+      for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) out[(g * r + a) * r + b] += row[a] * row[b] * inv;
+    }
+  }
+  return out;
+}
+
+/** An utterance's posterior: A [R, R] and b [R] (see the file's comment), and its moments about mu. */
+export function posteriorSystem(stats: Moments, ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape) {
+  const { c, d, r } = shape;
+  const about = momentsAbout(stats, ubmMeans);
+  const a = new Float64Array(r * r);
+  for (let i = 0; i < r; i++) a[i * r + i] = 1;
+  const b = new Float64Array(r);
+  for (let g = 0; g < c; g++) {
+    const n = stats.n[g];
+    if (n !== 0) for (let e = 0; e < r * r; e++) a[e] += n * terms[g * r * r + e];
+    for (let j = 0; j < d; j++) {
+      const f = about.first[g * d + j] / sigma[g * d + j];
+      if (f === 0) continue;
+      const row = t.subarray((g * d + j) * r, (g * d + j + 1) * r);
+      for (let k = 0; k < r; k++) b[k] += row[k] * f;
+    }
+  }
+  return { a, b, first: about.first, second: about.second };
+}
+
+/** The i-vector of one utterance: A^-1 b. */
+export function project(stats: Moments, ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape): Float64Array {
+  const { a, b } = posteriorSystem(stats, ubmMeans, t, sigma, terms, shape);
+  return solve(a, b, shape.r, 1)!; // A = I + a sum of semidefinite terms: positive definite
+}
+
+/** Adds one utterance to the accumulators. */
+export function accumulate(acc: IVectorAccumulators, stats: Moments, ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape): void {
+  const { c, d, r } = shape;
+  const { a, b, first, second } = posteriorSystem(stats, ubmMeans, t, sigma, terms, shape);
+  const cov = inverseSpd(a, r)!;
+  const w = new Float64Array(r);
+  for (let i = 0; i < r; i++) for (let k = 0; k < r; k++) w[i] += cov[i * r + k] * b[k];
+  for (let i = 0; i < r; i++) for (let k = 0; k < r; k++) cov[i * r + k] += w[i] * w[k]; // E[w w^T]
+  for (let g = 0; g < c; g++) {
+    const n = stats.n[g];
+    acc.nij[g] += n;
+    for (let e = 0; e < r * r; e++) acc.nijSigmaWij2[g * r * r + e] += n * cov[e];
+    for (let j = 0; j < d; j++) {
+      acc.snormij[g * d + j] += second[g * d + j];
+      const f = first[g * d + j];
+      for (let k = 0; k < r; k++) acc.fnormSigmaWij[(g * d + j) * r + k] += f * w[k];
+    }
+  }
+}
+
+/**
+ * The m-step: new T (a Gaussian whose sum N E[w w^T] is all zero gets T_c = 0, as bob's) and,
+ * with updateSigma, new Sigma floored at varianceFloor (a Gaussian of no responsibility keeps its Sigma).
+ */
+export function maximize(acc: IVectorAccumulators, sigma: Float64Array, shape: IVectorShape, o: { updateSigma: boolean; varianceFloor: number }): { t: Float64Array; sigma: Float64Array } {
+  const { c, d, r } = shape;
+  const t = new Float64Array(c * d * r);
+  for (let g = 0; g < c; g++) {
+    const a = acc.nijSigmaWij2.subarray(g * r * r, (g + 1) * r * r);
+    if (a.every((v) => v === 0)) continue;
+    // A X = B with A = sum N E[w w^T] ([R, R], symmetric) and B = (sum F~ w^T)^T ([R, D]); T_c = X^T.
+    const bt = new Float64Array(r * d);
+    for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) bt[k * d + j] = acc.fnormSigmaWij[(g * d + j) * r + k];
+    const x = solve(a, bt, r, d);
+    if (x === null) throw new Error(`i-vector m-step: Gaussian ${g}'s sum of N E[w w^T] is singular`);
+    for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) t[(g * d + j) * r + k] = x[k * d + j];
+  }
+  const newSigma = sigma.slice();
+  if (o.updateSigma) {
+    for (let g = 0; g < c; g++) {
+      if (!(acc.nij[g] > 0)) continue;
+      for (let j = 0; j < d; j++) {
+        let explained = 0;
+        for (let k = 0; k < r; k++) explained += acc.fnormSigmaWij[(g * d + j) * r + k] * t[(g * d + j) * r + k];
+        newSigma[g * d + j] = Math.max(o.varianceFloor, (acc.snormij[g * d + j] - explained) / acc.nij[g]);
+      }
+    }
+  }
+  return { t, sigma: newSigma };
+}
