@@ -19,6 +19,8 @@ export interface Command {
   usage: string;
   /** The command's own options; main adds --quiet, --format and --help. */
   options: OptionSpec;
+  /** How many positional arguments it takes (default 0: info's FILE, ivector's action). */
+  positionals?: number;
   run(args: Args, context: Context): Promise<Result>;
 }
 

@@ -6,7 +6,7 @@ import { readGMMFile } from '../io/index.js';
 import { withReadFile } from '../io/h5file.js';
 import { CliError, about } from './errors.js';
 
-export type FileKind = 'GMMMachine' | 'GMMStats' | 'KMeansMachine';
+export type FileKind = 'GMMMachine' | 'GMMStats' | 'KMeansMachine' | 'IVectorMachine';
 
 export function assertInputFile(file: string): void {
   let stat;
@@ -103,8 +103,12 @@ export async function fileKind(file: string): Promise<{ kind: FileKind; version:
   const { keys, version } = await about(file, () =>
     withReadFile(file, (h5) => ({ keys: h5.keys(), version: 'file_version' in h5.attrs ? String(h5.attrs.file_version.value) : null })),
   );
-  const kind = keys.includes('gaussians') || keys.includes('m_n_gaussians') ? 'GMMMachine' : keys.includes('sumPx') ? 'GMMStats' : keys.includes('centroids') ? 'KMeansMachine' : undefined;
-  if (kind === undefined) throw new CliError(file, `not a model, statistics or k-means file (it holds: ${keys.join(', ') || 'nothing'})`);
+  const kind: FileKind | undefined = keys.includes('m_T')
+    ? 'IVectorMachine'
+    : keys.includes('gaussians') || keys.includes('m_n_gaussians')
+      ? 'GMMMachine'
+      : keys.includes('sumPx') ? 'GMMStats' : keys.includes('centroids') ? 'KMeansMachine' : undefined;
+  if (kind === undefined) throw new CliError(file, `not a model, statistics, k-means or i-vector file (it holds: ${keys.join(', ') || 'nothing'})`);
   return { kind, version };
 }
 

@@ -1,6 +1,6 @@
 /** tfjs-em info: what a model, statistics or k-means file holds, briefly. */
-import { readGMMFile, readKMeansFile, readStatsFile } from '../io/index.js';
-import type { GMMRecord, KMeansRecord, StatsRecord } from '../io/index.js';
+import { readGMMFile, readIVectorFile, readKMeansFile, readStatsFile } from '../io/index.js';
+import type { GMMRecord, IVectorRecord, KMeansRecord, StatsRecord } from '../io/index.js';
 import type { Args } from './args.js';
 import type { Command } from './command.js';
 import { CliError, about } from './errors.js';
@@ -9,11 +9,12 @@ import type { Cell, Result } from './format.js';
 
 export const info: Command = {
   name: 'info',
-  summary: 'describe a model, statistics or k-means file',
+  summary: 'describe a model, statistics, k-means or i-vector file',
   usage: `Usage: tfjs-em info FILE.h5
 
 Prints what the file holds: its kind and layout, its sizes, and a summary of its values.`,
   options: {},
+  positionals: 1,
   run,
 };
 
@@ -28,6 +29,7 @@ async function run(args: Args): Promise<Result> {
   let fields: Fields;
   if (kind === 'GMMMachine') fields = gmmFields(await about(file, () => readGMMFile(file)));
   else if (kind === 'GMMStats') fields = statsFields(await about(file, () => readStatsFile(file)));
+  else if (kind === 'IVectorMachine') fields = ivectorFields(await about(file, () => readIVectorFile(file)));
   else fields = kmeansFields(await about(file, () => readKMeansFile(file)));
   const json = { file, kind, layout, ...fields };
   return { json, columns: Object.keys(json), rows: [Object.values(json)], vertical: true };
@@ -47,6 +49,19 @@ function gmmFields(r: GMMRecord): Fields {
     update: updates.join(',') || 'none',
     maxFittingSteps: r.maxFittingSteps,
     convergenceThreshold: r.convergenceThreshold,
+  };
+}
+
+function ivectorFields(r: IVectorRecord): Fields {
+  return {
+    gaussians: r.ubm.nGaussians,
+    features: r.ubm.nFeatures,
+    dimT: r.dimT,
+    T: range(r.t),
+    sigma: range(r.sigma),
+    varianceFloor: r.varianceFloor,
+    updateSigma: r.updateSigma,
+    maxIterations: r.maxIterations,
   };
 }
 

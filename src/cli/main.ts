@@ -13,6 +13,7 @@ import { adapt } from './adapt.js';
 import { demo } from './demo.js';
 import { estimate } from './estimate.js';
 import { info } from './info.js';
+import { ivector } from './ivector.js';
 import { kmeans } from './kmeans.js';
 import { score } from './score.js';
 import { stats } from './stats.js';
@@ -22,7 +23,7 @@ import { predict } from './predict.js';
 import { sample } from './sample.js';
 import { select } from './select.js';
 
-const COMMANDS: Command[] = [demo, kmeans, train, adapt, stats, estimate, score, predict, sample, select, info, worker];
+const COMMANDS: Command[] = [demo, kmeans, train, adapt, stats, estimate, score, predict, sample, select, ivector, info, worker];
 const COMMON_OPTIONS = { quiet: 'flag', format: 'value', help: 'flag' } as const;
 const COMMON_USAGE = `  --format F           table (default), json or csv; json prints one document on stdout
   --quiet, -q          no progress or information on stderr
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.usage}\n${COMMON_USAGE}\n`);
     return 0;
   }
-  if (command.name !== 'info') args.expectPositionals(0);
+  args.expectPositionals(command.positionals ?? 0);
   const format = args.choice('format', FORMATS) ?? 'table';
   const progress = createProgress(args.flag('quiet'));
   const context: Context = { progress, signal: interruptSignal((line) => progress.info(line)), backend: () => selectBackend(args.string('backend')) };

@@ -18,7 +18,7 @@
  * stored convergence_threshold anyway (it always uses 1e-5).
  */
 import { withReadFile, writeBytes, writePath, type Source } from './h5file.js';
-import type { H5File } from './h5.js';
+import type { H5Group } from './h5.js';
 import { expectKind, isLegacy } from './kind.js';
 import { readLegacyGMM } from './gmmLegacy.js';
 import { H5Reader } from './reader.js';
@@ -32,12 +32,14 @@ import { writeArray, writeBoolean, writeHeader, writeInteger, writeNumber, write
 export const GMM_WRITER_CLASS = "<class 'bob.learn.em.GMMMachine'>";
 
 export async function readGMMFile(source: Source): Promise<GMMRecord> {
-  return withReadFile(source, (file, name) => {
-    const reader = new H5Reader(file, name);
-    expectKind(reader, 'GMMMachine');
-    const legacy = isLegacy(reader);
-    return checkValues(reader, legacy ? readLegacyGMM(reader) : readGMM(reader), legacy);
-  });
+  return withReadFile(source, (file, name) => readGMMRecord(new H5Reader(file, name)));
+}
+
+/** The GMM a reader's file (or group) holds, checked. */
+export function readGMMRecord(reader: H5Reader): GMMRecord {
+  expectKind(reader, 'GMMMachine');
+  const legacy = isLegacy(reader);
+  return checkValues(reader, legacy ? readLegacyGMM(reader) : readGMM(reader), legacy);
 }
 
 export async function writeGMMFile(path: string, record: GMMRecord): Promise<void> {
@@ -140,7 +142,8 @@ function readThresholds(reader: H5Reader, k: number, d: number): ThresholdsRecor
   throw reader.fail(`dataset ${path} has shape [${shape}], expected [], [${d}] or [${k}, ${d}]`);
 }
 
-function writeGMM(file: H5File, r: GMMRecord): void {
+/** Writes a checked GMM record into a file or a group (layout 1.0). */
+export function writeGMM(file: H5Group, r: GMMRecord): void {
   writeHeader(file, GMM_WRITER_CLASS);
   writeInteger(file, 'n_gaussians', r.nGaussians);
   writeString(file, 'trainer', r.trainer);

@@ -1,10 +1,11 @@
 /** What kind of file an HDF5 file holds, and which layout version, so that a wrong file fails clearly. */
 import type { H5Reader } from './reader.js';
 
-export type FileKind = 'GMMMachine' | 'GMMStats' | 'KMeansMachine';
+export type FileKind = 'GMMMachine' | 'GMMStats' | 'KMeansMachine' | 'IVectorMachine';
 
 /** Decided from the datasets (current or legacy layout), not from writer_class, which bob only warns about. */
 function kindOf(reader: H5Reader): FileKind | undefined {
+  if (reader.has('m_T')) return 'IVectorMachine';
   if (reader.has('gaussians') || reader.has('m_n_gaussians')) return 'GMMMachine';
   if (reader.has('sumPx')) return 'GMMStats';
   if (reader.has('centroids')) return 'KMeansMachine';
@@ -14,7 +15,7 @@ function kindOf(reader: H5Reader): FileKind | undefined {
 export function expectKind(reader: H5Reader, expected: FileKind): void {
   const found = kindOf(reader);
   if (found === expected) return;
-  if (found !== undefined) throw reader.fail(`this is a ${found} file, not a ${expected} file`);
+  if (found !== undefined) throw reader.fail(`this is ${/^[AEIOU]/.test(found) ? 'an' : 'a'} ${found} file, not a ${expected} file`);
   throw reader.fail(`not a ${expected} file (it holds: ${reader.keys().join(', ') || 'nothing'})`);
 }
 

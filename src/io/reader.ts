@@ -1,6 +1,6 @@
 /** Typed, validated reads of datasets and attributes; every failure is a FILE_FORMAT error naming file and dataset. */
 import { TfjsEmError } from '../errors.js';
-import type { H5File, H5Lib } from './h5.js';
+import type { H5Group, H5Lib } from './h5.js';
 
 type H5Dataset = InstanceType<H5Lib['Dataset']>;
 
@@ -16,8 +16,9 @@ export interface ArrayValue {
 }
 
 export class H5Reader {
+  /** file: the file, or a group of it read as a file of its own (an i-vector file's UBM). */
   constructor(
-    private readonly file: H5File,
+    private readonly file: H5Group,
     readonly name: string,
   ) {}
 

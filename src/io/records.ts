@@ -60,3 +60,16 @@ export interface KMeansRecord {
   initMaxIter: number;
   oversamplingFactor: number;
 }
+
+export interface IVectorRecord {
+  ubm: GMMRecord;
+  dimT: number;
+  /** row-major [C, D, R] (bob's (c, d, t)); the file stores it as [C * D, R], the same values */
+  t: Float64Array;
+  /** row-major [C, D] */
+  sigma: Float64Array;
+  varianceFloor: number;
+  updateSigma: boolean;
+  maxIterations: number;
+  randomState: number;
+}

@@ -94,10 +94,17 @@ export function checkStats(r: StatsRecord): void {
 }
 
 /**
+ * Round-off allowed below the square of the first moment: statistics summed on a float32 device
+ * carry ~1e-7 relative error per sum, and a Gaussian holding one sample (or copies of one) has
+ * n sumPxx = sumPx^2 exactly, so rounding alone can put it a little below.
+ */
+const SECOND_MOMENT_ROUNDING = 1e-5;
+
+/**
  * What makes statistics impossible, or null: responsibilities below 0 or not summing to T
  * (each sample's sum to 1; 1e-4 relative allows float32 sums), second moments below 0 or
  * below the square of the first (n sumPxx >= sumPx^2 for each Gaussian and feature, on the
- * diagonals of full ones; pooled: the diagonal at least sum_k sumPx_k^2 / n_k).
+ * diagonals of full ones; pooled: the diagonal at least sum_k sumPx_k^2 / n_k), beyond rounding.
  */
 export function inconsistency(r: StatsRecord): string | null {
   const d = r.nFeatures;
@@ -111,7 +118,7 @@ export function inconsistency(r: StatsRecord): string | null {
       let least = 0;
       for (let i = 0; i < k; i++) if (r.n[i] > 0) least += r.sumPx[i * d + j] ** 2 / r.n[i];
       const second = r.sumPxx[j * d + j];
-      if (second < 0 || second < least * (1 - 1e-9)) return `sumPxx[${j}][${j}] is ${second}, below what sumPx and n allow (${least})`;
+      if (second < 0 || second < least * (1 - SECOND_MOMENT_ROUNDING)) return `sumPxx[${j}][${j}] is ${second}, below what sumPx and n allow (${least})`;
     }
     return null;
   }
@@ -120,7 +127,7 @@ export function inconsistency(r: StatsRecord): string | null {
     const [i, j] = [Math.floor(e / d), e % d];
     const n = r.n[i];
     const [first, second] = [r.sumPx[e], r.sumPxx[full ? i * d * d + j * d + j : e]];
-    if (second < 0 || n * second < first * first * (1 - 1e-9)) {
+    if (second < 0 || n * second < first * first * (1 - SECOND_MOMENT_ROUNDING)) {
       return `sumPxx[${i}][${j}]${full ? `[${j}]` : ''} is ${second}, below what sumPx and n allow (${(first * first) / n})`;
     }
   }

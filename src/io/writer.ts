@@ -7,7 +7,7 @@ import type { H5File, H5Group } from './h5.js';
 
 type Target = H5File | H5Group;
 
-export function writeHeader(file: H5File, writerClass: string): void {
+export function writeHeader(file: Target, writerClass: string): void {
   file.create_attribute('file_version', '1.0', [], 'S');
   file.create_attribute('writer_class', writerClass, [], 'S');
 }

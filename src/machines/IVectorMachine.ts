@@ -5,6 +5,7 @@
  * Float64 on the host.
  */
 import { invalidArgument } from '../errors.js';
+import { ivectorToBytes, readIVectorFile, writeIVectorFile, type IVectorRecord, type Source } from '../io/index.js';
 import { Random } from '../math/random.js';
 import {
   type IVectorAccumulators, type IVectorShape, accumulate, emptyAccumulators, maximize, precisionTerms, project,
@@ -36,6 +37,8 @@ export class IVectorMachine {
   randomState: number;
   private _t: Float64Array | null = null;
   private _sigma: Float64Array | null = null;
+  /** Read from a file: the UBM is this machine's own, freed by dispose. */
+  private ownsUbm = false;
 
   constructor(ubm: GMMMachine, options: IVectorMachineOptions = {}) {
     if (!(ubm instanceof GMMMachine) || !ubm.isInitialized) throw invalidArgument('IVectorMachine: the UBM must be a GMMMachine with means');
@@ -132,6 +135,38 @@ export class IVectorMachine {
     const [t, sigma] = this.parameters();
     const terms = precisionTerms(t, sigma, this.shape);
     return stats.map((s) => project(s, this.ubm.means, t, sigma, terms, this.shape));
+  }
+
+  /** The machine as a file record (T and sigma must be set). */
+  toRecord(): IVectorRecord {
+    const [t, sigma] = this.parameters();
+    return {
+      ubm: this.ubm.toRecord(), dimT: this.dimT, t: t.slice(), sigma: sigma.slice(), varianceFloor: this.varianceFloor,
+      updateSigma: this.updateSigma, maxIterations: this.maxIterations, randomState: this.randomState,
+    };
+  }
+
+  /** Writes the machine, its UBM inside (see io/ivector.ts), atomically. */
+  save(path: string): Promise<void> {
+    return writeIVectorFile(path, this.toRecord());
+  }
+
+  toBytes(): Promise<Uint8Array> {
+    return ivectorToBytes(this.toRecord());
+  }
+
+  static async fromHDF5(source: Source): Promise<IVectorMachine> {
+    const r = await readIVectorFile(source);
+    const machine = new IVectorMachine(GMMMachine.fromRecord(r.ubm), {
+      dimT: r.dimT, updateSigma: r.updateSigma, varianceFloor: r.varianceFloor, maxIterations: r.maxIterations, randomState: r.randomState,
+    });
+    [machine.T, machine.sigma, machine.ownsUbm] = [r.t, r.sigma, true];
+    return machine;
+  }
+
+  /** Frees the device copies of a UBM read with the machine (one given to the constructor stays the caller's). */
+  dispose(): void {
+    if (this.ownsUbm) this.ubm.dispose();
   }
 
   private parameters(): [Float64Array, Float64Array] {

@@ -55,3 +55,17 @@ h.close()`,
     expect(await readStatsFile(legacy)).toEqual(expected);
   });
 });
+
+test('a Gaussian holding about one frame: float32 rounding below sumPx^2 / n is written and read; a real deficit is refused', async () => {
+  // the shape of `tfjs-em stats` on an 80-frame utterance under a 4-Gaussian UBM: Gaussian 0 held
+  // one frame with responsibility 0.366, and its float32 sums put n sumPxx 1.7e-8 below sumPx^2
+  const n = 0.3664066791534424;
+  const sumPx = [2.0514, 1.5989, -0.0121, 0, 0, 0];
+  const record = (deficit: number): StatsRecord => ({
+    nGaussians: 2, nFeatures: 3, logLikelihood: -3, t: 1, n: Float64Array.of(n, 1 - n), sumPx: Float64Array.from(sumPx),
+    sumPxx: Float64Array.from(sumPx, (v, e) => (e < 3 ? ((v * v) / n) * (1 - deficit) : 1)),
+  });
+  const back = await readStatsFile(await statsToBytes(record(1.7e-8)));
+  expect(back.sumPxx[0]).toBe(record(1.7e-8).sumPxx[0]);
+  await expect(statsToBytes(record(1e-3))).rejects.toThrow(/sumPxx\[0\]\[0\] is [\d.]+, below what sumPx and n allow/);
+});
