@@ -2,16 +2,15 @@
  * tfjs-em ivector train | extract: total-variability training over per-utterance statistics
  * files (tfjs-em stats under the UBM), and i-vector extraction.
  */
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { writeArrayFile } from '../io/data/write.js';
-import { GMMStats } from '../machines/GMMStats.js';
+import type { GMMStats } from '../machines/GMMStats.js';
 import { IVectorMachine } from '../machines/IVectorMachine.js';
 import type { GMMMachine } from '../machines/GMMMachine.js';
 import type { Args } from './args.js';
 import type { Command, Context } from './command.js';
 import { CliError, about } from './errors.js';
-import { assertInputFile, assertOutputFile, isDirectory, loadGMM } from './files.js';
+import { assertInputFile, assertOutputFile, loadGMM } from './files.js';
+import { h5Files, loadStatsOf } from './statsFiles.js';
 import type { Result } from './format.js';
 
 export const ivector: Command = {
@@ -51,7 +50,7 @@ async function train(args: Args, context: Context): Promise<Result> {
   const ubmFile = args.requiredString('ubm');
   const dimT = args.positiveInteger('dim');
   if (dimT === undefined) throw new CliError('--dim', 'required: the dimension of the i-vectors');
-  const files = statsFiles(args.requiredList('stats'));
+  const files = h5Files(args.requiredList('stats'));
   assertOutputFile(out, [ubmFile, ...files]);
   const ubm = await loadGMM(ubmFile);
   const stats = await loadStats(files, ubm, ubmFile, context);
@@ -74,7 +73,7 @@ async function train(args: Args, context: Context): Promise<Result> {
 async function extract(args: Args, context: Context): Promise<Result> {
   const out = args.requiredString('out');
   const modelFile = args.requiredString('model');
-  const files = statsFiles(args.requiredList('stats'));
+  const files = h5Files(args.requiredList('stats'));
   assertOutputFile(out, [modelFile, ...files]);
   assertInputFile(modelFile);
   const machine = await about(modelFile, () => IVectorMachine.fromHDF5(modelFile));
@@ -89,30 +88,10 @@ async function extract(args: Args, context: Context): Promise<Result> {
   return { json, columns: Object.keys(json), rows: [Object.values(json)], vertical: true };
 }
 
-/** The files given, a folder standing for its .h5 files in name order. */
-function statsFiles(inputs: string[]): string[] {
-  return inputs.flatMap((input) => {
-    if (!isDirectory(input)) return [input];
-    const found = readdirSync(input).filter((f) => /\.(h5|hdf5)$/i.test(f)).sort().map((f) => path.join(input, f));
-    if (found.length === 0) throw new CliError(input, 'holds no .h5 statistics files');
-    return found;
-  });
-}
-
-/** Each file's statistics, checked against the UBM (shape; the model they name, when they name one). */
+/** Each file's statistics under the UBM, with diagonal second moments. */
 async function loadStats(files: string[], ubm: GMMMachine, ubmFile: string, context: Context): Promise<GMMStats[]> {
-  const hash = ubm.parameterHash();
-  const out: GMMStats[] = [];
-  for (const file of files) {
-    assertInputFile(file);
-    const stats = await about(file, () => GMMStats.fromHDF5(file));
-    if (stats.nGaussians !== ubm.nGaussians || stats.nFeatures !== ubm.nFeatures) {
-      throw new CliError(file, `holds statistics of shape [${stats.shape}]; the UBM of ${ubmFile} has [${ubm.shape}]`);
-    }
-    if (stats.model !== undefined && stats.model !== hash) throw new CliError(file, `holds statistics of another model than the UBM of ${ubmFile}: run tfjs-em stats with that UBM`);
-    if (stats.secondOrder !== 'diagonal') throw new CliError(file, `holds ${stats.secondOrder} second moments; i-vectors take a diagonal UBM's statistics`);
-    out.push(stats);
-    context.signal.throwIfAborted();
-  }
-  return out;
+  const stats = await loadStatsOf(files, ubm, ubmFile, context.signal);
+  const other = stats.findIndex((s) => s.secondOrder !== 'diagonal');
+  if (other >= 0) throw new CliError(files[other], `holds ${stats[other].secondOrder} second moments; i-vectors take a diagonal UBM's statistics`);
+  return stats;
 }

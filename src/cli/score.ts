@@ -7,11 +7,14 @@ import { about } from './errors.js';
 import { assertFeatures, loadGMM } from './files.js';
 import type { Cell, Result } from './format.js';
 import { aic, bic } from '../math/gmm/criteria.js';
+import { covarianceForm } from '../math/gmm/covariances/index.js';
+import { LINEAR_OPTIONS, LINEAR_USAGE, scoreLinear } from './linearScore.js';
 
 export const score: Command = {
   name: 'score',
   summary: 'score data files against a model (average log-likelihood or LLR per frame)',
   usage: `Usage: tfjs-em score --model m.h5 [--ubm ubm.h5] --data X [X...] [--per-sample]
+       tfjs-em score --linear --ubm ubm.h5 --models M [M...] --stats S [S...] [--znorm-stats Z...] [--tnorm-models T...]
 
 Prints one row per data file: the average log-likelihood per frame under the model,
 or, with --ubm, the average log-likelihood ratio per frame (model minus UBM). With
@@ -22,8 +25,10 @@ or, with --ubm, the average log-likelihood ratio per frame (model minus UBM). Wi
   --data X [X...]      .npy, .csv/.txt, file.h5:/dataset, or folders of such files
 ${WEIGHT_USAGE} (the score: their weighted mean)
   --per-sample         one row per frame instead of per file
-${DEVICE_USAGE}`,
-  options: { model: 'value', ubm: 'value', data: 'values', ...WEIGHT_OPTIONS, 'per-sample': 'flag', ...DEVICE_OPTIONS },
+${DEVICE_USAGE}
+
+${LINEAR_USAGE}`,
+  options: { model: 'value', ubm: 'value', data: 'values', ...WEIGHT_OPTIONS, 'per-sample': 'flag', ...DEVICE_OPTIONS, ...LINEAR_OPTIONS },
   run,
 };
 
@@ -37,6 +42,7 @@ interface Scored {
 }
 
 async function run(args: Args, context: Context): Promise<Result> {
+  if (args.flag('linear')) return scoreLinear(args, context);
   const modelFile = args.requiredString('model');
   const ubmFile = args.string('ubm');
   const perSample = args.flag('per-sample');
@@ -69,7 +75,8 @@ async function scoreFile(samples: Samples, model: GMMMachine, ubm: GMMMachine | 
   const w = samples.weights;
   const score = w === null ? ll.reduce((s, v) => s + v, 0) / ll.length : ll.reduce((s, v, i) => (w[i] > 0 ? s + w[i] * v : s), 0) / w.reduce((s, v) => s + v, 0);
   const [k, d, n] = [model.nGaussians, model.nFeatures, w === null ? ll.length : w.reduce((s, v) => s + v, 0)];
-  const criteria = ubm === undefined ? { bic: bic(score, n, k, d), aic: aic(score, n, k, d) } : null;
+  const covariances = covarianceForm(model.covarianceType).parameterCount(k, d);
+  const criteria = ubm === undefined ? { bic: bic(score, n, k, d, covariances), aic: aic(score, n, k, d, covariances) } : null;
   return { file: samples.spec.spec, frames: ll.length, score, perSample: ll, criteria };
 }
 

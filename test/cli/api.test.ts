@@ -75,6 +75,16 @@ test('score --format json: bic and aic per file, as the library computes them', 
   gmm.dispose();
 });
 
+test('score --format json: bic and aic of a full-covariance model count its parameters as the library does', async () => {
+  const full = path.join(dir, 'full.h5');
+  expect((await tfjsEm(['train', '--data', data, '--gaussians', '2', '--covariance', 'full', '--steps', '5', '--out', full, '-q'])).code).toBe(0);
+  const json = await ok(['score', '--model', full, '--data', data]);
+  const gmm = await GMMMachine.fromHDF5(full);
+  expectClose(json.files[0].bic, await gmm.bic(x), 1e-12);
+  expectClose(json.files[0].aic, await gmm.aic(x), 1e-12);
+  gmm.dispose();
+});
+
 test('select: BIC picks the 4 Gaussians the data came from among 1, 2, 4 and 8; the curve is an SVG', async () => {
   const out = path.join(dir, 'best.h5');
   const json = await ok(['select', '--data', data, '--gaussians', '1,2,4,8', '--steps', '30', '--out', out]);

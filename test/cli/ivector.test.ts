@@ -1,13 +1,16 @@
 /**
- * tfjs-em ivector train | extract on per-utterance statistics files (tfjs-em stats under a UBM):
- * the model equals the library's IVectorMachine fit on the same statistics with the same seed,
- * the i-vectors equal its transform; info describes the file; mistakes are named.
+ * The command line's back-end on per-utterance statistics files (tfjs-em stats under a UBM):
+ * ivector train | extract equal the library's IVectorMachine fit (same statistics, same seed) and
+ * transform; score --linear equals linearScoring, and with cohorts zNorm, tNorm and ztNorm of the
+ * library's scores; info describes an i-vector file; mistakes are named.
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { GMMStats } from '../../src/machines/GMMStats.js';
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
 import { IVectorMachine } from '../../src/machines/IVectorMachine.js';
+import { linearScoring } from '../../src/scoring/linearScoring.js';
+import { ztNorm } from '../../src/math/ztNorm.js';
 import { readData, parseDataSpec } from '../../src/io/data/read.js';
 import { buildOnce, tfjsEm } from './cli.js';
 import { blobs, tempDir, writeNpy } from './fixtures.js';
@@ -71,4 +74,38 @@ test('mistakes are named: no action, a wrong action, statistics of another model
   const stranger = await lines(['ivector', 'train', '--ubm', other, '--stats', statsFiles()[0], '--dim', '2', '--out', path.join(dir, 'never.h5')]);
   expect(stranger).toEqual([`tfjs-em: ${statsFiles()[0]}: holds statistics of another model than the UBM of ${other}: run tfjs-em stats with that UBM`]);
   expect(() => readFileSync(path.join(dir, 'never.h5'))).toThrow();
+});
+
+test('score --linear: linearScoring of adapted models on test statistics; Z-, T- and ZT-norm with cohorts', async () => {
+  const models = path.join(dir, 'models');
+  const data = Array.from({ length: utterances }, (_, u) => path.join(dir, `u${u}.npy`));
+  expect((await tfjsEm(['adapt', '--ubm', ubmFile, '--data', ...data, '--out', models, '-q'])).code).toBe(0);
+  const modelFiles = Array.from({ length: utterances }, (_, u) => path.join(models, `u${u}.h5`));
+  const [enrolled, cohort] = [modelFiles.slice(0, 2), modelFiles.slice(2, 4)];
+  const [tests, zCohort] = [statsFiles().slice(0, 3), statsFiles().slice(3)];
+  const ubm = await GMMMachine.fromHDF5(ubmFile);
+  const load = (files: string[]) => Promise.all(files.map((f) => GMMMachine.fromHDF5(f, ubm)));
+  const loadStats = (files: string[]) => Promise.all(files.map((f) => GMMStats.fromHDF5(f)));
+  const [m, t, z, c] = [await load(enrolled), await loadStats(tests), await loadStats(zCohort), await load(cohort)];
+  const matrix = (ms: GMMMachine[], ss: GMMStats[]) => ({ data: linearScoring(ms, ubm, ss), shape: [ms.length, ss.length] as [number, number] });
+  const raw = matrix(m, t);
+  const run = async (extra: string[]) => {
+    const r = await tfjsEm(['score', '--linear', '--ubm', ubmFile, '--models', ...enrolled, '--stats', ...tests, ...extra, '--format', 'json', '-q']);
+    if (r.code !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const plain = await run([]);
+  expect(plain).toMatchObject({ normalisation: 'none', models: enrolled, tests });
+  expect(plain.scores).toEqual(Array.from(raw.data));
+  expect((await run(['--znorm-stats', ...zCohort])).scores).toEqual(Array.from(ztNorm(raw, matrix(m, z), null, null).data));
+  expect((await run(['--tnorm-models', ...cohort])).scores).toEqual(Array.from(ztNorm(raw, null, matrix(c, t), null).data));
+  const zt = await run(['--znorm-stats', ...zCohort, '--tnorm-models', ...cohort, '--out', path.join(dir, 'scores.npy')]);
+  expect(zt.normalisation).toBe('zt-norm');
+  const expected = ztNorm(raw, matrix(m, z), matrix(c, t), matrix(c, z)).data;
+  expect(zt.scores).toEqual(Array.from(expected));
+  const file = await readData(parseDataSpec(path.join(dir, 'scores.npy')));
+  expect([file.shape, Array.from(file.data)]).toEqual([[2, 3], Array.from(expected)]);
+  const noUbm = await tfjsEm(['score', '--linear', '--models', ...enrolled, '--stats', ...tests]);
+  expect(noUbm.errLines).toEqual(['tfjs-em: --ubm: required with --linear: the UBM the models were adapted from']);
+  for (const g of [ubm, ...m, ...c]) g.dispose();
 });
