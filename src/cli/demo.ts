@@ -15,6 +15,7 @@ import type { Result } from './format.js';
 import { detChartSvg } from './detChart.js';
 import { makeTask, type Task, type TaskSize } from './demoTask.js';
 import { fitWithProgress } from './training.js';
+import { ivectorTrials } from './demoIvector.js';
 import { detCurve, equalErrorRate } from '../math/det.js';
 
 export const demo: Command = {
@@ -26,7 +27,9 @@ Builds a synthetic speaker-verification task (MFCC-like 20-dimensional frames dr
 from speaker-specific GMMs around a shared background), trains a UBM (k-means + ML),
 MAP-adapts each speaker's means (relevance factor 4), scores every test utterance
 against every speaker (log-likelihood ratio to the UBM), and prints the equal error
-rate. Writes ubm.h5, speakers/*.h5, scores.csv and det.svg into --out.
+rate; then the same trials with i-vectors (a total-variability model of rank 50 on the
+world sessions' statistics, WCCN, cosine scoring) and their equal error rate. Writes
+ubm.h5, speakers/*.h5, scores.csv, det.svg, ivector-scores.csv and ivector-det.svg into --out.
 
   --out FOLDER         where to write (default ./demo-output)
   --speakers N         enrolled speakers (default 20)
@@ -43,7 +46,7 @@ const VARIANCE_FLOOR = 1e-4;
 const MAP_STEPS = 1;
 
 function taskSize(speakers: number): TaskSize {
-  return { speakers, worldSpeakers: 2 * speakers, worldFrames: 500, enrolFrames: 1500, testsPerSpeaker: 5, testFrames: 100, features: 20, components: 32 };
+  return { speakers, worldSpeakers: Math.max(2 * speakers, 40), worldFrames: 500, worldSessions: 5, enrolFrames: 1500, testsPerSpeaker: 5, testFrames: 100, features: 20, components: 32 };
 }
 
 interface Trial {
@@ -69,8 +72,12 @@ async function run(args: Args, context: Context): Promise<Result> {
     const models = await adaptSpeakers(task, ubm, context);
     const trials = await scoreTrials(task, ubm, models);
     await saveModels(dir, ubm, models, task);
-    return writeReport(dir, trials, `DET: synthetic speaker verification (${backend})`);
+    const gmm = writeReport(dir, '', trials.map((t) => ({ ...t, score: t.llr })), 'llr', `DET: GMM-UBM, synthetic speaker verification (${backend})`);
+    const ivector = await ivectorTrials(task, ubm, seed, context);
+    const iv = writeReport(dir, 'ivector-', ivector.trials, 'cosine', `DET: i-vectors (rank ${ivector.rank}) + WCCN, cosine (${backend})`);
+    return { ...gmm, ivectorRank: ivector.rank, ivectorEerPercent: iv.eerPercent };
   });
+  say(`EER: GMM-UBM ${result.eerPercent.toFixed(2)} %, i-vectors ${result.ivectorEerPercent.toFixed(2)} %`);
   const seconds = (performance.now() - started) / 1000;
   say(`wrote ${out}`);
   const json = { backend, speakers: size.speakers, gaussians, features: size.features, ...result, seconds: +seconds.toFixed(1), out };
@@ -131,13 +138,20 @@ async function saveModels(dir: string, ubm: GMMMachine, models: GMMMachine[], ta
   for (const [i, model] of models.entries()) await model.save(path.join(dir, 'speakers', `${task.speakers[i].id}.h5`));
 }
 
-function writeReport(dir: string, trials: Trial[], title: string): { genuineTrials: number; impostorTrials: number; eerPercent: number } {
-  const genuine = trials.filter((t) => t.genuine).map((t) => t.llr);
-  const impostor = trials.filter((t) => !t.genuine).map((t) => t.llr);
+/** prefix + scores.csv (model, test, genuine, the score as `column`) and prefix + det.svg. */
+function writeReport(
+  dir: string,
+  prefix: string,
+  trials: { model: string; test: string; genuine: boolean; score: number }[],
+  column: string,
+  title: string,
+): { genuineTrials: number; impostorTrials: number; eerPercent: number } {
+  const genuine = trials.filter((t) => t.genuine).map((t) => t.score);
+  const impostor = trials.filter((t) => !t.genuine).map((t) => t.score);
   const curve = detCurve(genuine, impostor);
   const eer = equalErrorRate(curve);
-  writeFileSync(path.join(dir, 'det.svg'), detChartSvg(curve, eer, title));
-  const lines = trials.map((t) => `${t.model},${t.test},${t.genuine ? 1 : 0},${t.llr}`);
-  writeFileSync(path.join(dir, 'scores.csv'), ['model,test,genuine,llr', ...lines].join('\n') + '\n');
+  writeFileSync(path.join(dir, `${prefix}det.svg`), detChartSvg(curve, eer, title));
+  const lines = trials.map((t) => `${t.model},${t.test},${t.genuine ? 1 : 0},${t.score}`);
+  writeFileSync(path.join(dir, `${prefix}scores.csv`), [`model,test,genuine,${column}`, ...lines].join('\n') + '\n');
   return { genuineTrials: genuine.length, impostorTrials: impostor.length, eerPercent: +(eer * 100).toFixed(2) };
 }

@@ -11,7 +11,9 @@ export interface TaskSize {
   speakers: number;
   /** Speakers of the UBM training set, disjoint from the enrolled ones. */
   worldSpeakers: number;
+  /** Frames per world speaker, in worldSessions utterances of their own channel each. */
   worldFrames: number;
+  worldSessions: number;
   enrolFrames: number;
   testsPerSpeaker: number;
   testFrames: number;
@@ -26,7 +28,10 @@ export interface Speaker {
 }
 
 export interface Task {
+  /** Every world utterance, one after another. */
   world: HostArray2D;
+  /** The world utterances with their speakers (the i-vector back-end's training set). */
+  worldUtterances: { speaker: number; data: HostArray2D }[];
   speakers: Speaker[];
 }
 
@@ -45,9 +50,10 @@ interface Background {
 export function makeTask(size: TaskSize, seed: number): Task {
   const rng = new Random(seed);
   const bg = background(size, rng);
-  const world: Float64Array[] = [];
+  const world: { speaker: number; data: Float64Array }[] = [];
   for (let w = 0; w < size.worldSpeakers; w++) {
-    world.push(utterance(bg, speakerMeans(bg, rng), size.worldFrames, rng));
+    const means = speakerMeans(bg, rng);
+    for (let s = 0; s < size.worldSessions; s++) world.push({ speaker: w, data: utterance(bg, means, size.worldFrames / size.worldSessions, rng) });
   }
   const speakers = Array.from({ length: size.speakers }, (_, s) => {
     const means = speakerMeans(bg, rng);
@@ -55,7 +61,11 @@ export function makeTask(size: TaskSize, seed: number): Task {
     const tests = Array.from({ length: size.testsPerSpeaker }, () => utterance(bg, means, size.testFrames, rng));
     return { id: `spk${String(s + 1).padStart(2, '0')}`, enrol: rows(enrol, size.features), tests: tests.map((t) => rows(t, size.features)) };
   });
-  return { world: rows(concat(world), size.features), speakers };
+  return {
+    world: rows(concat(world.map((u) => u.data)), size.features),
+    worldUtterances: world.map((u) => ({ speaker: u.speaker, data: rows(u.data, size.features) })),
+    speakers,
+  };
 }
 
 function background(size: TaskSize, rng: Random): Background {
