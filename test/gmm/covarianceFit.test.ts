@@ -7,16 +7,10 @@
  */
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
 import { correlatedModel, sampleModel } from '../helpers/correlated.js';
-import { type Model64, emStep64, inverse64 } from '../helpers/covariance64.js';
+import { type Model64, emStep64, inverse64, relativeFrobenius as frobenius } from '../helpers/covariance64.js';
 
 const K = 3;
 const D = 3;
-
-const frobenius = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let [diff, norm] = [0, 0];
-  for (let i = 0; i < a.length; i++) [diff, norm] = [diff + (a[i] - b[i]) ** 2, norm + b[i] ** 2];
-  return Math.sqrt(diff / norm);
-};
 
 describe.each(['full', 'tied', 'spherical'] as const)('fitting %s covariances from the k-means start', (type) => {
   const truth = correlatedModel(type, K, D, { condition: 50, offset: 10, spread: 8, seed: 31 });

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { GMMMachine } from '../../src/machines/GMMMachine.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { correlatedModel, sampleModel } from '../helpers/correlated.js';
+import { relativeFrobenius as frobenius } from '../helpers/covariance64.js';
 
 const PYTHON = '/usr/bin/python3';
 const K = 3;
@@ -44,12 +45,6 @@ print(json.dumps({'weights': gm.weights_.tolist(), 'means': gm.means_.tolist(), 
                   'predict': gm.predict(x).tolist(), 'bic': gm.bic(x), 'aic': gm.aic(x)}))`;
   return JSON.parse(execFileSync(PYTHON, ['-c', script], { input: JSON.stringify({ x, ...start }), encoding: 'utf8' }));
 }
-
-const frobenius = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let [diff, norm] = [0, 0];
-  for (let i = 0; i < a.length; i++) [diff, norm] = [diff + (a[i] - b[i]) ** 2, norm + b[i] ** 2];
-  return Math.sqrt(diff / norm);
-};
 
 describe.each(['full', 'tied', 'spherical'] as const)('%s covariances against scikit-learn', (type) => {
   const truth = correlatedModel(type, K, D, { condition: 30, offset: 5, spread: 2.5, seed: 3 });

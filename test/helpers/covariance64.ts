@@ -144,3 +144,10 @@ export function mapStep64(data: number[][], g: Model64, ubm: Model64, type: Type
   }
   return { weights, means, covariances };
 }
+
+/** ||a - b|| / ||b|| over all entries (Frobenius, relative to b). */
+export function relativeFrobenius(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let [diff, norm] = [0, 0];
+  for (let i = 0; i < b.length; i++) [diff, norm] = [diff + (a[i] - b[i]) ** 2, norm + b[i] ** 2];
+  return Math.sqrt(diff / norm);
+}

@@ -14,7 +14,7 @@
  * Chromium (test/browser/referenceSuite.ts).
  */
 import type { GMMMachine } from '../../src/machines/GMMMachine.js';
-import { type Model64, type Type, emStep64, mapStep64, scores64 } from './covariance64.js';
+import { type Model64, type Type, emStep64, mapStep64, relativeFrobenius, scores64 } from './covariance64.js';
 import { correlatedModel, sampleModel } from './correlated.js';
 import { expectClose } from './expectClose.js';
 
@@ -66,9 +66,7 @@ const layout = (g: Model64, type: Type) =>
   type === 'tied' ? g.covariances[0].flat() : type === 'spherical' ? g.covariances.map((m) => m[0][0]) : g.covariances.flat(2);
 
 function checkFrobenius(actual: ArrayLike<number>, expected: number[], tolerance: number, what: string): void {
-  let [diff, norm] = [0, 0];
-  for (let i = 0; i < expected.length; i++) [diff, norm] = [diff + (actual[i] - expected[i]) ** 2, norm + expected[i] ** 2];
-  const relative = Math.sqrt(diff / norm);
+  const relative = relativeFrobenius(actual, expected);
   if (!(relative < tolerance)) throw new Error(`${what}: covariances differ from float64 by ${relative.toExponential(2)} (Frobenius, relative) > ${tolerance}`);
 }
 

@@ -18,7 +18,7 @@
 import type { GaussianParams } from './params.js';
 import type { Moments } from './moments.js';
 import type { MStepOptions } from './mlMStep.js';
-import type { MapOptions } from './mapMStep.js';
+import { type MapOptions, mapWeights } from './mapMStep.js';
 import { cholesky, clipNegativeEigenvalues, symmetrize } from '../linalg.js';
 
 interface RegOptions {
@@ -57,14 +57,8 @@ export function mlFullMStep(params: GaussianParams, stats: Moments, o: MStepOpti
 
 export function mapFullMStep(params: GaussianParams, ubm: GaussianParams, stats: Moments, o: MapOptions & RegOptions): GaussianParams {
   const { nGaussians: k, nFeatures: d } = stats;
-  const alpha = stats.n.map((n) => (o.relevanceFactor === null ? o.alpha : n / (n + o.relevanceFactor)));
+  const { alpha, weights } = mapWeights(params, ubm, stats, o);
   const below = (i: number) => stats.n[i] < o.meanVarUpdateThreshold || stats.n[i] === 0;
-  let weights = params.weights.slice();
-  if (o.updateWeights) {
-    weights = alpha.map((a, i) => a * (stats.n[i] / stats.t) + (1 - a) * ubm.weights[i]);
-    const gamma = weights.reduce((s, w) => s + w, 0);
-    weights = weights.map((w) => w / gamma);
-  }
   const means = params.means.slice();
   if (o.updateMeans) {
     for (let i = 0; i < k; i++) {

@@ -28,13 +28,7 @@ export function mapMStep(
   const { nGaussians: k, nFeatures: d } = stats;
   const { centre, first, second } = stats;
   const thr = o.meanVarUpdateThreshold;
-  const alpha = stats.n.map((n) => (o.relevanceFactor === null ? o.alpha : n / (n + o.relevanceFactor)));
-  let weights = params.weights.slice();
-  if (o.updateWeights) {
-    weights = alpha.map((a, i) => a * (stats.n[i] / stats.t) + (1 - a) * ubm.weights[i]);
-    const gamma = weights.reduce((s, w) => s + w, 0);
-    weights = weights.map((w) => w / gamma);
-  }
+  const { alpha, weights } = mapWeights(params, ubm, stats, o);
   const means = params.means.slice();
   const variances = params.variances.slice();
   for (let i = 0; i < k; i++) {
@@ -67,4 +61,16 @@ export function mapMStep(
     }
   }
   return { weights, means, variances };
+}
+
+/**
+ * Each Gaussian's adaptation weight alpha (relevance factor, or the fixed alpha) and the MAP
+ * weights (alpha n / T + (1 - alpha) w_ubm, normalised), or the current ones without updateWeights.
+ */
+export function mapWeights(params: GaussianParams, ubm: GaussianParams, stats: Moments, o: MapOptions): { alpha: Float64Array; weights: Float64Array } {
+  const alpha = stats.n.map((n) => (o.relevanceFactor === null ? o.alpha : n / (n + o.relevanceFactor)));
+  if (!o.updateWeights) return { alpha, weights: params.weights.slice() };
+  const raw = alpha.map((a, i) => a * (stats.n[i] / stats.t) + (1 - a) * ubm.weights[i]);
+  const gamma = raw.reduce((s, w) => s + w, 0);
+  return { alpha, weights: raw.map((w) => w / gamma) };
 }
