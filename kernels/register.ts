@@ -15,7 +15,7 @@ import { whitenedWebGLConfigs } from './webgl/Whitened.js';
 import { E_STEP } from './kernelNames.js';
 
 export { E_STEP, LOG_LIKELIHOOD } from './kernelNames.js';
-export { hostKernelInfo, setHostRelaxedSimd, setHostThreads } from './host/hostEngine.js';
+export { hostKernelInfo, setHostRelaxedSimd, setHostResidentBytes, setHostThreads } from './host/hostEngine.js';
 
 const fused: KernelConfig[] = [
   eStepCpuConfig,

@@ -10,12 +10,17 @@
 ;;     then sum_i log p(y_i) f64, with t_ijk = y_ij - nu_jk: moments about each
 ;;     Gaussian's own centre, so narrow Gaussians far from 0 keep their precision;
 ;;     w: the rows' weights [rows] f32, each row counting w_i times (0: every row once);
-;;   loglik(y, rows, d, kp, nu, h, c, scratch, out) writes log p(y_i) to out [rows] f32.
+;;   loglik(y, rows, d, kp, nu, h, c, scratch, out) writes log p(y_i) to out [rows] f32;
+;;   cestep(x, rows, d, kp, nu, h, c, scratch, out, w, shift, f64) and
+;;   cloglik(x, rows, d, kp, nu, h, c, scratch, out, w, shift, f64): the same on the rows x as
+;;     the caller stores them (f32, or f64 when f64 != 0), each block centred here by the shift
+;;     [d] f64 (w is ignored by cloglik), so that no centred copy of the data is ever made.
 ;;
 ;; Rows go in blocks of BLOCK_ROWS, whose responsibilities stay in cache between the passes.
 ;; scratch (scratchBytes(kp) in layout.ts) holds a block's [BLOCK_ROWS, kp] f32 log-likelihoods,
 ;; turned into responsibilities in place, rows kp * 4 + SCRATCH_ROW_PAD bytes apart, then
-;; [BLOCK_ROWS, 4] f32 running row maxima, then [BLOCK_ROWS, 2] i32: the rows the statistics visit.
+;; [BLOCK_ROWS, 4] f32 running row maxima, then [BLOCK_ROWS, 2] i32: the rows the statistics visit;
+;; cestep and cloglik then centre each block into [BLOCK_ROWS, d] f32 after the scratch.
 ;;
 ;; Template, expanded by the build script:
 ;;   {{NAME}}                the constant NAME of layout.ts;
@@ -29,6 +34,32 @@
   (func (export "estep")
     (param $y i32) (param $rows i32) (param $d i32) (param $kp i32)
     (param $nu i32) (param $h i32) (param $c i32) (param $scratch i32) (param $out i32) (param $w i32)
+    (call $estepRows (local.get $y) (i32.const 0) (i32.const 0) (i32.const 0) (local.get $rows) (local.get $d) (local.get $kp)
+      (local.get $nu) (local.get $h) (local.get $c) (local.get $scratch) (local.get $out) (local.get $w)))
+
+  (func (export "cestep")
+    (param $x i32) (param $rows i32) (param $d i32) (param $kp i32)
+    (param $nu i32) (param $h i32) (param $c i32) (param $scratch i32) (param $out i32) (param $w i32)
+    (param $shift i32) (param $f64 i32)
+    (call $estepRows (i32.const 0) (local.get $x) (local.get $f64) (local.get $shift) (local.get $rows) (local.get $d) (local.get $kp)
+      (local.get $nu) (local.get $h) (local.get $c) (local.get $scratch) (local.get $out) (local.get $w)))
+
+  (func (export "loglik")
+    (param $y i32) (param $rows i32) (param $d i32) (param $kp i32)
+    (param $nu i32) (param $h i32) (param $c i32) (param $scratch i32) (param $out i32)
+    (call $loglikRows (local.get $y) (i32.const 0) (i32.const 0) (i32.const 0) (local.get $rows) (local.get $d) (local.get $kp)
+      (local.get $nu) (local.get $h) (local.get $c) (local.get $scratch) (local.get $out)))
+
+  (func (export "cloglik")
+    (param $x i32) (param $rows i32) (param $d i32) (param $kp i32)
+    (param $nu i32) (param $h i32) (param $c i32) (param $scratch i32) (param $out i32) (param $w i32)
+    (param $shift i32) (param $f64 i32)
+    (call $loglikRows (i32.const 0) (local.get $x) (local.get $f64) (local.get $shift) (local.get $rows) (local.get $d) (local.get $kp)
+      (local.get $nu) (local.get $h) (local.get $c) (local.get $scratch) (local.get $out)))
+
+  (func $estepRows
+    (param $y i32) (param $x i32) (param $f64 i32) (param $shift i32) (param $rows i32) (param $d i32) (param $kp i32)
+    (param $nu i32) (param $h i32) (param $c i32) (param $scratch i32) (param $out i32) (param $w i32)
     (local $r0 i32) (local $nb i32) (local $yBlock i32) (local $sumR i32) (local $ll f64)
     ;; sum r lies after the two [d, kp] moments, sum log p after sum r.
     (local.set $sumR (i32.add (local.get $out) (i32.shl (i32.mul (local.get $d) (local.get $kp)) (i32.const 3))))
@@ -36,7 +67,8 @@
       (loop $blocks
         (br_if $done (i32.ge_s (local.get $r0) (local.get $rows)))
         (local.set $nb (call $blockRows (local.get $rows) (local.get $r0)))
-        (local.set $yBlock (i32.add (local.get $y) (i32.shl (i32.mul (local.get $r0) (local.get $d)) (i32.const 2))))
+        (local.set $yBlock (call $block (local.get $y) (local.get $x) (local.get $f64) (local.get $shift)
+          (local.get $r0) (local.get $nb) (local.get $d) (local.get $kp) (local.get $scratch)))
         (call $logLikelihoods (local.get $yBlock) (local.get $nb) (local.get $d) (local.get $kp)
           (local.get $nu) (local.get $h) (local.get $c) (local.get $scratch))
         (local.set $ll (f64.add (local.get $ll)
@@ -48,21 +80,80 @@
         (br $blocks)))
     (f64.store (i32.add (local.get $sumR) (i32.shl (local.get $kp) (i32.const 2))) (local.get $ll)))
 
-  (func (export "loglik")
-    (param $y i32) (param $rows i32) (param $d i32) (param $kp i32)
+  (func $loglikRows
+    (param $y i32) (param $x i32) (param $f64 i32) (param $shift i32) (param $rows i32) (param $d i32) (param $kp i32)
     (param $nu i32) (param $h i32) (param $c i32) (param $scratch i32) (param $out i32)
     (local $r0 i32) (local $nb i32) (local $yBlock i32)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_s (local.get $r0) (local.get $rows)))
         (local.set $nb (call $blockRows (local.get $rows) (local.get $r0)))
-        (local.set $yBlock (i32.add (local.get $y) (i32.shl (i32.mul (local.get $r0) (local.get $d)) (i32.const 2))))
+        (local.set $yBlock (call $block (local.get $y) (local.get $x) (local.get $f64) (local.get $shift)
+          (local.get $r0) (local.get $nb) (local.get $d) (local.get $kp) (local.get $scratch)))
         (call $logLikelihoods (local.get $yBlock) (local.get $nb) (local.get $d) (local.get $kp)
           (local.get $nu) (local.get $h) (local.get $c) (local.get $scratch))
         (call $rowLogLikelihoods (local.get $nb) (local.get $kp) (local.get $scratch)
           (i32.add (local.get $out) (i32.shl (local.get $r0) (i32.const 2))))
         (local.set $r0 (i32.add (local.get $r0) (i32.const {{BLOCK_ROWS}})))
         (br $blocks))))
+
+  ;; The f32 rows of the block at r0: in y (x = 0), or rows of x (f32, or f64 when f64 != 0)
+  ;; minus the shift [d] f64, rounded to f32 (exactly what the engine's JavaScript centring gives)
+  ;; into the thread's block of [BLOCK_ROWS, d] f32 after its scratch. Rows from nb up to the
+  ;; next multiple of 4 (read by the log-likelihood tiles) are zeroed.
+  (func $block
+    (param $y i32) (param $x i32) (param $f64 i32) (param $shift i32)
+    (param $r0 i32) (param $nb i32) (param $d i32) (param $kp i32) (param $scratch i32) (result i32)
+    (local $dst i32) (local $src i32) (local $end i32) (local $rowEnd i32) (local $pairsEnd i32) (local $ps i32)
+    (local $step i32) (local $v v128)
+    (if (i32.eqz (local.get $x))
+      (then (return (i32.add (local.get $y) (i32.shl (i32.mul (local.get $r0) (local.get $d)) (i32.const 2))))))
+    (local.set $dst (i32.add (local.get $scratch)
+      (i32.add (i32.mul (i32.const {{BLOCK_ROWS}}) (i32.add (i32.shl (local.get $kp) (i32.const 2)) (i32.const {{SCRATCH_ROW_PAD}})))
+        (i32.mul (i32.const {{BLOCK_ROWS}}) (i32.const {{ROW_TAIL_BYTES}})))))
+    (local.set $step (select (i32.const 8) (i32.const 4) (local.get $f64)))
+    (local.set $src (i32.add (local.get $x) (i32.mul (i32.mul (local.get $r0) (local.get $d)) (local.get $step))))
+    (local.set $end (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $nb) (local.get $d)) (i32.const 2))))
+    (local.set $y (local.get $dst))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $dst) (local.get $end)))
+        (local.set $rowEnd (i32.add (local.get $dst) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $pairsEnd (i32.sub (local.get $rowEnd) (i32.const 8)))
+        (local.set $ps (local.get $shift))
+        ;; two features at a time, in f64x2
+        (block $pairsDone
+          (loop $pairs
+            (br_if $pairsDone (i32.gt_u (local.get $dst) (local.get $pairsEnd)))
+            (local.set $v (if (result v128) (local.get $f64)
+              (then (v128.load (local.get $src)))
+              (else (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $src))))))
+            (v128.store64_lane 0 (local.get $dst)
+              (f32x4.demote_f64x2_zero (f64x2.sub (local.get $v) (v128.load (local.get $ps)))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+            (local.set $src (i32.add (local.get $src) (i32.shl (local.get $step) (i32.const 1))))
+            (local.set $ps (i32.add (local.get $ps) (i32.const 16)))
+            (br $pairs)))
+        ;; the last feature of an odd d
+        (if (i32.lt_u (local.get $dst) (local.get $rowEnd))
+          (then
+            (f32.store (local.get $dst) (f32.demote_f64 (f64.sub
+              (if (result f64) (local.get $f64)
+                (then (f64.load (local.get $src)))
+                (else (f64.promote_f32 (f32.load (local.get $src)))))
+              (f64.load (local.get $ps)))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $src (i32.add (local.get $src) (local.get $step)))))
+        (br $rowLoop)))
+    ;; zero the rows the tiles read past nb
+    (local.set $end (i32.add (local.get $y) (i32.shl (i32.mul (i32.and (i32.add (local.get $nb) (i32.const 3)) (i32.const -4)) (local.get $d)) (i32.const 2))))
+    (block $zeroDone
+      (loop $zero
+        (br_if $zeroDone (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst) (f32.const 0))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (br $zero)))
+    (local.get $y))
 
   ;; min(BLOCK_ROWS, rows - r0)
   (func $blockRows (param $rows i32) (param $r0 i32) (result i32)

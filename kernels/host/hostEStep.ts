@@ -1,7 +1,7 @@
-import { ESTEP, LOGLIK, type HostModel, paddedGaussians, runHostKernel } from './hostEngine.js';
+import { ESTEP, LOGLIK, type HostModel, type StoredRows, paddedGaussians, runHostKernel } from './hostEngine.js';
 
 /**
- * The diagonal model as the kernels take it: nu, h [d, kp] and c [kp] (kernelNames.ts) from byte 0;
+ * The diagonal model as the kernels take it: nu, h [d, kp] and c [kp] (kernelNames.ts) in a row;
  * padded Gaussians get c = -Inf (zero responsibility).
  */
 function diagonalModel(d: number, nu: Float32Array, h: Float32Array, c: Float32Array): HostModel {
@@ -14,7 +14,7 @@ function diagonalModel(d: number, nu: Float32Array, h: Float32Array, c: Float32A
   }
   values.fill(-Infinity, 2 * d * kp);
   values.set(c, 2 * d * kp);
-  return { values, args: [kp, 0, 4 * d * kp, 8 * d * kp], kp, workBytes: 0 };
+  return { values, args: (at) => [kp, at, at + 4 * d * kp, at + 8 * d * kp], kp, workBytes: 0 };
 }
 
 /**
@@ -22,15 +22,17 @@ function diagonalModel(d: number, nu: Float32Array, h: Float32Array, c: Float32A
  * Gaussians nu, h [d, k], c [k] of kernelNames.ts, on the host in wasm SIMD:
  * float32 [2dk + k + 1] = [ sum r (y - nu) [d, k] | sum r (y - nu)^2 [d, k] |
  * sum r [k] | sum log p ], each row counting weights[i] times when given. Each thread's
- * float32 sums are added in float64.
+ * float32 sums are added in float64. With a shift, y holds the rows as stored and the kernel
+ * centres them (float64 subtraction rounded to float32: the same y as a centred chunk).
  */
 export function hostEStep(
-  y: Float32Array, rows: number, d: number, nu: Float32Array, h: Float32Array, c: Float32Array, weights: Float32Array | null = null,
+  y: Float32Array | Float64Array | StoredRows, rows: number, d: number, nu: Float32Array, h: Float32Array, c: Float32Array,
+  weights: Float32Array | null = null, shift: Float64Array | null = null,
 ): Float32Array {
   const k = c.length;
   const model = diagonalModel(d, nu, h, c);
   const floats = (2 * d + 1) * model.kp;
-  const { buffer, outs } = runHostKernel(ESTEP, y, rows, d, model, () => 4 * floats + 8, weights);
+  const { buffer, outs } = runHostKernel(ESTEP, y, rows, d, model, () => 4 * floats + 8, weights, shift);
   const { sums, ll } = threadSums(buffer, outs, floats);
   // Rows 0..2d of [2d + 1, kp] without the padding columns, then sum log p.
   const packed = new Float32Array(2 * d * k + k + 1);
@@ -41,14 +43,16 @@ export function hostEStep(
   return packed;
 }
 
-/** log p(y_i) per row, float32 [rows] (-Inf where no Gaussian has mass). */
-export function hostLogLikelihood(y: Float32Array, rows: number, d: number, nu: Float32Array, h: Float32Array, c: Float32Array): Float32Array {
-  return rowValues(LOGLIK, y, rows, d, diagonalModel(d, nu, h, c));
+/** log p(y_i) per row, float32 [rows] (-Inf where no Gaussian has mass); y centred by the kernel when a shift is given, as hostEStep. */
+export function hostLogLikelihood(
+  y: Float32Array | Float64Array | StoredRows, rows: number, d: number, nu: Float32Array, h: Float32Array, c: Float32Array, shift: Float64Array | null = null,
+): Float32Array {
+  return rowValues(LOGLIK, y, rows, d, diagonalModel(d, nu, h, c), shift);
 }
 
 /** A kernel's [rows] f32 output, gathered from its threads. */
-export function rowValues(kernel: number, y: Float32Array, rows: number, d: number, model: HostModel): Float32Array {
-  const { buffer, outs, starts } = runHostKernel(kernel, y, rows, d, model, (r) => 4 * r);
+export function rowValues(kernel: number, y: Float32Array | Float64Array | StoredRows, rows: number, d: number, model: HostModel, shift: Float64Array | null = null): Float32Array {
+  const { buffer, outs, starts } = runHostKernel(kernel, y, rows, d, model, (r) => 4 * r, null, shift);
   const out = new Float32Array(rows);
   outs.forEach((at, t) => out.set(new Float32Array(buffer, at, starts[t + 1] - starts[t]), starts[t]));
   return out;

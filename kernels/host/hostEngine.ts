@@ -1,5 +1,5 @@
 import { ThreadPool } from './threadPool.js';
-import { KERNEL_EXPORTS, K_TILE, scratchBytes } from './layout.js';
+import { BLOCK_ROWS, KERNEL_EXPORTS, K_TILE, scratchBytes } from './layout.js';
 import * as binaries from './eStepWasm.generated.js';
 
 /** The module's exports by their index in KERNEL_EXPORTS (the thread pool's jobs name them so). */
@@ -9,6 +9,8 @@ export const FULL_ESTEP = 2;
 export const FULL_LOGLIK = 3;
 export const TIED_ESTEP = 4;
 export const TIED_LOGLIK = 5;
+/** ESTEP and LOGLIK on rows as stored, centred by the kernel (see runHostKernel's shift). */
+const CENTRING: Record<number, number> = { [ESTEP]: 6, [LOGLIK]: 7 };
 type Kernel = number;
 
 /** Fewer rows than this per thread are not worth waking a worker for. */
@@ -21,11 +23,67 @@ interface Engine {
   memory: WebAssembly.Memory;
   kernels: ((...args: number[]) => void)[];
   pool: ThreadPool | null;
+  /** The rows kept in memory from RESIDENT_AT (see StoredRows), and the end of the bytes set aside for them. */
+  resident: { owner: WeakRef<object>; data: Float32Array | Float64Array } | null;
+  residentBytes: number;
 }
 
 let engine: Engine | null = null;
 let requestedThreads: number | null = null;
 let relaxedAllowed = true;
+let residentLimit: number | null = null;
+
+/**
+ * Rows [from, from + rows) of data, as a data set stores them. While owner lives, data does not
+ * change, so the engine may keep one such data set in its memory across calls (an EM fit passes
+ * over the same rows every iteration) instead of copying each chunk in.
+ */
+export interface StoredRows {
+  data: Float32Array | Float64Array;
+  from: number;
+  owner: object | null;
+}
+
+const DEFAULT_RESIDENT_MIB = 256;
+/** Where resident rows start: not at 0, which the kernels read as "no rows to centre". */
+const RESIDENT_AT = 64;
+
+/**
+ * The most bytes of stored rows the host kernels keep in their memory between calls (default
+ * 256 MiB; TFJS_EM_RESIDENT_MB in Node; 0: copy every chunk in). The memory, once grown, stays
+ * with the process. Takes effect at the next call.
+ */
+export function setHostResidentBytes(bytes: number | null): void {
+  residentLimit = bytes;
+  if (engine !== null) engine.resident = null;
+}
+
+function residentBudget(): number {
+  if (residentLimit !== null) return residentLimit;
+  const fromEnv = Number((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TFJS_EM_RESIDENT_MB);
+  return (Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : DEFAULT_RESIDENT_MIB) * 1024 * 1024;
+}
+
+/**
+ * The byte address of stored rows' first row in the engine's memory, copying their whole data
+ * set in when it is not there yet and fits the budget; null otherwise (the caller copies the rows).
+ */
+function residentAddress(eng: Engine, rows: StoredRows, d: number): number | null {
+  const { data, owner } = rows;
+  const bytes = data.byteLength;
+  const kept = eng.resident;
+  const at = RESIDENT_AT + rows.from * d * data.BYTES_PER_ELEMENT;
+  if (kept !== null && owner !== null && kept.owner.deref() === owner && kept.data === data) return at;
+  if (owner === null || bytes > residentBudget()) return null;
+  eng.resident = null;
+  const end = RESIDENT_AT + align16(bytes);
+  if (end > eng.memory.buffer.byteLength) eng.memory.grow(Math.ceil((end - eng.memory.buffer.byteLength) / PAGE));
+  const view = data instanceof Float64Array ? new Float64Array(eng.memory.buffer, RESIDENT_AT, data.length) : new Float32Array(eng.memory.buffer, RESIDENT_AT, data.length);
+  view.set(data);
+  eng.residentBytes = Math.max(eng.residentBytes, end);
+  eng.resident = { owner: new WeakRef(owner), data };
+  return at;
+}
 
 /**
  * Threads for the host kernels (default: the machine's cores in Node, one
@@ -76,10 +134,10 @@ function getEngine(): Engine {
   if (wanted > 1) {
     const { module, ...rest } = build(true);
     const pool = ThreadPool.create(module, rest.memory, wanted - 1);
-    if (pool !== null) return (engine = { threads: wanted, ...rest, pool });
+    if (pool !== null) return (engine = { threads: wanted, ...rest, pool, resident: null, residentBytes: 0 });
   }
   const { module: _, ...rest } = build(false);
-  return (engine = { threads: 1, ...rest, pool: null });
+  return (engine = { threads: 1, ...rest, pool: null, resident: null, residentBytes: 0 });
 }
 
 const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
@@ -94,43 +152,63 @@ export interface HostRun {
 }
 
 /**
- * A model as a kernel takes it: its float32 values laid out from byte 0 of the memory, the
- * kernel's arguments between d and the scratch pointer (byte offsets into those values, sizes),
+ * A model as a kernel takes it: its float32 values, the kernel's arguments between d and the
+ * scratch pointer with the values laid out from byte `at` of the memory (sizes, addresses),
  * kp (Gaussians padded to K_TILE, which sizes the scratch) and the work bytes a thread needs after it.
  */
 export interface HostModel {
   values: Float32Array;
-  args: number[];
+  args: (at: number) => number[];
   kp: number;
   workBytes: number;
 }
 
 /**
  * Runs a kernel of the module on y [rows, d] (and the rows' weights, when given) and a model,
- * rows split across threads, each writing outBytes(its rows) bytes of zeroed output.
+ * rows split across threads, each writing outBytes(its rows) bytes of zeroed output. With a
+ * shift (ESTEP and LOGLIK only), y holds the rows as stored (f32 or f64; StoredRows may stay in
+ * memory for the next call) and each thread centres its blocks, y - shift in f64 rounded to f32,
+ * as the caller would have.
  */
 export function runHostKernel(
-  kernel: Kernel, y: Float32Array, rows: number, d: number, model: HostModel, outBytes: (rows: number) => number,
-  weights: Float32Array | null = null,
+  kernel: Kernel, y: Float32Array | Float64Array | StoredRows, rows: number, d: number, model: HostModel, outBytes: (rows: number) => number,
+  weights: Float32Array | null = null, shift: Float64Array | null = null,
 ): HostRun {
   const eng = getEngine();
   const threads = Math.max(1, Math.min(eng.threads, Math.floor(rows / MIN_ROWS_PER_THREAD)));
   const starts = Array.from({ length: threads + 1 }, (_, t) => Math.floor((t * rows) / threads));
+  const stored = 'data' in y ? y : { data: y, from: 0, owner: null };
+  const centring = shift !== null;
+  if (centring && (CENTRING[kernel] === undefined || shift.length !== d)) throw new Error(`host kernel ${kernel} cannot centre ${d} features`);
+  const f64 = stored.data instanceof Float64Array;
+  if (f64 && !centring) throw new Error('host kernels take f64 rows only to centre them');
+  const bytes = f64 ? 8 : 4;
+  const resident = centring ? residentAddress(eng, stored, d) : null;
 
-  // Layout (bytes): the model | y (+4 rows read past the end) | weights | per thread: scratch, work, out.
-  const yPtr = align16(4 * model.values.length);
-  const wPtr = yPtr + align16(4 * (rows + 4) * d);
-  const scratch = scratchBytes(model.kp) + align16(model.workBytes);
+  // Layout (bytes): resident rows | the model | shift | y, unless resident (+4 rows read past the end) | weights |
+  // per thread: scratch, work, out.
+  const modelPtr = eng.residentBytes;
+  const shiftPtr = modelPtr + align16(4 * model.values.length);
+  const yPtr = shiftPtr + (centring ? align16(8 * d) : 0);
+  const wPtr = yPtr + (resident === null ? align16(bytes * (rows + 4) * d) : 0);
+  const work = model.workBytes + (centring ? 4 * BLOCK_ROWS * d : 0);
+  const scratch = scratchBytes(model.kp) + align16(work);
   const perThread = scratch + align16(outBytes(starts[1] + 1));
   const first = wPtr + (weights === null ? 0 : align16(4 * rows));
   const pages = Math.ceil((first + threads * perThread) / PAGE) - eng.memory.buffer.byteLength / PAGE;
   if (pages > 0) eng.memory.grow(pages);
 
   const heap = new Float32Array(eng.memory.buffer);
-  heap.set(model.values, 0);
-  heap.set(y.subarray(0, rows * d), yPtr / 4);
-  heap.fill(0, yPtr / 4 + rows * d, yPtr / 4 + (rows + 4) * d);
+  heap.set(model.values, modelPtr / 4);
+  if (centring) new Float64Array(eng.memory.buffer, shiftPtr, d).set(shift);
+  if (resident === null) {
+    const rowsIn = f64 ? new Float64Array(eng.memory.buffer, yPtr, (rows + 4) * d) : heap.subarray(yPtr / 4, yPtr / 4 + (rows + 4) * d);
+    rowsIn.set(stored.data.subarray(stored.from * d, (stored.from + rows) * d));
+    rowsIn.fill(0, rows * d);
+  }
   if (weights !== null) heap.set(weights.subarray(0, rows), wPtr / 4);
+  const rowsPtr = resident ?? yPtr;
+  const args = model.args(modelPtr);
   const jobs: number[][] = [];
   const outs: number[] = [];
   for (let t = 0; t < threads; t++) {
@@ -138,7 +216,8 @@ export function runHostKernel(
     const out = at + scratch;
     heap.fill(0, out / 4, (at + perThread) / 4);
     const w = weights === null ? 0 : wPtr + 4 * starts[t];
-    jobs.push([kernel, yPtr + 4 * starts[t] * d, starts[t + 1] - starts[t], d, ...model.args, at, out, w]);
+    const common = [rowsPtr + bytes * starts[t] * d, starts[t + 1] - starts[t], d, ...args, at, out, w];
+    jobs.push(centring ? [CENTRING[kernel], ...common, shiftPtr, f64 ? 1 : 0] : [kernel, ...common]);
     outs.push(out);
   }
   const run = ([fn, ...args]: number[]) => eng.kernels[fn](...args);

@@ -32,7 +32,7 @@ function whitenedModel(tied: boolean, d: number, g: HostWhitened): HostModel {
   const c = centres + factors * dp * dp;
   values.fill(-Infinity, c);
   values.set(g.c, c);
-  return { values, args: [dp, kp, 0, 4 * centres, 4 * c], kp, workBytes: workBytes(tied, kp, dp) };
+  return { values, args: (at) => [dp, kp, at, at + 4 * centres, at + 4 * c], kp, workBytes: workBytes(tied, kp, dp) };
 }
 
 /** The full-covariance e-step on the host, packed as FULL_E_STEP; each thread's sums added in float64. */

@@ -5,7 +5,7 @@
  */
 
 /** The module's exported kernels, in the order jobs index them. */
-export const KERNEL_EXPORTS = ['estep', 'loglik', 'festep', 'floglik', 'testep', 'tloglik'] as const;
+export const KERNEL_EXPORTS = ['estep', 'loglik', 'festep', 'floglik', 'testep', 'tloglik', 'cestep', 'cloglik'] as const;
 
 /** Rows per block: the block's [rows, kp] responsibilities stay in cache between the passes. */
 export const BLOCK_ROWS = 64;
@@ -18,11 +18,14 @@ export const K_TILE = 8;
  */
 export const SCRATCH_ROW_PAD = 64;
 
+/** Scratch bytes per block row after its log-likelihoods: 4 f32 row maxima and 2 i32 row offsets. */
+export const ROW_TAIL_BYTES = 24;
+
 /**
  * Bytes of scratch one thread needs: [BLOCK_ROWS] rows of kp f32 (padded), then [BLOCK_ROWS, 4]
  * f32 row maxima, then [BLOCK_ROWS, 2] i32 row offsets (the rows a tile's statistics visit).
  */
-export const scratchBytes = (kp: number) => BLOCK_ROWS * (4 * kp + SCRATCH_ROW_PAD) + 16 * BLOCK_ROWS + 8 * BLOCK_ROWS;
+export const scratchBytes = (kp: number) => BLOCK_ROWS * (4 * kp + SCRATCH_ROW_PAD + ROW_TAIL_BYTES);
 
 /** Rows per block of the full-covariance kernels: each Gaussian's [FULL_ROWS, dp] whitened rows are kept for the moments. */
 export const FULL_ROWS = 16;

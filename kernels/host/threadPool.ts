@@ -13,8 +13,8 @@ const PENDING = 1;
 const ERROR = 2;
 const JOBS = 3;
 const HEADER = 4;
-/** Per job: the function (its index in KERNEL_EXPORTS), then its arguments (11 at most). */
-const ARGS = 12;
+/** Per job: the function (its index in KERNEL_EXPORTS), then its arguments (12 at most). */
+const ARGS = 13;
 
 // Plain JavaScript evaluated in each worker (through getBuiltinModule, not require: the
 // browser build scans its output text for Node built-ins).

@@ -15,6 +15,12 @@ export function abortable(x: Matrix, signal: AbortSignal | undefined): Matrix {
       signal.throwIfAborted();
       return x.chunk(start, end, shift);
     },
+    storedRows:
+      x.storedRows &&
+      ((start, end, shift) => {
+        signal.throwIfAborted();
+        return x.storedRows!(start, end, shift);
+      }),
     async rows(indices) {
       signal.throwIfAborted();
       return x.rows(indices);

@@ -30,6 +30,12 @@ export interface Matrix {
   readonly nFeatures: number;
   /** Rows [start, end) minus shift, as a float32 device tensor the caller disposes. */
   chunk(start: number, end: number, shift: Float64Array): tf.Tensor2D;
+  /**
+   * Rows [start, end) as the host stores them, for a host kernel that centres them itself; the
+   * same errors as chunk for rows beyond FLOAT32_REACH of the shift. Absent where the rows live
+   * on a device.
+   */
+  storedRows?(start: number, end: number, shift: Float64Array): StoredRows;
   /** The given rows, float64 on the host, row-major. */
   rows(indices: number[]): Promise<Float64Array>;
   /** Each sample's weight ([nSamples]: it counts that many times), or null: each counts once. */
@@ -43,7 +49,8 @@ export interface Matrix {
 export function withSampleWeight(x: Matrix, weights: ArrayLike<number> | null | undefined, name = 'sampleWeight'): Matrix {
   if (weights === undefined || weights === null) return x;
   const w = checkedWeights(weights, x.nSamples, name);
-  return { nSamples: x.nSamples, nFeatures: x.nFeatures, sampleWeight: w, chunk: (s, e, shift) => x.chunk(s, e, shift), rows: (i) => x.rows(i) };
+  const stored = x.storedRows?.bind(x);
+  return { nSamples: x.nSamples, nFeatures: x.nFeatures, sampleWeight: w, chunk: (s, e, shift) => x.chunk(s, e, shift), storedRows: stored, rows: (i) => x.rows(i) };
 }
 
 /** Weights as withSampleWeight takes them, copied into float64. */
@@ -88,6 +95,16 @@ function centreRows(data: Float32Array | Float64Array, from: number, out: Float3
   }
 }
 
+/** Throws centreRows' error for the first value of data's rows beyond FLOAT32_REACH of the shift. */
+function checkReach(data: Float32Array | Float64Array, shift: Float64Array, firstRow: number): void {
+  const d = shift.length;
+  for (let i = 0; i < data.length; i += d) {
+    for (let j = 0; j < d; j++) {
+      if (!(Math.abs(data[i + j] - shift[j]) <= FLOAT32_REACH)) throw outOfReach(data[i + j], shift[j], firstRow + i / d, j);
+    }
+  }
+}
+
 function outOfReach(value: number, centre: number, row: number, column: number): TfjsEmError {
   const limit = `float32 devices square distances up to ${FLOAT32_REACH.toExponential(0)} only; remove or rescale that row`;
   return invalidData(
@@ -112,11 +129,40 @@ class HostMatrix implements Matrix {
     return tf.tensor2d(out, [end - start, d], 'float32');
   }
 
+  storedRows(start: number, end: number, shift: Float64Array): StoredRows {
+    const d = this.nFeatures;
+    if (!this.withinReach(shift)) checkReach(this.data.subarray(start * d, end * d), shift, start + this.firstRow);
+    return { data: this.data, from: start, owner: this };
+  }
+
   async rows(indices: number[]): Promise<Float64Array> {
     const d = this.nFeatures;
     const out = new Float64Array(indices.length * d);
     indices.forEach((r, i) => out.set(this.data.subarray(r * d, (r + 1) * d), i * d));
     return out;
+  }
+
+  /** Each feature's smallest and largest value, [2, D], found once: the data do not change while this matrix lives. */
+  private range: Float64Array | null = null;
+
+  /** Whether every value lies within FLOAT32_REACH of the shift (from the features' ranges: no pass over the data). */
+  private withinReach(shift: Float64Array): boolean {
+    const d = this.nFeatures;
+    if (this.range === null) {
+      const range = new Float64Array(2 * d).fill(Infinity, 0, d).fill(-Infinity, d);
+      for (let i = 0; i < this.data.length; i += d) {
+        for (let j = 0; j < d; j++) {
+          const v = this.data[i + j];
+          if (v < range[j]) range[j] = v;
+          if (v > range[d + j]) range[d + j] = v;
+        }
+      }
+      this.range = range;
+    }
+    for (let j = 0; j < d; j++) {
+      if (!(Math.abs(this.range[j] - shift[j]) <= FLOAT32_REACH && Math.abs(this.range[d + j] - shift[j]) <= FLOAT32_REACH)) return false;
+    }
+    return true;
   }
 }
 
@@ -130,6 +176,12 @@ class SourceMatrix implements Matrix {
 
   chunk(start: number, end: number, shift: Float64Array): tf.Tensor2D {
     return new HostMatrix(this.read(start, end), end - start, this.nFeatures, start).chunk(0, end - start, shift);
+  }
+
+  storedRows(start: number, end: number, shift: Float64Array): StoredRows {
+    const rows = this.read(start, end);
+    checkReach(rows, shift, start);
+    return { data: rows, from: 0, owner: null };
   }
 
   async rows(indices: number[]): Promise<Float64Array> {
@@ -199,6 +251,16 @@ function fromRows(rows: number[][], name: string): HostMatrix {
     data.set(row, i * d);
   });
   return new HostMatrix(data, rows.length, d);
+}
+
+/**
+ * Rows [from, ...) of data, row-major, not to be written to. owner: an object for whose life the
+ * data do not change (a kernel may keep a copy between calls), or null.
+ */
+export interface StoredRows {
+  data: Float32Array | Float64Array;
+  from: number;
+  owner: object | null;
 }
 
 /**

@@ -518,7 +518,7 @@ export class GMMMachine {
     const chunk = device.logLikelihood(this.eStep);
     const { narrow, shift } = device;
     if (narrow.length === 0 || !(device instanceof DeviceModel)) {
-      await streamChunks(x, this.rows(), shift, (y) => chunk(y), (v, start) => out.set(v, start));
+      await streamChunks(x, this.rows(), shift, chunk, (v, start) => out.set(v, start));
       return out;
     }
     // Each row's log-likelihood, then its terms under the narrow Gaussians, to restore their normalisation.

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { GaussianParams } from './params.js';
 import type { Moments } from './moments.js';
 import type { EStepMode } from './eStepKernels.js';
+import type { HostCompute } from '../../data/streamChunks.js';
 
 /** Adds each chunk's e-step output to statistics; finish() completes them once every chunk is in. */
 export interface ChunkAccumulator {
@@ -25,10 +26,10 @@ export interface GaussianDevice {
   readonly loaded: boolean;
   /** Loads parameters (throws INVALID_DATA where float32 cannot hold them). */
   update(params: GaussianParams): void;
-  /** The packed e-step of a chunk (its rows weighted when w is given), one kernel. */
-  eStep(mode: EStepMode): (y: tf.Tensor2D, w: tf.Tensor1D | null) => tf.Tensor1D;
-  /** log p(y_i) per row, [n]. */
-  logLikelihood(mode: EStepMode): (y: tf.Tensor2D) => tf.Tensor1D;
+  /** The packed e-step of a chunk (its rows weighted when w is given), one kernel; with its host twin where one runs. */
+  eStep(mode: EStepMode): ((y: tf.Tensor2D, w: tf.Tensor1D | null) => tf.Tensor1D) & { host?: HostCompute };
+  /** log p(y_i) per row, [n]; with its host twin where one runs. */
+  logLikelihood(mode: EStepMode): ((y: tf.Tensor2D) => tf.Tensor1D) & { host?: HostCompute };
   /** log(w_k N(y_i | k)) per row and Gaussian, [n, K], in plain ops. */
   logWeightedLikelihood(): (y: tf.Tensor2D) => tf.Tensor2D;
   /** Accumulates e-step outputs of the loaded parameters into `stats` (of this type's second-moment layout). */

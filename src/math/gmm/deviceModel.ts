@@ -3,7 +3,9 @@ import { TfjsEmError } from '../../errors.js';
 import { FLOAT32_REACH } from '../../data/matrix.js';
 import { GaussianParams, centreOfMeans, deviceVariances, gaussianCoefficients } from './params.js';
 import type { DeviceGaussians } from '../../../kernels/kernelNames.js';
-import { type EStepMode, eStepChunkFor, logLikelihoodChunkFor, logWeightedLikelihoodChunk } from './eStepKernels.js';
+import {
+  type EStepMode, type HostGaussians, eStepChunkFor, hostEStepFor, hostLogLikelihoodFor, logLikelihoodChunkFor, logWeightedLikelihoodChunk,
+} from './eStepKernels.js';
 import { type Moments, accumulateChunk } from './moments.js';
 import { lostLogLikelihood } from './narrow.js';
 import type { ChunkAccumulator, GaussianDevice } from './device.js';
@@ -28,6 +30,8 @@ export class DeviceModel implements GaussianDevice {
   lost: Float64Array = new Float64Array(0);
   narrow: number[] = [];
   private vars: { nu: tf.Variable; h: tf.Variable; c: tf.Variable } | null = null;
+  /** The variables' values, for the host kernels. */
+  private hostValues: HostGaussians | null = null;
 
   /** Loads parameters; throws INVALID_DATA where a mean lies beyond float32's reach of the others. */
   update(params: GaussianParams): void {
@@ -38,11 +42,8 @@ export class DeviceModel implements GaussianDevice {
     const { variances, lost } = deviceVariances(params, shift);
     const coefficients = gaussianCoefficients({ ...params, variances }, shift);
     const nu32 = Float32Array.from(coefficients.nu);
-    const values = {
-      nu: tf.tensor2d(nu32, [d, k]),
-      h: tf.tensor2d(Float32Array.from(coefficients.h), [d, k]),
-      c: tf.tensor1d(Float32Array.from(coefficients.c)),
-    };
+    const host = { nu: nu32, h: Float32Array.from(coefficients.h), c: Float32Array.from(coefficients.c) };
+    const values = { nu: tf.tensor2d(nu32, [d, k]), h: tf.tensor2d(host.h, [d, k]), c: tf.tensor1d(host.c) };
     this.shift = shift;
     this.variances = variances;
     this.lost = lost;
@@ -58,6 +59,7 @@ export class DeviceModel implements GaussianDevice {
       this.vars.c.assign(values.c);
     }
     tf.dispose([values.nu, values.h, values.c]);
+    this.hostValues = host;
   }
 
   get loaded(): boolean {
@@ -72,12 +74,17 @@ export class DeviceModel implements GaussianDevice {
 
   eStep(mode: EStepMode) {
     const op = eStepChunkFor(mode);
-    return (y: tf.Tensor2D, w: tf.Tensor1D | null) => op(y, this.gaussians, w);
+    return Object.assign((y: tf.Tensor2D, w: tf.Tensor1D | null) => op(y, this.gaussians, w), { host: hostEStepFor(mode, () => this.host) });
   }
 
   logLikelihood(mode: EStepMode) {
     const op = logLikelihoodChunkFor(mode);
-    return (y: tf.Tensor2D) => op(y, this.gaussians);
+    return Object.assign((y: tf.Tensor2D) => op(y, this.gaussians), { host: hostLogLikelihoodFor(mode, () => this.host) });
+  }
+
+  private get host(): HostGaussians {
+    if (this.hostValues === null) throw new Error('DeviceModel: no parameters loaded');
+    return this.hostValues;
   }
 
   logWeightedLikelihood() {
@@ -97,6 +104,7 @@ export class DeviceModel implements GaussianDevice {
   dispose(): void {
     if (this.vars !== null) tf.dispose([this.vars.nu, this.vars.h, this.vars.c]);
     this.vars = null;
+    this.hostValues = null;
   }
 }
 

@@ -5,6 +5,8 @@ import type { DeviceGaussians } from './deviceModel.js';
 import { eStepChunk } from '../../../kernels/plain/eStep.js';
 import { logLikelihoodChunk } from '../../../kernels/plain/logLikelihood.js';
 import { logWeightedLikelihood } from '../../../kernels/plain/logWeightedLikelihood.js';
+import { hostEStep, hostLogLikelihood } from '../../../kernels/host/hostEStep.js';
+import type { HostCompute } from '../../data/streamChunks.js';
 
 /**
  * 'auto': the backend's E_STEP / LOG_LIKELIHOOD kernel, fused where one is
@@ -16,6 +18,37 @@ export type EStepMode = 'auto' | 'fused' | 'plain';
 export type EStepChunk = (y: tf.Tensor2D, g: DeviceGaussians, w?: tf.Tensor1D | null) => tf.Tensor1D;
 /** log p(y_i) per row of a chunk, [n]. */
 export type LogLikelihoodChunk = (y: tf.Tensor2D, g: DeviceGaussians) => tf.Tensor1D;
+
+/** The Gaussians' float32 values as the device holds them (nu, h [D, K], c [K]), for the host kernels. */
+export interface HostGaussians {
+  nu: Float32Array;
+  h: Float32Array;
+  c: Float32Array;
+}
+
+/** Backends whose fused e-step is the host kernel (kernels/cpu, kernels/wasm). */
+const HOST_KERNEL_BACKENDS = ['cpu', 'wasm'];
+
+/**
+ * The e-step's host twin (see streamChunks) where the current backend's fused kernel is the host
+ * kernel and the mode lets it run; else undefined. g() gives the Gaussians when it runs.
+ */
+export function hostEStepFor(mode: EStepMode, g: () => HostGaussians): HostCompute | undefined {
+  if (mode === 'plain' || !HOST_KERNEL_BACKENDS.includes(tf.getBackend())) return undefined;
+  return (rows, n, shift, w) => {
+    const { nu, h, c } = g();
+    return hostEStep(rows, n, shift.length, nu, h, c, w, shift);
+  };
+}
+
+/** The scoring op's host twin, as hostEStepFor. */
+export function hostLogLikelihoodFor(mode: EStepMode, g: () => HostGaussians): HostCompute | undefined {
+  if (mode === 'plain' || !HOST_KERNEL_BACKENDS.includes(tf.getBackend())) return undefined;
+  return (rows, n, shift) => {
+    const { nu, h, c } = g();
+    return hostLogLikelihood(rows, n, shift.length, nu, h, c, shift);
+  };
+}
 
 /** The e-step op: one runKernel, whichever backend is current when it is called. */
 export function eStepChunkFor(mode: EStepMode = 'auto'): EStepChunk {
