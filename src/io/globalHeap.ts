@@ -16,10 +16,29 @@ const OBJECT_HEADER = 16; // index (2), reference count (2), reserved (4), objec
 /** The offset of the first corrupt global heap collection, or -1 if there is none. */
 export function findCorruptGlobalHeap(bytes: Uint8Array): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = bytes.indexOf(SIGNATURE[0]); at >= 0; at = bytes.indexOf(SIGNATURE[0], at + 1)) {
+  const next = signatureFinder(bytes);
+  for (let at = next(0); at >= 0; at = next(at + 1)) {
     if (isCollectionHeader(bytes, at) && !walks(view, at)) return at;
   }
   return -1;
+}
+
+interface NodeBuffer {
+  from(buffer: ArrayBufferLike, offset: number, length: number): { indexOf(value: Uint8Array, from: number): number };
+}
+
+/**
+ * The next "GCOL" at or after an offset: Node's Buffer searches for the whole signature natively;
+ * elsewhere each of its first byte is tried (a float dataset holds one in 256 bytes).
+ */
+function signatureFinder(bytes: Uint8Array): (from: number) => number {
+  const buffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+  if (buffer !== undefined) {
+    const haystack = buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const needle = Uint8Array.from(SIGNATURE);
+    return (from) => haystack.indexOf(needle, from);
+  }
+  return (from) => bytes.indexOf(SIGNATURE[0], from);
 }
 
 /** As HDF5 decides it: the signature and version 1 (the reserved bytes are not checked). */

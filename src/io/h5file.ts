@@ -15,8 +15,11 @@ export type Source = string | Uint8Array;
 /** bob's files are written by h5py with its default (earliest) format bounds. */
 const FILE_OPTIONS = { libver: ['earliest', 'v110'] as ['earliest', 'v110'] };
 
-/** Runs `read` on the opened file; `name` (the path, or a label for bytes) is for error messages. */
-export async function withReadFile<T>(source: Source, read: (file: H5File, name: string) => T): Promise<T> {
+/**
+ * Runs `read` on the opened file; `name` (the path, or a label for bytes) is for error messages,
+ * `bytes` the file's bytes (the caller's own array when it passed bytes).
+ */
+export async function withReadFile<T>(source: Source, read: (file: H5File, name: string, bytes: Uint8Array) => T): Promise<T> {
   if (typeof source === 'string') return readBytes(await readHostFile(source), source, read);
   if (!isTypedArray(source, 'Uint8Array')) throw invalidArgument('the source must be a file path or a Uint8Array of file bytes');
   return readBytes(source, '(HDF5 bytes)', read);
@@ -27,7 +30,7 @@ export function writePath(path: string, write: (file: H5File) => void): Promise<
   return writeHostFileAtomic(path, () => writeBytes(write, path));
 }
 
-async function readBytes<T>(bytes: Uint8Array, name: string, read: (file: H5File, name: string) => T): Promise<T> {
+async function readBytes<T>(bytes: Uint8Array, name: string, read: (file: H5File, name: string, bytes: Uint8Array) => T): Promise<T> {
   const lib = await h5();
   const fs = lib.Module.FS;
   const scratch = `/tfjs-em-read-${uniqueSuffix()}.h5`;
@@ -37,7 +40,7 @@ async function readBytes<T>(bytes: Uint8Array, name: string, read: (file: H5File
     try {
       // After opening, so that a truncated or foreign file gets HDF5's own diagnosis first.
       assertNoHeapLoop(bytes, name);
-      return read(file, name);
+      return read(file, name, bytes);
     } finally {
       closeQuietly(file);
     }

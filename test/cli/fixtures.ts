@@ -102,6 +102,6 @@ with h5py.File(sys.argv[1], 'w') as f:
   return file;
 }
 
-function python(script: string, args: string[]): string {
+export function python(script: string, args: string[]): string {
   return execFileSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8' });
 }

@@ -51,7 +51,7 @@ describe.each([
       ['f64', (v: number[]) => Float64Array.from(v)],
       ['f32', (v: number[]) => Float32Array.from(v)],
     ])('%s rows as stored, centred by the kernel, give bit for bit the sums of rows centred beforehand', (_kind, stored) => {
-      const { n, d, k, nu, h, c, y } = unitProblem(1531, 7, 9, 5);
+      const { n, d, nu, h, c, y } = unitProblem(1531, 7, 9, 5);
       const shift = Float64Array.from({ length: d }, (_, j) => 1e3 * (j - 3) + 0.1234567);
       const x = stored(Array.from(y, (v, i) => v + shift[i % d]));
       const centred = Float32Array.from(x, (v, i) => v - shift[i % d]);
@@ -69,7 +69,7 @@ describe.each([
     });
 
     test('kept rows are read again for another owner or data set, and not kept beyond the budget', () => {
-      const { n, d, k, nu, h, c, y } = unitProblem(900, 5, 4, 11);
+      const { n, d, nu, h, c, y } = unitProblem(900, 5, 4, 11);
       const shift = new Float64Array(d).fill(-2.5);
       const x = Float64Array.from(y, (v) => v - 2.5);
       const other = Float64Array.from(x, (v) => v + 1);

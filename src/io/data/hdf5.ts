@@ -3,6 +3,7 @@ import type { HostArray2D } from '../../data/matrix.js';
 import { h5ForPaths, type H5File, type H5Lib } from '../h5.js';
 import { withReadFile } from '../h5file.js';
 import { dataError } from './fail.js';
+import { contiguousRange } from './contiguous.js';
 import { assertFitsInMemory } from './memory.js';
 
 const INTEGER = 0;
@@ -17,7 +18,7 @@ type H5Group = InstanceType<H5Lib['Group']>;
 
 export async function readHdf5Dataset(file: string, dataset: string | undefined, chunkBytes = CHUNK_BYTES): Promise<HostArray2D> {
   const lib = await h5ForPaths();
-  return withReadFile(file, (h5) => toSamples(findDataset(lib, h5, file, dataset), file, dataset ?? '', chunkBytes));
+  return withReadFile(file, (h5, _name, bytes) => toSamples(findDataset(lib, h5, file, dataset), file, dataset ?? '', chunkBytes, bytes));
 }
 
 function findDataset(lib: H5Lib, h5: H5File, file: string, path: string | undefined): H5Dataset {
@@ -67,8 +68,11 @@ function listing(paths: string[]): string {
   return paths.length > 8 ? `${paths.slice(0, 8).join(', ')}, ...` : paths.join(', ');
 }
 
-/** 2-D as [samples, features]; 1-D as samples of one feature. float32 stays float32. */
-function toSamples(dataset: H5Dataset, file: string, path: string, chunkBytes: number): HostArray2D {
+/**
+ * 2-D as [samples, features]; 1-D as samples of one feature. float32 stays float32. A contiguous
+ * little-endian float dataset is taken straight from the file's bytes (our own copy of them).
+ */
+function toSamples(dataset: H5Dataset, file: string, path: string, chunkBytes: number, bytes: Uint8Array): HostArray2D {
   const { type, size } = dataset.metadata;
   const where = path || dataset.path;
   if (type !== INTEGER && type !== FLOAT) throw dataError(file, `dataset ${where} is not numeric`);
@@ -79,8 +83,10 @@ function toSamples(dataset: H5Dataset, file: string, path: string, chunkBytes: n
   const [n, d] = shape.length === 2 ? [shape[0], shape[1]] : [shape[0], 1];
   const float32 = type === FLOAT && size === 4;
   assertFitsInMemory(file, `dataset ${where} declares ${n} x ${d} values, which`, n * d, float32 ? 4 : 8);
+  if (n * d === 0) return { data: float32 ? new Float32Array(0) : new Float64Array(0), shape: [n, d] };
+  const direct = type === FLOAT && dataset.metadata.littleEndian ? storedValues(dataset, bytes, n, d, size) : null;
+  if (direct !== null) return { data: direct, shape: [n, d] };
   const data = float32 ? new Float32Array(n * d) : new Float64Array(n * d);
-  if (n * d === 0) return { data, shape: [n, d] };
   const rows = Math.max(1, Math.floor(chunkBytes / (Math.max(d, 1) * size)));
   for (let start = 0; start < n; start += rows) {
     const end = Math.min(n, start + rows);
@@ -88,6 +94,31 @@ function toSamples(dataset: H5Dataset, file: string, path: string, chunkBytes: n
     copyInto(data, part, start * d);
   }
   return { data, shape: [n, d] };
+}
+
+/**
+ * The values of a contiguous float dataset as they lie in the file (see contiguous.ts), checked
+ * against HDF5's reading of its first and last row; null where they cannot be taken so. Most of
+ * the file: a view of its bytes; else a copy, so that a small dataset does not hold a large file.
+ */
+function storedValues(dataset: H5Dataset, bytes: Uint8Array, n: number, d: number, size: number): Float32Array | Float64Array | null {
+  if (dataset.metadata.chunks !== null) return null;
+  const ref = Uint8Array.from(dataset.create_reference().ref_data); // an object reference: the object header's address
+  if (ref.length !== 8) return null;
+  const header = new DataView(ref.buffer).getBigUint64(0, true);
+  const range = contiguousRange(bytes, Number(header));
+  if (range === null || range.size !== n * d * size) return null;
+  const at = bytes.byteOffset + range.offset;
+  const asValues = (buffer: ArrayBufferLike, offset: number) => (size === 4 ? new Float32Array(buffer, offset, n * d) : new Float64Array(buffer, offset, n * d));
+  const values =
+    at % size === 0 && 2 * range.size >= bytes.length
+      ? asValues(bytes.buffer, at)
+      : asValues(bytes.slice(range.offset, range.offset + range.size).buffer, 0);
+  for (const row of [0, n - 1]) {
+    const read = dataset.slice([[row, row + 1]]) as ArrayLike<number>;
+    for (let j = 0; j < d; j++) if (!Object.is(read[j], values[row * d + j])) return null;
+  }
+  return values;
 }
 
 /** Integers (int64 comes as BigInt) are converted one by one; floats are copied. */
