@@ -128,7 +128,10 @@ for (let round = 0; round <= o.reps; round++) {
     if (cell.failed || (round > 0 && cell.timedOnce)) continue;
     try {
       const r = await cell.run();
-      log(`${round === 0 ? 'warm-up' : `round ${round}`}: ${describe(cell)}: ${r.ms.toFixed(0)} ms`);
+      // The next cell starts once the anchors' threads are quiet (settleMs: how long that took).
+      const settled = python === null ? null : await python.settle();
+      if (settled !== null) (cell.settleMs ??= []).push(Math.round(settled));
+      log(`${round === 0 ? 'warm-up' : `round ${round}`}: ${describe(cell)}: ${r.ms.toFixed(0)} ms${settled === null ? '' : `, quiet after ${settled.toFixed(0)} ms`}`);
       Object.assign(cell, { avgLL: r.avgLL, meanChecksum: r.meanChecksum });
       if (round === 0 && r.ms > 1000 * o.maxCellSeconds) {
         // Too slow to repeat: the warm-up is its only time (compilation included).

@@ -1,5 +1,7 @@
 // The Python anchors (bench/anchors/serve.py) as a child process answering JSON lines.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +34,32 @@ export function startPython() {
     info: () => ask({ cmd: 'info' }),
     load: (file, n, d) => ask({ cmd: 'load', path: file, n, d }),
     run: (anchor, k, init, covariance = 'diag') => ask({ cmd: 'run', anchor, k, init, covariance }),
+    settle: () => settle(child.pid),
     close: () => child.stdin.end(),
   };
+}
+
+const SETTLE_POLL_MS = 50;
+const SETTLE_MAX_MS = 5000;
+
+/**
+ * Waits until a process has used no CPU for one poll (BLAS and OpenMP worker threads spin on for
+ * a while after a call, and would slow the next cell): the milliseconds waited, at most 5 s; null
+ * where /proc cannot tell.
+ */
+async function settle(pid) {
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return null;
+  // utime and stime, fields 14 and 15 (the name in parentheses may hold spaces)
+  const ticks = () => readFileSync(stat, 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b), 0);
+  const t0 = performance.now();
+  for (let last = ticks(); performance.now() - t0 < SETTLE_MAX_MS; ) {
+    await sleep(SETTLE_POLL_MS);
+    const now = ticks();
+    if (now === last) break;
+    last = now;
+  }
+  return performance.now() - t0;
 }
 
 /**
