@@ -15,12 +15,31 @@ const OBJECT_HEADER = 16; // index (2), reference count (2), reserved (4), objec
 
 /** The offset of the first corrupt global heap collection, or -1 if there is none. */
 export function findCorruptGlobalHeap(bytes: Uint8Array): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const next = signatureFinder(bytes);
-  for (let at = next(0); at >= 0; at = next(at + 1)) {
-    if (isCollectionHeader(bytes, at) && !walks(view, at)) return at;
+  const scan = new GlobalHeapScan();
+  scan.add(bytes, bytes.length);
+  return scan.firstCorrupt(bytes);
+}
+
+/**
+ * The same search while a file's bytes arrive in pieces (the search overlaps the reading):
+ * add(bytes, filled) after each piece notes the signatures wholly inside [0, filled);
+ * firstCorrupt(bytes) walks each collection once every byte is there.
+ */
+export class GlobalHeapScan {
+  private readonly candidates: number[] = [];
+  /** The first offset not searched yet. */
+  private next = 0;
+
+  add(bytes: Uint8Array, filled: number): void {
+    const find = signatureFinder(bytes.subarray(0, filled));
+    for (let at = find(this.next); at >= 0; at = find(at + 1)) if (isCollectionHeader(bytes, at, filled)) this.candidates.push(at);
+    this.next = Math.max(this.next, filled - (SIGNATURE.length - 1));
   }
-  return -1;
+
+  firstCorrupt(bytes: Uint8Array): number {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return this.candidates.find((at) => isCollectionHeader(bytes, at, bytes.length) && !walks(view, at)) ?? -1;
+  }
 }
 
 interface NodeBuffer {
@@ -41,10 +60,14 @@ function signatureFinder(bytes: Uint8Array): (from: number) => number {
   return (from) => bytes.indexOf(SIGNATURE[0], from);
 }
 
-/** As HDF5 decides it: the signature and version 1 (the reserved bytes are not checked). */
-function isCollectionHeader(bytes: Uint8Array, at: number): boolean {
-  if (at + HEADER > bytes.length) return false;
+/**
+ * As HDF5 decides it: the signature and version 1 (the reserved bytes are not checked). Where the
+ * header runs past `filled` (bytes not read yet), the signature alone: the walk decides later.
+ */
+function isCollectionHeader(bytes: Uint8Array, at: number, filled: number): boolean {
+  if (at + SIGNATURE.length > filled) return false;
   for (let i = 0; i < 4; i++) if (bytes[at + i] !== SIGNATURE[i]) return false;
+  if (at + HEADER > filled) return filled < bytes.length;
   return bytes[at + 4] === 1;
 }
 

@@ -29,9 +29,6 @@ export function h5(): Promise<H5Lib> {
   return h5Lib;
 }
 
-/** The h5wasm whose objects withReadFile hands out, for paths as for bytes (the name src/io/data uses). */
-export const h5ForPaths = h5;
-
 /** node:fs; a file path is refused outside Node. */
 export function hostFs(): Promise<HostFs> {
   if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {

@@ -4,7 +4,7 @@
  * as whole files.
  */
 import { TfjsEmError, invalidArgument } from '../errors.js';
-import { findCorruptGlobalHeap } from './globalHeap.js';
+import { GlobalHeapScan } from './globalHeap.js';
 import { h5, type H5File, type H5Lib } from './h5.js';
 import { readHostFile, writeHostFileAtomic } from './hostFile.js';
 import { isTypedArray, reasonOf, uniqueSuffix } from './util.js';
@@ -17,10 +17,15 @@ const FILE_OPTIONS = { libver: ['earliest', 'v110'] as ['earliest', 'v110'] };
 
 /**
  * Runs `read` on the opened file; `name` (the path, or a label for bytes) is for error messages,
- * `bytes` the file's bytes (the caller's own array when it passed bytes).
+ * `bytes` the file's bytes (the caller's own array when it passed bytes), `lib` the h5wasm it was opened with.
  */
-export async function withReadFile<T>(source: Source, read: (file: H5File, name: string, bytes: Uint8Array) => T): Promise<T> {
-  if (typeof source === 'string') return readBytes(await readHostFile(source), source, read);
+export async function withReadFile<T>(source: Source, read: (file: H5File, name: string, bytes: Uint8Array, lib: H5Lib) => T): Promise<T> {
+  if (typeof source === 'string') {
+    void h5().catch(() => undefined); // h5wasm starts while the file is read
+    const heaps = new GlobalHeapScan();
+    const bytes = await readHostFile(source, (piece, filled) => heaps.add(piece, filled));
+    return readBytes(bytes, source, read, heaps);
+  }
   if (!isTypedArray(source, 'Uint8Array')) throw invalidArgument('the source must be a file path or a Uint8Array of file bytes');
   return readBytes(source, '(HDF5 bytes)', read);
 }
@@ -30,17 +35,20 @@ export function writePath(path: string, write: (file: H5File) => void): Promise<
   return writeHostFileAtomic(path, () => writeBytes(write, path));
 }
 
-async function readBytes<T>(bytes: Uint8Array, name: string, read: (file: H5File, name: string, bytes: Uint8Array) => T): Promise<T> {
+async function readBytes<T>(
+  bytes: Uint8Array, name: string, read: (file: H5File, name: string, bytes: Uint8Array, lib: H5Lib) => T, heaps = scanned(bytes),
+): Promise<T> {
   const lib = await h5();
   const fs = lib.Module.FS;
   const scratch = `/tfjs-em-read-${uniqueSuffix()}.h5`;
   try {
-    fs.writeFile(scratch, bytes);
+    // canOwn (emscripten's, missing from h5wasm's types): the file holds the bytes without a copy; HDF5 only reads them.
+    (fs.writeFile as (path: string, data: Uint8Array, options: { canOwn: boolean }) => void)(scratch, bytes, { canOwn: true });
     const file = openForRead(lib, scratch, name);
     try {
       // After opening, so that a truncated or foreign file gets HDF5's own diagnosis first.
-      assertNoHeapLoop(bytes, name);
-      return read(file, name, bytes);
+      assertNoHeapLoop(heaps, bytes, name);
+      return read(file, name, bytes, lib);
     } finally {
       closeQuietly(file);
     }
@@ -60,8 +68,14 @@ function openForRead(lib: H5Lib, path: string, name: string): H5File {
   }
 }
 
-function assertNoHeapLoop(bytes: Uint8Array, name: string): void {
-  const at = findCorruptGlobalHeap(bytes);
+function scanned(bytes: Uint8Array): GlobalHeapScan {
+  const heaps = new GlobalHeapScan();
+  heaps.add(bytes, bytes.length);
+  return heaps;
+}
+
+function assertNoHeapLoop(heaps: GlobalHeapScan, bytes: Uint8Array, name: string): void {
+  const at = heaps.firstCorrupt(bytes);
   if (at >= 0) throw new TfjsEmError('FILE_FORMAT', `${name}: corrupt HDF5 file (damaged global heap collection at byte ${at})`);
 }
 

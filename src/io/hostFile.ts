@@ -6,7 +6,14 @@ import { reasonOf, uniqueSuffix } from './util.js';
 /** Node reads at most 2 GiB into one buffer. */
 const MAX_WHOLE_FILE = 2 ** 31 - 1;
 
-export async function readHostFile(path: string): Promise<Uint8Array> {
+/** Bytes read at a time: each piece is handed to onPiece while the next one is read. */
+const PIECE_BYTES = 32 * 2 ** 20;
+
+/**
+ * The whole file, read asynchronously (h5wasm starts meanwhile) in pieces; after each,
+ * onPiece(bytes, filled) with bytes [0, filled) read so far.
+ */
+export async function readHostFile(path: string, onPiece?: (bytes: Uint8Array, filled: number) => void): Promise<Uint8Array> {
   const fs = await hostFs();
   let stat;
   try {
@@ -19,9 +26,31 @@ export async function readHostFile(path: string): Promise<Uint8Array> {
     throw invalidArgument(`cannot read ${path}: it is ${stat.size} bytes; HDF5 files are read whole, up to 2 GiB (save large sample sets as .npy)`);
   }
   try {
-    return fs.readFileSync(path);
+    return await readInPieces(fs, path, onPiece);
   } catch (error) {
     throw invalidArgument(`cannot read ${path}: ${reasonOf(error)}`);
+  }
+}
+
+/** The next piece is requested before onPiece sees the last one, so that both go on at once. */
+async function readInPieces(fs: HostFs, path: string, onPiece?: (bytes: Uint8Array, filled: number) => void): Promise<Uint8Array> {
+  const handle = await fs.promises.open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    // A Buffer: read over at once (no zeroing), and h5wasm's file system keeps it without a copy.
+    const bytes = (globalThis as unknown as { Buffer: { allocUnsafe(n: number): Uint8Array } }).Buffer.allocUnsafe(size);
+    const request = (at: number) => (at < size ? handle.read(bytes, at, Math.min(PIECE_BYTES, size - at), at) : null);
+    let filled = 0;
+    for (let pending = request(0); pending !== null; ) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+      pending = request(filled);
+      onPiece?.(bytes, filled);
+    }
+    return filled === size ? bytes : bytes.subarray(0, filled);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { findCorruptGlobalHeap } from '../../src/io/globalHeap.js';
+import { GlobalHeapScan, findCorruptGlobalHeap } from '../../src/io/globalHeap.js';
 import { gmmToBytes, readGMMFile, readStatsFile, statsToBytes, writeGMMFile, type GMMRecord } from '../../src/io/index.js';
 import { python, ref, scratchDir } from './helpers.js';
 
@@ -58,6 +58,16 @@ describe('reading damaged or foreign files', () => {
     bytes[heap + 24] = 116;
     expect(findCorruptGlobalHeap(bytes)).toBe(heap);
     await expect(readGMMFile(bytes)).rejects.toMatchObject(fileFormat('corrupt HDF5 file', `global heap collection at byte ${heap}`));
+    // Searched piece by piece as a file is read, with the signature and the header across pieces.
+    for (const cut of [heap + 1, heap + 3, heap + 4, heap + 9, heap + 20, 17]) {
+      const scan = new GlobalHeapScan();
+      scan.add(bytes, cut);
+      scan.add(bytes, bytes.length);
+      expect(scan.firstCorrupt(bytes)).toBe(heap);
+    }
+    const damaged = path.join(dir, 'damaged-heap.hdf5');
+    fs.writeFileSync(damaged, bytes);
+    await expect(readGMMFile(damaged)).rejects.toMatchObject(fileFormat('damaged-heap.hdf5', `global heap collection at byte ${heap}`));
   });
 
   test.each([

@@ -1,6 +1,6 @@
 /** A numeric dataset of an HDF5 file as samples: `file.h5:/group/dataset`, or the file's only dataset. */
 import type { HostArray2D } from '../../data/matrix.js';
-import { h5ForPaths, type H5File, type H5Lib } from '../h5.js';
+import type { H5File, H5Lib } from '../h5.js';
 import { withReadFile } from '../h5file.js';
 import { dataError } from './fail.js';
 import { contiguousRange } from './contiguous.js';
@@ -17,8 +17,7 @@ type H5Dataset = InstanceType<H5Lib['Dataset']>;
 type H5Group = InstanceType<H5Lib['Group']>;
 
 export async function readHdf5Dataset(file: string, dataset: string | undefined, chunkBytes = CHUNK_BYTES): Promise<HostArray2D> {
-  const lib = await h5ForPaths();
-  return withReadFile(file, (h5, _name, bytes) => toSamples(findDataset(lib, h5, file, dataset), file, dataset ?? '', chunkBytes, bytes));
+  return withReadFile(file, (h5, _name, bytes, lib) => toSamples(findDataset(lib, h5, file, dataset), file, dataset ?? '', chunkBytes, bytes));
 }
 
 function findDataset(lib: H5Lib, h5: H5File, file: string, path: string | undefined): H5Dataset {
