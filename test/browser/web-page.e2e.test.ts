@@ -46,16 +46,6 @@ async function shown(page: Page) {
 }
 
 const mean = (v: ArrayLike<number>) => Array.from(v).reduce((s, x) => s + x, 0) / v.length;
-/** The library's own objection to a setting. */
-function libraryMessage(options: ConstructorParameters<typeof GMMMachine>[1]): string {
-  try {
-    new GMMMachine(1, options);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('the library accepted these options');
-}
-
 const log: string[] = [];
 const site: Site | string = await openSite(buildWeb);
 let opened: Page | string = typeof site === 'string' ? site : '';
@@ -132,13 +122,17 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
     await settled(page);
   });
 
-  test("relevance 0 is refused with the library's message, no console error; a valid value adapts and no red box stays", async () => {
+  test('relevance 0 and 0 or 1.5 steps are refused in words, no console error; a valid value adapts and no red box stays', async () => {
     const before = log.length;
     await page.fill('#relevance', '0');
-    expect(await page.textContent('#adapt-status')).toBe(libraryMessage({ mapRelevanceFactor: 0 }));
+    expect(await page.textContent('#adapt-status')).toBe('The relevance factor must be a number greater than 0 (4 is usual).');
     expect(await page.isDisabled('#adapt')).toBe(true);
-    await page.fill('#steps', '1.5');
-    expect(await page.textContent('#adapt-status')).toBe(libraryMessage({ mapRelevanceFactor: 0, maxFittingSteps: 1.5 }));
+    await page.fill('#relevance', '4');
+    for (const steps of ['0', '1.5']) {
+      await page.fill('#steps', steps);
+      expect(await page.textContent('#adapt-status')).toBe('EM steps must be a whole number, at least 1.');
+      expect(await page.isDisabled('#adapt')).toBe(true);
+    }
     await page.fill('#steps', '1');
     await page.fill('#relevance', '4');
     expect(await page.textContent('#adapt-status')).toBe('');
@@ -354,17 +348,22 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
       expect(await page.locator('#scatter g[aria-description="samples"] circle').count()).toBe(drawn);
     });
 
-    test('cancel stops the work at its next checkpoint: the file is not taken, no results, no error, the page free again', async () => {
+    test('cancel stops the work at its next checkpoint: the file is not taken, the working one stays, "score again" scores it', async () => {
+      await page.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
+      await settled(page);
       await page.setInputFiles('#features', big);
       // The worker is reading the file: it stops at its next checkpoint.
       await page.click('#cancel');
       const got = await shown(page);
       expect(got.error).toBeNull();
       expect(got.resultsHidden).toBe(true);
-      expect(got.slots.features).toBe('large.csv: cancelled');
+      expect(got.slots.features).toBe('faithful.csv: 272 samples × 2 features · large.csv: cancelled');
       expect(await page.textContent('#busy-result')).toBe('Cancelled.');
       expect(await page.isDisabled('#cancel')).toBe(true);
       expect(await page.isEnabled('#features')).toBe(true);
+      await page.click('#score');
+      expect((await shown(page)).resultsHidden).toBe(false);
+      expect(await page.textContent('#count')).toBe('272');
     });
   });
 
@@ -516,8 +515,8 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
 
       await page.setInputFiles('#labels', file('words.txt', Buffer.from('genuine\nmaybe\n')));
       got = await shown(page);
-      expect(got.error).toBe('words.txt, line 2: "maybe" is not a label (0/1 or impostor/genuine, one per line)');
-      expect(await labelsSlot()).toBe('words.txt: not loaded');
+      expect(got.error).toBe('words.txt, line 2 (sample 2): "maybe" is not a label (0/1 or impostor/genuine, one per line)');
+      expect(await labelsSlot()).toBe('short.csv: 200 labels (100 genuine, 100 impostor) · words.txt: not loaded');
       expect(await page.isHidden('#det-figure')).toBe(true);
 
       await page.click('#clear-labels');
@@ -528,9 +527,14 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
     });
   });
 
-  test("'auto' measures each backend on a probe and takes the fastest; the backend line says so", async () => {
+  test("'auto' starts on wasm at once, measures each backend in the background, takes the fastest and remembers it", async () => {
     const auto = await newPage(site as Site, '/', log);
     try {
+      await settled(auto);
+      // The inputs are free while the other backends are measured.
+      expect(await auto.isEnabled('#model')).toBe(true);
+      expect(await auto.getAttribute('#backend-info', 'data-backend')).toBe('wasm');
+      await auto.waitForFunction(() => document.getElementById('backend-info')!.dataset.probing === undefined, undefined, { timeout: 0 });
       await settled(auto);
       expect(await auto.isHidden('#error')).toBe(true);
       const line = (await auto.textContent('#backend-info'))!;
@@ -548,6 +552,12 @@ whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? ope
       await auto.setInputFiles('#features', file('faithful.csv', csv(x.data, 2)));
       await settled(auto);
       expectClose(Number(await auto.textContent('#average')), mean(expected.ll), 1e-5);
+      // The next visit starts on the remembered choice, without measuring again.
+      await auto.reload();
+      await settled(auto);
+      expect(await auto.getAttribute('#backend-info', 'data-backend')).toBe(chosen);
+      expect(await auto.textContent('#backend-info')).toMatch(new RegExp(`— auto: ${chosen}, measured fastest on an earlier visit$`));
+      expect(await auto.getAttribute('#backend-info', 'data-probing')).toBeNull();
     } finally {
       await auto.close();
     }

@@ -164,7 +164,7 @@ describe('scoring page in Chromium', () => {
           await page.setInputFiles('#features', file('three.csv', Buffer.from('a,b,c\n1,2,3\n4,5,6\n')));
           expect((await shown(page)).error).toMatch(/three\.csv has 3 features per sample, but gmm_MAP\.hdf5 models 2/);
           await page.setInputFiles('#features', file('nan.csv', Buffer.from('1,2\nnan,3\n')));
-          expect((await shown(page)).error).toMatch(/nan\.csv: .*NaN at row 1/);
+          expect((await shown(page)).error).toMatch(/nan\.csv: sample 2 holds NaN in feature 1 \(both counted from 1\)/);
           expect(await page.locator('#results').isHidden()).toBe(true);
           await page.setInputFiles('#model', file('model.h5', npy(x.data, x.shape)));
           expect((await shown(page)).error).toMatch(/model\.h5.*HDF5/);

@@ -35,6 +35,13 @@ export class Engine {
     });
   }
 
+  /** Ends the worker; requests still waiting reject with CancelledError. */
+  close(): void {
+    this.worker.terminate();
+    for (const waiting of this.waiting.values()) waiting.reject(new CancelledError('Closed.'));
+    this.waiting.clear();
+  }
+
   /** Stops the request in progress at its next checkpoint; it then rejects with CancelledError. */
   cancel(): void {
     this.worker.postMessage({ kind: 'cancel' } satisfies Request);

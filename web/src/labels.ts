@@ -17,16 +17,28 @@ export interface Labels {
 
 const WORDS: Record<string, number> = { '1': 1, genuine: 1, '0': 0, impostor: 0 };
 
-/** One label a line (blank lines skipped): 0/1 or impostor/genuine, in any case, quotes allowed. */
+/**
+ * One label a line (blank lines skipped): 0/1 or impostor/genuine, in any case, quotes allowed;
+ * a line of several fields (`id,label`) gives its last; a first line of words that are no label is a header.
+ * Messages name the file's line and the sample it would be (both counted from 1).
+ */
 export function parseLabels(text: string, name: string): Labels {
   const values: number[] = [];
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
+  let header = false;
   for (let i = 0; i < lines.length; i++) {
-    const word = lines[i].trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    const fields = lines[i].trim().split(/\s*,\s*|\s+/);
+    const word = fields[fields.length - 1].replace(/^"(.*)"$/, '$1').toLowerCase();
     if (word === '') continue;
     const value = WORDS[word];
+    if (value === undefined && values.length === 0 && !header && /[a-z]/.test(word)) {
+      header = true;
+      continue;
+    }
     if (value === undefined) {
-      throw new InputError(`${name}, line ${i + 1}: "${lines[i].trim().slice(0, 40)}" is not a label (0/1 or impostor/genuine, one per line)`);
+      throw new InputError(
+        `${name}, line ${i + 1} (sample ${values.length + 1}): "${lines[i].trim().slice(0, 40)}" is not a label (0/1 or impostor/genuine, one per line)`,
+      );
     }
     values.push(value);
   }

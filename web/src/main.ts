@@ -5,11 +5,11 @@
  * Files are read and scored in a worker (engine.ts), one piece of work at a time, with its
  * progress and a cancel button; any failure is shown on the page in words.
  */
-import { GMMMachine, TfjsEmError } from '../../src/index.js';
+import { GMMMachine, TfjsEmError, type HostArray2D } from '../../src/index.js';
 import { CancelledError, Engine } from './engine.js';
 import { InputError, messageOf } from './messages.js';
-import { detPlot, histogram, scatter } from './plots.js';
-import type { Det, FeaturesSummary, LabelsSummary, Machines, Progress, Scores, Upload } from './protocol.js';
+import { detPlot, histogram, histogramLegend, plotWidth, scatter, scatterLegend } from './plots.js';
+import type { Det, FeaturesSummary, Kind, LabelsSummary, Machines, Progress, Requests, Scores, Upload } from './protocol.js';
 
 /** Rows of the per-sample table; the histogram still counts every sample. */
 const TABLE_ROWS = 300;
@@ -28,27 +28,52 @@ const state = {
   machines: { model: null, ubm: null, modelWaits: false } as Machines,
   /** Whether scores are on show, for #download-scores. */
   scored: false,
+  /** What the scores on show are, for the JSON summary. */
+  summary: null as { what: string; scores: Scores } | null,
+  /** Whether the inputs are the bundled example (its reading guide is shown). */
+  example: false,
   /** The line of the file last refused in each slot, shown until the slot changes: "name: not loaded". */
   refused: { model: null, ubm: null, features: null, labels: null } as Record<Slot, string | null>,
 };
 
 let queue = Promise.resolve();
 let pending = 0;
+/** Cancel was pressed during the work now running: its remaining requests are not sent. */
+let cancelRequested = false;
 
-/** Runs work after the work before it, showing its error (if any) on the page. */
+/** A request to the worker, unless the running work was cancelled (between two of its requests, say). */
+function call<K extends Kind>(kind: K, args: Requests[K][0], onProgress?: (p: Progress) => void): Promise<Requests[K][1]> {
+  if (cancelRequested) return Promise.reject(new CancelledError('Cancelled.'));
+  return engine.call(kind, args, onProgress);
+}
+
+/**
+ * Runs work after the work before it, showing its error (if any) on the page. The control that
+ * started it keeps the focus (disabling it meanwhile would drop it to the page).
+ */
 function run(work: () => Promise<void>): Promise<void> {
+  const focused = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
   setPending(+1);
   queue = queue.then(async () => {
     clearError();
+    cancelRequested = false;
     try {
       await work();
     } catch (error) {
       showError(error);
     } finally {
       setPending(-1);
+      if (pending === 0) restoreFocus(focused);
     }
   });
   return queue;
+}
+
+/** Back to the control that had the focus, or for a clear button now disabled, its slot's file input. */
+function restoreFocus(element: HTMLElement | null): void {
+  if (element === null || (document.activeElement !== null && document.activeElement !== document.body)) return;
+  const target = (element as HTMLButtonElement).disabled && element.dataset.clear ? $(element.dataset.clear) : element;
+  if (target.isConnected && !(target as HTMLButtonElement).disabled) target.focus();
 }
 
 /** body[data-pending] counts queued work: 0 when the page shows its latest inputs. */
@@ -66,7 +91,12 @@ function enableControls(): void {
   for (const id of ['model', 'features', 'ubm', 'labels', 'backend', 'relevance', 'steps']) ($(id) as HTMLInputElement).disabled = busy;
   for (const slot of SLOTS) ($(`clear-${slot}`) as HTMLButtonElement).disabled = busy || !slotTaken(slot);
   ($('adapt') as HTMLButtonElement).disabled = busy || adaptSettings().problem !== null;
+  ($('score') as HTMLButtonElement).disabled = busy || state.machines.model === null || state.features === null;
   ($('download-scores') as HTMLButtonElement).disabled = busy || !state.scored;
+  ($('download-summary') as HTMLButtonElement).disabled = busy || !state.scored;
+  ($('example') as HTMLButtonElement).disabled = busy;
+  for (const id of ['scatter-x', 'scatter-y']) ($(id) as HTMLSelectElement).disabled = busy;
+  document.querySelectorAll<HTMLButtonElement>('.export button').forEach((b) => (b.disabled = busy || !state.scored));
   ($('cancel') as HTMLButtonElement).disabled = !busy;
 }
 
@@ -76,12 +106,18 @@ function showProgress(p: Progress | null): void {
   if (p === null) return;
   bar.max = p.total;
   bar.value = p.done;
-  $('busy').textContent = p.phase === 'scoring' ? `scoring ${p.done} of ${p.total} samples…` : `${p.phase}…`;
+  $('busy').textContent = progressText(p);
+}
+
+function progressText({ phase, done, total }: Progress): string {
+  if (phase === 'scoring') return `scoring ${done} of ${total} samples…`;
+  if (phase === 'reading') return `reading ${(done / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB…`;
+  if (phase === 'adapting') return `adapting: ${done} of ${total} EM steps done…`;
+  return `${phase}…`;
 }
 
 function slotTaken(slot: Slot): boolean {
-  if (state.refused[slot] !== null) return true;
-  return slot === 'features' || slot === 'labels' ? state[slot] !== null : state.files[slot] !== null;
+  return state.refused[slot] !== null || slotHolds(slot);
 }
 
 /** Messages of the user's own doing (files, settings) are shown; anything else also goes to the console. */
@@ -109,10 +145,15 @@ function format(v: number): string {
 
 // ---- backend ----
 
-async function switchBackend(name: string): Promise<void> {
+/** Where the page remembers what 'auto' measured (a backend name). */
+const REMEMBERED = 'tfjs-em:auto-backend';
+/** While 'auto' works on wasm, the other backends are measured in a second worker. */
+const FIRST_BACKEND = 'wasm';
+
+async function switchBackend(name: string, why: string | null = null): Promise<void> {
   try {
-    const chosen = await engine.call('backend', { name }, showProgress);
-    $('backend-info').textContent = chosen.why === null ? chosen.info : `${chosen.info} — ${chosen.why}`;
+    const chosen = await call('backend', { name }, showProgress);
+    $('backend-info').textContent = why === null ? chosen.info : `${chosen.info} — ${why}`;
     $('backend-info').dataset.backend = chosen.name;
   } catch (error) {
     $('backend-info').textContent = `${name} did not start`;
@@ -120,25 +161,90 @@ async function switchBackend(name: string): Promise<void> {
   }
 }
 
+/**
+ * 'auto': the backend an earlier probe chose, else wasm at once while a second worker measures
+ * each backend; its choice is remembered and taken (with the scores redone) if 'auto' is still
+ * selected. The inputs never wait for the probe.
+ */
+async function startAuto(): Promise<void> {
+  const remembered = readRemembered();
+  if (remembered !== null) return switchBackend(remembered, `auto: ${remembered}, measured fastest on an earlier visit`);
+  await switchBackend(FIRST_BACKEND, 'auto: measuring the other backends in the background…');
+  void probeInBackground();
+}
+
+let probing: Engine | null = null;
+
+async function probeInBackground(): Promise<void> {
+  probing?.close();
+  const prober = (probing = new Engine(new URL('./worker.js', import.meta.url)));
+  $('backend-info').dataset.probing = 'true';
+  try {
+    await prober.ready;
+    const measured = await prober.call('backend', { name: 'auto' });
+    if (probing !== prober || ($('backend') as HTMLSelectElement).value !== 'auto') return;
+    remember(measured.name);
+    await run(async () => {
+      await switchBackend(measured.name, measured.why);
+      await score();
+    });
+  } catch (error) {
+    if (error instanceof CancelledError) return; // another choice closed it
+    if (probing === prober) $('backend-info').textContent += ' (the measurement failed; staying here)';
+    console.error(error);
+  } finally {
+    prober.close();
+    if (probing === prober) {
+      probing = null;
+      delete $('backend-info').dataset.probing;
+    }
+  }
+}
+
+function readRemembered(): string | null {
+  try {
+    return localStorage.getItem(REMEMBERED);
+  } catch {
+    return null; // storage refused (a private window, a sandbox)
+  }
+}
+
+function remember(name: string): void {
+  try {
+    localStorage.setItem(REMEMBERED, name);
+  } catch {
+    // nothing to remember it in
+  }
+}
+
+/** The backend in the address (?backend=...), so that a reload or a shared link keeps it. */
+function keepInAddress(backend: string): void {
+  const url = new URL(location.href);
+  url.searchParams.set('backend', backend);
+  history.replaceState(null, '', url);
+}
+
 // ---- inputs ----
 
+/**
+ * Reads a file into its slot. A replacement that fails or is cancelled leaves the slot's working
+ * file in place (the worker keeps it too), with a line saying what became of the new one.
+ */
 async function take(slot: Slot, file: File): Promise<void> {
   state.refused[slot] = null;
   label(slot).textContent = `${file.name} (reading…)`;
   label(slot).classList.remove('loaded');
   try {
-    if (slot === 'features') {
-      state.features = null;
-      state.features = await engine.call('features', { file }, showProgress);
-    } else if (slot === 'labels') {
-      state.labels = null;
-      state.labels = await engine.call('labels', { file }, showProgress);
-    } else {
+    if (slot === 'features') state.features = await call('features', { file }, showProgress);
+    else if (slot === 'labels') state.labels = await call('labels', { file }, showProgress);
+    else {
+      const previous = state.files[slot];
       state.files[slot] = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
       try {
-        state.machines = await engine.call('machines', state.files);
+        state.machines = await call('machines', state.files);
       } catch (error) {
-        state.files[slot] = null;
+        state.files[slot] = previous;
+        // Sent even after a cancel: the worker must hold the working file again.
         state.machines = await engine.call('machines', state.files).catch(() => ({ model: null, ubm: null, modelWaits: false }));
         throw error;
       }
@@ -156,11 +262,11 @@ async function clearSlot(slot: Slot): Promise<void> {
   state.refused[slot] = null;
   ($(slot) as HTMLInputElement).value = '';
   try {
-    if (slot === 'features') state.features = await engine.call('features', { file: null });
-    else if (slot === 'labels') state.labels = await engine.call('labels', { file: null });
+    if (slot === 'features') state.features = await call('features', { file: null });
+    else if (slot === 'labels') state.labels = await call('labels', { file: null });
     else {
       state.files[slot] = null;
-      state.machines = await engine.call('machines', state.files);
+      state.machines = await call('machines', state.files);
     }
   } finally {
     showSlots();
@@ -179,8 +285,19 @@ function showSlots(): void {
   enableControls();
 }
 
+/** A slot's line: what it holds, then what became of a file it refused (the working file stays). */
 function slotText(slot: Slot): [string, boolean] {
-  if (state.refused[slot] !== null) return [state.refused[slot], false];
+  const [held, loaded] = heldText(slot);
+  const refused = state.refused[slot];
+  if (refused === null) return [held, loaded];
+  return slotHolds(slot) ? [`${held} · ${refused}`, false] : [refused, false];
+}
+
+function slotHolds(slot: Slot): boolean {
+  return slot === 'features' || slot === 'labels' ? state[slot] !== null : state.files[slot] !== null;
+}
+
+function heldText(slot: Slot): [string, boolean] {
   if (slot === 'features') {
     const f = state.features;
     return f === null ? ['drop a file here or choose one', false] : [`${f.name}: ${f.shape[0]} samples × ${f.shape[1]} features`, true];
@@ -202,10 +319,12 @@ function slotText(slot: Slot): [string, boolean] {
 function clearResults(): void {
   $('results').hidden = true;
   state.scored = false;
-  for (const id of ['average', 'count', 'timing', 'histogram', 'histogram-caption', 'scatter', 'scatter-caption', 'det', 'eer', 'det-caption', 'table-note']) {
+  state.summary = null;
+  for (const id of ['average', 'count', 'timing', 'histogram', 'histogram-caption', 'scatter', 'scatter-legend', 'scatter-caption', 'det', 'eer', 'det-caption', 'table-note']) {
     $(id).replaceChildren();
   }
   $('det-figure').hidden = true;
+  $('example-reading').hidden = true;
   delete $('eer').dataset.value;
   $('scores').querySelector('thead')!.replaceChildren();
   $('scores').querySelector('tbody')!.replaceChildren();
@@ -226,7 +345,7 @@ async function score(): Promise<void> {
   const { model, ubm } = state.machines;
   const features = state.features;
   if (model === null || features === null) return;
-  const scored = await engine.call('score', { tableRows: TABLE_ROWS }, showProgress);
+  const scored = await call('score', { tableRows: TABLE_ROWS }, showProgress);
   if (scored === null) return;
   showScores(scored, features, ubm !== null);
   // The scores stand; labels that do not fit them are the user's to fix.
@@ -241,26 +360,63 @@ function showScores(s: Scores, features: FeaturesSummary, ratio: boolean): void 
   $('count').textContent = String(s.count);
   $('timing').textContent = `(${s.ms.toFixed(0)} ms on ${$('backend-info').dataset.backend})`;
 
-  $('histogram').replaceChildren(histogram(s.bins, ratio ? 'log-likelihood ratio' : 'log-likelihood'));
-  $('histogram-caption').textContent = `Histogram of the per-sample ${what}${s.bins.nonFinite ? `; ${s.bins.nonFinite} not finite, left out` : ''}`;
-  const [n, d] = features.shape;
+  // Visible first, so that the plots can take the width the page gives them.
+  $('results').hidden = false;
+  const split = s.bins.split !== undefined;
+  $('histogram').replaceChildren(histogram(s.bins, ratio ? 'log-likelihood ratio' : 'log-likelihood', width()));
+  const parts = split ? `, genuine (green) and impostor (orange) overlaid` : '';
+  $('histogram-caption').innerHTML = `${histogramLegend(split)} `;
+  $('histogram-caption').append(`Histogram of the per-sample ${what}${parts}${s.bins.nonFinite ? `; ${s.bins.nonFinite} not finite, left out` : ''}`);
+  describe('histogram', `Histogram of ${s.count} per-sample scores (${what}) from ${format(s.bins.lo)} to ${format(s.bins.hi)}${parts}`);
   $('scatter-figure').hidden = features.points === null;
   if (features.points !== null) {
-    const models = [{ machine: state.machines.model!, ubm: false }];
-    if (state.machines.ubm !== null) models.unshift({ machine: state.machines.ubm, ubm: true });
-    $('scatter').replaceChildren(scatter(features.points, models));
-    const which = d === 2 ? 'Samples' : `Samples (features 0 and 1 of ${d})`;
-    const sampled = features.every > 1 ? `; one sample in ${features.every} is shown (${features.points.shape[0]} of ${n})` : '';
-    $('scatter-caption').textContent = `${which}, with each Gaussian's 1- and 2-sigma ellipses (UBM dashed grey)${sampled}`;
+    chooseAxes(features.shape[1]);
+    drawScatter(features.points, [0, 1]);
   }
+  $('example-reading').hidden = !state.example;
   if (s.det !== null && typeof s.det !== 'string') showDet(s.det, what);
   table(s);
-  $('results').hidden = false;
   state.scored = true;
+  state.summary = { what, scores: s };
+}
+
+/** A plot's width: its figure's room on the page (a phone's is narrower than the plot's 420 px). */
+const width = () => plotWidth(($('results').clientWidth || 420) - 24);
+
+/** A plot's text alternative: what it shows, in a sentence. */
+function describe(id: string, text: string): void {
+  $(id).setAttribute('aria-label', text);
+}
+
+/** The two features of the scatter plot: one option a feature. */
+function chooseAxes(d: number): void {
+  for (const [id, chosen] of [['scatter-x', 0], ['scatter-y', 1]] as const) {
+    const select = $(id) as HTMLSelectElement;
+    select.replaceChildren(...Array.from({ length: d }, (_, j) => new Option(`feature ${j}`, String(j), j === chosen, j === chosen)));
+  }
+}
+
+function drawScatter(points: HostArray2D, [i, j]: [number, number]): void {
+  const features = state.features!;
+  const [n, d] = features.shape;
+  const models = [{ machine: state.machines.model!, ubm: false }];
+  if (state.machines.ubm !== null) models.unshift({ machine: state.machines.ubm, ubm: true });
+  $('scatter').replaceChildren(scatter(points, models, [i, j], width()));
+  $('scatter-legend').innerHTML = scatterLegend(state.machines.ubm !== null);
+  const which = d === 2 ? 'Samples' : `Samples (features ${i} and ${j} of ${d})`;
+  const sampled = features.every > 1 ? `; one sample in ${features.every} is shown (${points.shape[0]} of ${n})` : '';
+  $('scatter-caption').textContent = `${which}, with each Gaussian's 1- and 2-sigma ellipses (UBM dashed grey)${sampled}`;
+  describe('scatter', `Scatter plot of ${points.shape[0]} samples, feature ${i} across and feature ${j} up, with the ellipses of ${state.machines.model!.nGaussians} Gaussians`);
+}
+
+async function changeAxes(): Promise<void> {
+  const [i, j] = ['scatter-x', 'scatter-y'].map((id) => Number(($(id) as HTMLSelectElement).value)) as [number, number];
+  drawScatter(await call('points', { x: i, y: j }), [i, j]);
 }
 
 function showDet(det: Det, what: string): void {
-  $('det').replaceChildren(detPlot(det));
+  $('det').replaceChildren(detPlot(det, width()));
+  describe('det', `DET curve of ${det.genuine} genuine and ${det.impostor} impostor scores; equal error rate ${(100 * det.eer).toFixed(2)}%`);
   $('det-caption').textContent = `DET curve of the ${what} of ${det.genuine} genuine and ${det.impostor} impostor samples (${state.labels!.name}); equal error rate`;
   $('eer').textContent = `${(100 * det.eer).toFixed(2)}%`;
   $('eer').dataset.value = String(det.eer);
@@ -281,23 +437,92 @@ function table({ ll, llUbm, scores, count }: Scores): void {
   $('table-note').textContent = count > ll.length ? `The first ${ll.length} of ${count} samples.` : '';
 }
 
+/** Everything needed to report the run: inputs, backend, timing, average score, EER. */
+function downloadSummary(): void {
+  const { what, scores } = state.summary!;
+  const det = scores.det !== null && typeof scores.det !== 'string' ? scores.det : null;
+  const summary = {
+    model: state.files.model?.name ?? null,
+    ubm: state.files.ubm?.name ?? null,
+    features: state.features && { name: state.features.name, samples: state.features.shape[0], features: state.features.shape[1] },
+    labels: state.labels && { name: state.labels.name, genuine: state.labels.genuine, impostor: state.labels.count - state.labels.genuine },
+    score: what,
+    average: scores.average,
+    count: scores.count,
+    eer: det?.eer ?? null,
+    backend: $('backend-info').dataset.backend ?? null,
+    backendLine: $('backend-info').textContent,
+    scoringMs: scores.ms,
+    date: new Date().toISOString(),
+  };
+  download(new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`), `${baseName()}-summary.json`, 'application/json');
+}
+
+const baseName = () => state.features!.name.replace(/\.[^.]*$/, '');
+
+/** A plot as an SVG file, or drawn on a canvas at twice its size as a PNG. */
+async function exportPlot(plot: string, format: string): Promise<void> {
+  const svg = $(plot).querySelector('svg');
+  if (svg === null) throw new InputError('There is no plot to export.');
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  // Plot styles the SVG through a <style> inside it, and the page's font size through style.css.
+  copy.querySelectorAll('text').forEach((t) => t.setAttribute('font-size', '12'));
+  const text = new XMLSerializer().serializeToString(copy);
+  const name = `${baseName()}-${plot}`;
+  if (format === 'svg') return download(new TextEncoder().encode(text), `${name}.svg`, 'image/svg+xml');
+  const [w, h] = [svg.viewBox.baseVal.width || svg.clientWidth, svg.viewBox.baseVal.height || svg.clientHeight];
+  const image = new Image();
+  image.src = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+  try {
+    await image.decode();
+    const canvas = Object.assign(document.createElement('canvas'), { width: 2 * w, height: 2 * h });
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    const png = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+    if (png === null) throw new Error('the browser could not make a PNG of the plot');
+    download(new Uint8Array(await png.arrayBuffer()), `${name}.png`, 'image/png');
+  } finally {
+    URL.revokeObjectURL(image.src);
+  }
+}
+
+// ---- example data ----
+
+/** The bundled example, loaded as files are (UBM, model, features, labels), then scored. */
+async function loadExample(): Promise<void> {
+  const files = await call('example', {});
+  const as = (bytes: Uint8Array, name: string) => new File([bytes as BlobPart], name);
+  await take('ubm', as(files.ubm, 'example-ubm.h5'));
+  await take('model', as(files.model, 'example-speaker.h5'));
+  await take('features', as(files.features, 'example-features.csv'));
+  await take('labels', as(files.labels, 'example-labels.csv'));
+  state.example = true;
+  $('example-note').textContent = 'Example loaded: a speaker model, its UBM, 400 test frames and their labels.';
+}
+
 async function downloadScores(): Promise<void> {
-  const csv = await engine.call('scoresCsv', {});
-  download(csv, `${state.features!.name.replace(/\.[^.]*$/, '')}-scores.csv`, 'text/csv');
+  const csv = await call('scoresCsv', {});
+  download(csv, `${baseName()}-scores.csv`, 'text/csv');
 }
 
 // ---- MAP adaptation ----
 
-/** The MAP settings as numbers, and the library's objection to them (null: none). */
+/** The MAP settings as numbers, and what is wrong with them in the page's words (null: nothing). */
 function adaptSettings(): { relevance: number; steps: number; problem: string | null } {
   const relevance = ($('relevance') as HTMLInputElement).valueAsNumber;
   const steps = ($('steps') as HTMLInputElement).valueAsNumber;
+  const settings = { relevance, steps };
+  if (!(relevance > 0 && Number.isFinite(relevance))) return { ...settings, problem: 'The relevance factor must be a number greater than 0 (4 is usual).' };
+  if (!(Number.isInteger(steps) && steps >= 1)) return { ...settings, problem: 'EM steps must be a whole number, at least 1.' };
   try {
-    // The constructor checks the training settings; no tensor is made without a UBM.
+    // What the page does not check the library does (no tensor is made without a UBM).
     new GMMMachine(1, { mapRelevanceFactor: relevance, maxFittingSteps: steps });
-    return { relevance, steps, problem: null };
+    return { ...settings, problem: null };
   } catch (error) {
-    return { relevance, steps, problem: messageOf(error) };
+    return { ...settings, problem: messageOf(error) };
   }
 }
 
@@ -317,7 +542,7 @@ async function adapt(): Promise<void> {
   const status = $('adapt-status');
   status.textContent = 'adapting…';
   try {
-    const adapted = await engine.call('adapt', { relevance, steps }, showProgress);
+    const adapted = await call('adapt', { relevance, steps }, showProgress);
     const name = `${modelFile.name.replace(/\.(h5|hdf5|hdf)$/i, '')}-map.h5`;
     download(adapted.bytes, name);
     status.textContent = `${adapted.nIter} step(s) in ${adapted.ms.toFixed(0)} ms; downloaded ${name}`;
@@ -338,19 +563,33 @@ function download(bytes: Uint8Array, name: string, type = 'application/x-hdf5'):
 
 // ---- wiring ----
 
+/**
+ * Work on the inputs, then the scores of whatever inputs stand (a failed replacement leaves the
+ * working ones); the work's own error, if any, is the one shown.
+ */
+async function thenScore(work: () => Promise<void>): Promise<void> {
+  let failure: unknown = null;
+  try {
+    await work();
+  } catch (error) {
+    failure = error;
+  }
+  try {
+    await score();
+  } catch (error) {
+    if (failure === null) throw error;
+  }
+  if (failure !== null) throw failure;
+}
+
 function wire(): void {
   for (const slot of SLOTS) {
     const input = $(slot) as HTMLInputElement;
     const handle = (file: File | undefined) => {
       if (file === undefined) return;
+      state.example = false;
       clearResults();
-      void run(async () => {
-        try {
-          await take(slot, file);
-        } finally {
-          await score();
-        }
-      });
+      void run(() => thenScore(() => take(slot, file)));
     };
     input.addEventListener('change', () => {
       handle(input.files?.[0]);
@@ -364,8 +603,12 @@ function wire(): void {
       zone.classList.remove('over');
       if (pending === 0) handle(e.dataTransfer?.files[0]);
     });
-    $(`clear-${slot}`).addEventListener('click', (e) => {
-      e.preventDefault(); // inside the slot's label: not a click on its file input
+    // A click anywhere on the card but its controls opens the file chooser.
+    zone.addEventListener('click', (e) => {
+      if (!(e.target as HTMLElement).closest('button, input, label, select') && !input.disabled) input.click();
+    });
+    $(`clear-${slot}`).addEventListener('click', () => {
+      state.example = false;
       clearResults();
       void run(async () => {
         await clearSlot(slot);
@@ -379,15 +622,44 @@ function wire(): void {
 
   const select = $('backend') as HTMLSelectElement;
   select.addEventListener('change', () => {
+    keepInAddress(select.value);
     clearResults();
+    probing?.close();
+    probing = null;
+    if (select.value === 'auto') {
+      try {
+        localStorage.removeItem(REMEMBERED); // choosing auto again measures again
+      } catch {
+        // no storage
+      }
+    }
     void run(async () => {
-      await switchBackend(select.value);
+      await (select.value === 'auto' ? startAuto() : switchBackend(select.value));
       await score();
     });
   });
+  $('score').addEventListener('click', () => {
+    clearResults();
+    void run(score);
+  });
   $('adapt').addEventListener('click', () => void run(adapt));
   $('download-scores').addEventListener('click', () => void run(downloadScores));
-  $('cancel').addEventListener('click', () => engine.cancel());
+  $('download-summary').addEventListener('click', downloadSummary);
+  $('example').addEventListener('click', () => {
+    clearResults();
+    void run(() => thenScore(loadExample));
+  });
+  document.querySelectorAll<HTMLElement>('.export').forEach((p) =>
+    p.addEventListener('click', (e) => {
+      const format = (e.target as HTMLElement).closest('button')?.dataset.format;
+      if (format !== undefined) void run(() => exportPlot(p.dataset.plot!, format));
+    }),
+  );
+  for (const id of ['scatter-x', 'scatter-y']) $(id).addEventListener('change', () => void run(changeAxes));
+  $('cancel').addEventListener('click', () => {
+    cancelRequested = true;
+    engine.cancel();
+  });
   for (const id of ['relevance', 'steps']) $(id).addEventListener('input', showAdaptSettings);
   window.addEventListener('unhandledrejection', (e) => showError(e.reason));
   window.addEventListener('error', (e) => showError(e.error ?? e.message));
@@ -397,7 +669,7 @@ function wire(): void {
   if (asked !== null && [...select.options].some((o) => o.value === asked)) select.value = asked;
   void run(async () => {
     await engine.ready;
-    await switchBackend(select.value);
+    await (select.value === 'auto' ? startAuto() : switchBackend(select.value));
   });
 }
 

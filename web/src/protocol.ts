@@ -16,8 +16,9 @@ export interface MachineSummary {
   nFeatures: number;
   means: Float64Array;
   variances: Float64Array;
-  /** Each Gaussian's covariance block of features 0 and 1, [K, 3]: var0, cov01, var1 (cov01 = 0 but for full and tied machines). */
-  plane: Float64Array;
+  /** Full covariances [K, D, D], or the tied one [D, D]; null for diagonal machines (variances then). */
+  covariances: Float64Array | null;
+  tied: boolean;
 }
 
 export interface Machines {
@@ -30,7 +31,7 @@ export interface Machines {
 export interface FeaturesSummary {
   name: string;
   shape: [number, number];
-  /** Features 0 and 1 of every `every`-th sample, for the scatter plot (null: fewer than 2 features). */
+  /** Features 0 and 1 of every `every`-th sample, for the scatter plot (null: fewer than 2 features; see the points request). */
   points: HostArray2D | null;
   every: number;
 }
@@ -40,6 +41,8 @@ export interface Bins {
   hi: number;
   counts: number[];
   nonFinite: number;
+  /** With labels that fit: the genuine and the impostor scores on the same bins. */
+  split?: { genuine: number[]; impostor: number[] };
 }
 
 export interface LabelsSummary {
@@ -91,6 +94,8 @@ export interface Requests {
   score: [{ tableRows: number }, Scores | null];
   adapt: [{ relevance: number; steps: number }, Adapted];
   scoresCsv: [Record<string, never>, Uint8Array];
+  points: [{ x: number; y: number }, HostArray2D];
+  example: [Record<string, never>, { ubm: Uint8Array; model: Uint8Array; features: Uint8Array; labels: Uint8Array }];
 }
 
 export type Kind = keyof Requests;

@@ -5,7 +5,7 @@
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { GMMMachine, TfjsEmError, getBackendInfo, useBackend, type BackendName } from '../../src/index.js';
 import { toMatrix } from '../../src/data/matrix.js';
-import { InputError, NeedsUbmError, messageOf, readFeatures, readModel, type Features } from './inputs.js';
+import { InputError, NeedsUbmError, eachLines, messageOf, readFeatures, readModel, type Features } from './inputs.js';
 import { detOf, parseLabels, type Labels } from './labels.js';
 import type { Bins, Kind, MachineSummary, Progress, Reply, Request, Requests, Upload } from './protocol.js';
 import { chooseByProbe, describeProbe } from './probe.js';
@@ -27,7 +27,8 @@ const state = {
   lastScores: null as Float64Array | null,
 };
 
-let current: { id: number; cancelled: boolean } | null = null;
+/** The request being handled; a cancel aborts its controller (a fit stops at its next chunk). */
+let current: { id: number; cancelled: boolean; abort: AbortController } | null = null;
 
 function post(reply: Reply, transfer: Transferable[] = []): void {
   (self as unknown as Worker).postMessage(reply, transfer);
@@ -69,22 +70,14 @@ function describeBackend(): string {
 // ---- inputs ----
 
 const summary = (m: GMMMachine | null): MachineSummary | null =>
-  m && { nGaussians: m.nGaussians, nFeatures: m.nFeatures, means: m.means, variances: m.variances, plane: plane(m) };
-
-/** The covariance blocks of features 0 and 1 (see MachineSummary.plane). */
-function plane(m: GMMMachine): Float64Array {
-  const [k, d] = [m.nGaussians, m.nFeatures];
-  const out = new Float64Array(k * 3);
-  const variances = m.variances;
-  const covariances = m.covarianceType === 'full' || m.covarianceType === 'tied' ? m.covariances : null;
-  for (let g = 0; g < k; g++) {
-    const at = m.covarianceType === 'full' ? g * d * d : 0;
-    out[g * 3] = variances[g * d];
-    out[g * 3 + 1] = covariances === null || d < 2 ? 0 : covariances[at + 1];
-    out[g * 3 + 2] = d < 2 ? 0 : variances[g * d + 1];
-  }
-  return out;
-}
+  m && {
+    nGaussians: m.nGaussians,
+    nFeatures: m.nFeatures,
+    means: m.means,
+    variances: m.variances,
+    covariances: m.covarianceType === 'full' || m.covarianceType === 'tied' ? m.covariances : null,
+    tied: m.covarianceType === 'tied',
+  };
 
 async function machines(files: Requests['machines'][0]): Promise<Requests['machines'][1]> {
   state.model?.dispose();
@@ -104,29 +97,52 @@ async function machines(files: Requests['machines'][0]): Promise<Requests['machi
   return { model: summary(state.model), ubm: summary(state.ubm), modelWaits };
 }
 
+/** Between the pieces of a file: its progress, and a chance to cancel. */
+const reading = (phase: string) => ({
+  between: async (done: number, total: number) => {
+    progress(phase, done, total);
+    await checkpoint();
+  },
+});
+
+/** A new features file; the one held stays until the new one is read and checked. */
 async function features({ file }: Requests['features'][0]): Promise<Requests['features'][1]> {
-  state.features = null;
-  if (file === null) return null;
+  if (file === null) {
+    state.features = null;
+    return null;
+  }
   progress('reading', 0, file.size);
-  const read = await readFeatures(file);
+  const read = await readFeatures(file, reading('reading'));
   await checkpoint();
   state.features = read;
   const [n, d] = read.data.shape;
-  const every = Math.max(1, Math.ceil(n / MAX_POINTS));
-  let points = null;
-  if (d >= 2) {
-    const data = new Float64Array(2 * Math.ceil(n / every));
-    for (let i = 0, o = 0; i < n; i += every, o += 2) data.set(read.data.data.subarray(d * i, d * i + 2), o);
-    points = { data, shape: [data.length / 2, 2] as [number, number] };
-  }
-  return { name: read.name, shape: [n, d], points, every };
+  return { name: read.name, shape: [n, d], points: d >= 2 ? points({ x: 0, y: 1 }) : null, every: everyOf(n) };
 }
 
+const everyOf = (n: number) => Math.max(1, Math.ceil(n / MAX_POINTS));
+
+/** Features x and y of every `every`-th sample, for the scatter plot. */
+function points({ x, y }: Requests['points'][0]): Requests['points'][1] {
+  const f = state.features;
+  if (f === null) throw new InputError('There are no features to show.');
+  const [n, d] = f.data.shape;
+  if (!(x >= 0 && x < d && y >= 0 && y < d)) throw new InputError(`${f.name} has features 1 to ${d}.`);
+  const every = everyOf(n);
+  const data = new Float64Array(2 * Math.ceil(n / every));
+  for (let i = 0, o = 0; i < n; i += every, o += 2) [data[o], data[o + 1]] = [f.data.data[d * i + x], f.data.data[d * i + y]];
+  return { data, shape: [data.length / 2, 2] };
+}
+
+/** A new labels file; the one held stays until the new one is read. */
 async function labels({ file }: Requests['labels'][0]): Promise<Requests['labels'][1]> {
-  state.labels = null;
-  if (file === null) return null;
+  if (file === null) {
+    state.labels = null;
+    return null;
+  }
   progress('reading', 0, file.size);
-  const read = parseLabels(await file.text(), file.name);
+  const lines: string[] = [];
+  await eachLines(file, reading('reading'), (batch) => lines.push(...batch));
+  const read = parseLabels(lines.join('\n'), file.name);
   await checkpoint();
   state.labels = read;
   return { name: read.name, count: read.genuine.length, genuine: read.genuine.reduce((s, v) => s + v, 0) };
@@ -161,17 +177,22 @@ async function score({ tableRows }: Requests['score'][0]): Promise<Requests['sco
   const scores = llUbm === null ? ll : ll.map((v, i) => v - llUbm[i]);
   state.lastScores = scores;
   const head = (v: Float64Array) => v.slice(0, tableRows);
-  return {
-    count: n,
-    average: scores.reduce((s, v) => s + v, 0) / n,
-    ll: head(ll),
-    llUbm: llUbm && head(llUbm),
-    scores: head(scores),
-    bins: histogramBins(scores),
-    ms,
-    det: state.labels && detOf(scores, state.labels, f.name),
-  };
+  const det = state.labels && detOf(scores, state.labels, f.name);
+  const bins = histogramBins(scores);
+  if (det !== null && typeof det !== 'string') bins.split = splitCounts(scores, state.labels!.genuine, bins);
+  return { count: n, average: scores.reduce((s, v) => s + v, 0) / n, ll: head(ll), llUbm: llUbm && head(llUbm), scores: head(scores), bins, ms, det };
 }
+
+/** The genuine and the impostor scores counted on the same bins. */
+function splitCounts(scores: Float64Array, genuine: Uint8Array, { lo, hi, counts }: Bins): { genuine: number[]; impostor: number[] } {
+  const out = { genuine: new Array<number>(counts.length).fill(0), impostor: new Array<number>(counts.length).fill(0) };
+  scores.forEach((v, i) => {
+    if (Number.isFinite(v)) (genuine[i] === 1 ? out.genuine : out.impostor)[binOf(v, lo, hi, counts.length)]++;
+  });
+  return out;
+}
+
+const binOf = (v: number, lo: number, hi: number, bins: number) => Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins));
 
 /** Equal-width bins over the finite scores (sqrt of their count, between 5 and 50). */
 function histogramBins(values: Float64Array): Bins {
@@ -185,7 +206,7 @@ function histogramBins(values: Float64Array): Bins {
   if (finite === 0) return { lo: 0, hi: 0, counts: [], nonFinite: values.length };
   if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
   const counts = new Array<number>(Math.max(5, Math.min(50, Math.round(Math.sqrt(finite))))).fill(0);
-  for (const v of values) if (Number.isFinite(v)) counts[Math.min(counts.length - 1, Math.floor(((v - lo) / (hi - lo)) * counts.length))]++;
+  for (const v of values) if (Number.isFinite(v)) counts[binOf(v, lo, hi, counts.length)]++;
   return { lo, hi, counts, nonFinite: values.length - finite };
 }
 
@@ -206,10 +227,48 @@ async function adapt({ relevance, steps }: Requests['adapt'][0]): Promise<Reques
   const start = performance.now();
   const adapted = new GMMMachine(model.nGaussians, { trainer: 'map', ubm: model, mapRelevanceFactor: relevance, maxFittingSteps: steps });
   try {
-    await adapted.fit(f.data);
+    progress('adapting', 0, steps);
+    const signal = current!.abort.signal;
+    await adapted.fit(f.data, { signal, onStep: ({ step }) => progress('adapting', step, steps) }).catch((error: unknown) => {
+      throw signal.aborted ? new Cancelled('Cancelled.') : error;
+    });
     return { bytes: await adapted.toBytes(), nIter: adapted.nIter, ms: performance.now() - start };
   } finally {
     adapted.dispose();
+  }
+}
+
+// ---- example data ----
+
+/**
+ * A small speaker-verification example, the same on every visit: a 4-Gaussian UBM of 2-D
+ * frames, a speaker model (the UBM with its means moved and narrowed towards the speaker's
+ * voice) and 400 test frames, alternately the speaker's (genuine) and the UBM's (impostor),
+ * with their labels. Files as a user would load them.
+ */
+async function example(): Promise<Requests['example'][1]> {
+  const ubm = new GMMMachine(4);
+  ubm.weights = [0.3, 0.2, 0.25, 0.25];
+  ubm.means = [-2, -1, 0, 2, 2, 0, 1, -2.5];
+  ubm.variances = [1, 0.8, 0.9, 1.1, 1.2, 0.7, 0.8, 1];
+  const speaker = new GMMMachine(4);
+  speaker.weights = [0.35, 0.15, 0.3, 0.2];
+  speaker.means = [-1.4, -0.4, 0.4, 2.4, 2.3, 0.7, 1.2, -1.8];
+  speaker.variances = [0.6, 0.5, 0.5, 0.6, 0.7, 0.4, 0.5, 0.6];
+  try {
+    const genuine = speaker.sample(200, { randomState: 11 }).data;
+    const impostor = ubm.sample(200, { randomState: 12 }).data;
+    const rows: string[] = ['feature 1,feature 2'];
+    const labels: string[] = ['label'];
+    for (let i = 0; i < 200; i++) {
+      rows.push(`${genuine[2 * i].toFixed(5)},${genuine[2 * i + 1].toFixed(5)}`, `${impostor[2 * i].toFixed(5)},${impostor[2 * i + 1].toFixed(5)}`);
+      labels.push('genuine', 'impostor');
+    }
+    const text = (lines: string[]) => new TextEncoder().encode(`${lines.join('\n')}\n`);
+    return { ubm: await ubm.toBytes(), model: await speaker.toBytes(), features: text(rows), labels: text(labels) };
+  } finally {
+    ubm.dispose();
+    speaker.dispose();
   }
 }
 
@@ -223,12 +282,17 @@ const handlers: { [K in Kind]: (args: Requests[K][0]) => Promise<Requests[K][1]>
   score,
   adapt,
   scoresCsv,
+  points,
+  example,
 };
 
 self.addEventListener('message', (event: MessageEvent<Request>) => {
   const request = event.data;
   if (request.kind === 'cancel') {
-    if (current !== null) current.cancelled = true;
+    if (current !== null) {
+      current.cancelled = true;
+      current.abort.abort();
+    }
     return;
   }
   void handle(request);
@@ -239,7 +303,7 @@ let queue = Promise.resolve();
 /** One request at a time, in order. */
 function handle(request: Exclude<Request, { kind: 'cancel' }>): void {
   queue = queue.then(async () => {
-    current = { id: request.id, cancelled: false };
+    current = { id: request.id, cancelled: false, abort: new AbortController() };
     try {
       const handler = handlers[request.kind] as (args: unknown) => Promise<unknown>;
       const value = await handler(request.args);
