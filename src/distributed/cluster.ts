@@ -180,7 +180,7 @@ export class Cluster {
     const children = flow ? shardJobs.map(([id]) => id) : [];
     const watch = new PassWatch(this.queue, this.connection, job.id!, children, tag, this.options, this.url);
     try {
-      const value = await Promise.race([job.waitUntilFinished(this.events), this.lostConnection, watch.failure]);
+      const value = await Promise.race([job.waitUntilFinished(this.events), watch.finished, this.lostConnection, watch.failure]);
       await job.remove({ removeChildren: true }).catch(() => {});
       return value as Record<string, unknown>;
     } catch (error) {
@@ -207,10 +207,14 @@ export class Cluster {
  * Watches a pass's jobs while the coordinator waits for them, rejecting `failure` when the
  * wait could never end: a job gone from Redis (a restart or a flush), or no progress for the
  * stall timeout (no job of the pass changed state and no job on the queue is held by a live
- * worker's lock). Says once when nobody listens on the queue.
+ * worker's lock). Says once when nobody listens on the queue. `finished` settles as the job
+ * does when its state says it has ended: BullMQ's completion event can be missed (a job that
+ * ends while the events stream is not being read, under load), and the wait must not hang on it.
  */
 class PassWatch {
   readonly failure: Promise<never>;
+  readonly finished: Promise<unknown>;
+  private ended!: { resolve(value: unknown): void; reject(error: Error): void };
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -223,8 +227,19 @@ class PassWatch {
     private readonly options: ClusterOptions,
     private readonly url: string,
   ) {
+    this.finished = new Promise((resolve, reject) => (this.ended = { resolve, reject }));
+    this.finished.catch(() => {});
     this.failure = new Promise((_, reject) => this.poll(reject, '', performance.now(), false));
     this.failure.catch(() => {});
+  }
+
+  /** The parent job's own outcome, read from Redis once its state is final; false when it is gone meanwhile. */
+  private async settle(state: string): Promise<boolean> {
+    const job = await Job.fromId(this.queue, this.parent);
+    if (job === undefined) return false; // the vanished check says so at the next poll
+    if (state === 'completed') this.ended.resolve(job.returnvalue);
+    else this.ended.reject(new Error(job.failedReason || `job ${this.parent} failed`));
+    return true;
   }
 
   stop(): void {
@@ -240,6 +255,8 @@ class PassWatch {
         const states = await Promise.all(ids.map((id) => this.queue.getJobState(id)));
         const gone = states.findIndex((s) => s === 'unknown');
         if (gone >= 0 && !this.stopped) return reject(vanished(this.url, ids[gone], this.tag.pass));
+        const last = states[states.length - 1];
+        if ((last === 'completed' || last === 'failed') && !this.stopped && (await this.settle(last))) return;
         const now = performance.now();
         const signature = states.join();
         const moving = signature !== before || (await this.workerHoldsAJob());

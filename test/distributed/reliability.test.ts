@@ -8,7 +8,9 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
+import { Cluster } from '../../src/distributed/cluster.js';
+import { parseDataSpec, readData } from '../../src/io/data/read.js';
 import { Redis } from 'ioredis';
 import { buildOnce, tfjsEm } from '../cli/cli.js';
 import { blobs, csvText, tempDir, writeNpy } from '../cli/fixtures.js';
@@ -81,6 +83,29 @@ withRedis(() => {
     started.push(w);
     return w;
   }
+
+  test("a job's completion event missed by the coordinator: the pass ends from the job's state, with its result", async () => {
+    await withServer(async (redis) => {
+      await worker(redis.url);
+      const cluster = await Cluster.connect(redis.url, { stallTimeout: 60_000 });
+      // Events of another queue: the completion of this run's jobs never arrives.
+      const own = cluster['events'] as QueueEvents;
+      const deaf = new QueueEvents('another-queue', { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+      await deaf.waitUntilReady();
+      Object.assign(cluster, { events: deaf });
+      try {
+        const t0 = performance.now();
+        const data = await cluster.data([shards[0], shards[1]]);
+        const rows = await Promise.all([shards[0], shards[1]].map(async (f) => (await readData(parseDataSpec(f))).shape[0]));
+        expect([data.nSamples, data.nFeatures]).toEqual([rows[0] + rows[1], 8]);
+        expect(performance.now() - t0).toBeLessThan(15_000); // polls of 1 s, not the 60 s stall limit
+      } finally {
+        Object.assign(cluster, { events: own });
+        await deaf.close();
+        await cluster.close();
+      }
+    });
+  });
 
   test('no worker on the queue: the run says so, then fails once the pass stalls', async () => {
     await withServer(async (redis) => {
