@@ -90,7 +90,8 @@ withRedis(() => {
       const cluster = await Cluster.connect(redis.url, { stallTimeout: 60_000 });
       // Events of another queue: the completion of this run's jobs never arrives.
       const own = cluster['events'] as QueueEvents;
-      const deaf = new QueueEvents('another-queue', { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+      const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+      const deaf = new QueueEvents('another-queue', { connection });
       await deaf.waitUntilReady();
       Object.assign(cluster, { events: deaf });
       try {
@@ -102,6 +103,7 @@ withRedis(() => {
       } finally {
         Object.assign(cluster, { events: own });
         await deaf.close();
+        connection.disconnect(); // a connection handed in is the caller's to close
         await cluster.close();
       }
     });
