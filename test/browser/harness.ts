@@ -73,6 +73,19 @@ export async function newPage(site: Site, url: string, log: string[]): Promise<P
   return page;
 }
 
+/** Resolves once the scoring page's queued work is done (body[data-pending] = 0); jest's timeout bounds it. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.body.dataset.pending === '0', undefined, { timeout: 0 });
+}
+
+/** The scoring page at `url`, settled; or why not (no site, or not settled within a minute). */
+export async function settledPage(site: Site | string, url: string, log: string[]): Promise<Page | string> {
+  if (typeof site === 'string') return site;
+  const page = await newPage(site, url, log);
+  const problem = await withTimeout(settled(page), 60_000, `starting ${url}`).then(() => null, (error: Error) => error.message);
+  return problem ?? page;
+}
+
 /** Starting a backend can hang (a GPU driver that never answers): give up after `ms`. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -14,7 +14,7 @@ import { GMMMachine } from '../../src/index.js';
 import { detAxisPosition } from '../../src/math/det.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { faithful } from '../helpers/reference.js';
-import { REFERENCE_DIR, newPage, openSite, whenAvailable, withTimeout, type Site } from './harness.js';
+import { REFERENCE_DIR, openSite, settled, settledPage, whenAvailable, type Site } from './harness.js';
 
 const BACKEND = 'wasm';
 
@@ -34,9 +34,6 @@ function npy(data: Float32Array, [n, d]: [number, number]): Buffer {
   return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
 }
 
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.body.dataset.pending === '0', undefined, { timeout: 0 });
-}
 
 const errorText = (page: Page) => page.evaluate(() => (document.getElementById('error')!.hidden ? null : document.getElementById('error')!.textContent));
 const slotText = (page: Page, slot: string) => page.textContent(`.file[data-for="${slot}"]`);
@@ -56,12 +53,7 @@ const busyTexts = (page: Page) => page.evaluate(() => (window as unknown as { bu
 
 const log: string[] = [];
 const site: Site | string = await openSite(buildWeb);
-let opened: Page | string = typeof site === 'string' ? site : '';
-if (typeof site === 'object') {
-  const page = await newPage(site, `/?backend=${BACKEND}`, log);
-  const problem = await withTimeout(settled(page), 60_000, `starting ${BACKEND}`).then(() => null, (error: Error) => error.message);
-  opened = problem ?? page;
-}
+const opened = await settledPage(site, `/?backend=${BACKEND}`, log);
 
 whenAvailable(`the scoring page (third round) on ${BACKEND}`, typeof opened === 'string' ? opened : null, () => {
   const page = opened as Page;

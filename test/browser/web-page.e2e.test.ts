@@ -15,7 +15,7 @@ import { detAxisPosition, detCurve, equalErrorRate } from '../../src/math/det.js
 import { buildOnce, tfjsEm } from '../cli/cli.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { faithful } from '../helpers/reference.js';
-import { REFERENCE_DIR, newPage, openSite, whenAvailable, withTimeout, type Site } from './harness.js';
+import { REFERENCE_DIR, newPage, openSite, settled, settledPage, whenAvailable, type Site } from './harness.js';
 
 const BACKEND = 'wasm';
 
@@ -24,10 +24,6 @@ const reference = (name: string) => file(name, readFileSync(path.join(REFERENCE_
 const csv = (data: Float64Array, d: number) =>
   Buffer.from(Array.from({ length: data.length / d }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)).join(',')).join('\n') + '\n');
 
-async function settled(page: Page): Promise<void> {
-  // No playwright timeout: jest's timeout bounds it.
-  await page.waitForFunction(() => document.body.dataset.pending === '0', undefined, { timeout: 0 });
-}
 
 async function shown(page: Page) {
   await settled(page);
@@ -48,12 +44,7 @@ async function shown(page: Page) {
 const mean = (v: ArrayLike<number>) => Array.from(v).reduce((s, x) => s + x, 0) / v.length;
 const log: string[] = [];
 const site: Site | string = await openSite(buildWeb);
-let opened: Page | string = typeof site === 'string' ? site : '';
-if (typeof site === 'object') {
-  const page = await newPage(site, `/?backend=${BACKEND}`, log);
-  const problem = await withTimeout(settled(page), 60_000, `starting ${BACKEND}`).then(() => null, (error: Error) => error.message);
-  opened = problem ?? page;
-}
+const opened = await settledPage(site, `/?backend=${BACKEND}`, log);
 
 whenAvailable(`the scoring page on ${BACKEND}`, typeof opened === 'string' ? opened : null, () => {
   const page = opened as Page;
