@@ -55,7 +55,7 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
  * Grouped bars: one group per K (or per groupOf(row), named by groupName), one bar per
  * series (label: runtime/backend/e-step), ms per iteration on a log axis.
  */
-export function svgChart(rows, title, { groupOf = (r) => r.k, groupName = (g) => `K = ${g}`, seriesOf = label } = {}) {
+export function svgChart(rows, title, { groupOf = (r) => r.k, groupName = (g) => `K = ${g}`, seriesOf = label, axis = 'ms per EM iteration' } = {}) {
   const ks = [...new Set(rows.map(groupOf))];
   const series = [...new Set(rows.filter((r) => r.ms !== null).map(seriesOf))];
   const values = rows.filter((r) => r.ms !== null).map((r) => r.ms);
@@ -80,7 +80,7 @@ export function svgChart(rows, title, { groupOf = (r) => r.k, groupName = (g) =>
     out.push(`<line x1="${left}" x2="${width - 20}" y1="${y(10 ** e)}" y2="${y(10 ** e)}" stroke="#ddd"/>`);
     out.push(`<text x="${left - 6}" y="${y(10 ** e) + 4}" text-anchor="end">${10 ** e >= 1 ? 10 ** e : (10 ** e).toPrecision(1)}</text>`);
   }
-  out.push(`<text transform="translate(16 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">ms per EM iteration (log; lower is faster)</text>`);
+  out.push(`<text transform="translate(16 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${esc(axis)} (log; lower is faster)</text>`);
   ks.forEach((k, g) => {
     const x0 = left + g * groupW + gap / 2;
     series.forEach((name, s) => {
