@@ -41,17 +41,30 @@ export function addAccumulators(a: IVectorAccumulators, b: IVectorAccumulators):
   return a;
 }
 
-/** T_c^T Sigma_c^-1 T_c per Gaussian, [C, R, R] (one per EM step: every utterance uses them). */
+/**
+ * T_c^T Sigma_c^-1 T_c per Gaussian, [C, R, R] (one per EM step: every utterance uses them).
+ * Symmetric: the upper triangle is summed and mirrored (the same values as summing both).
+ */
 export function precisionTerms(t: Float64Array, sigma: Float64Array, { c, d, r }: IVectorShape): Float64Array {
   const out = new Float64Array(c * r * r);
   for (let g = 0; g < c; g++) {
+    const at = g * r * r;
     for (let j = 0; j < d; j++) {
       const inv = 1 / sigma[g * d + j];
       const row = t.subarray((g * d + j) * r, (g * d + j + 1) * r);
-      for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) out[(g * r + a) * r + b] += row[a] * row[b] * inv;
+      for (let a = 0; a < r; a++) {
+        const ra = row[a];
+        for (let b = a; b < r; b++) out[at + a * r + b] += ra * row[b] * inv;
+      }
     }
+    mirrorUpper(out, at, r);
   }
   return out;
+}
+
+/** m[at + b r + a] = m[at + a r + b] for a < b: the lower triangle of an [r, r] block from its upper. */
+function mirrorUpper(m: Float64Array, at: number, r: number): void {
+  for (let a = 0; a < r; a++) for (let b = a + 1; b < r; b++) m[at + b * r + a] = m[at + a * r + b];
 }
 
 /** An utterance's posterior: A [R, R] and b [R] (see the file's comment), and its moments about mu. */
@@ -63,7 +76,8 @@ export function posteriorSystem(stats: Moments, ubmMeans: Float64Array, t: Float
   const b = new Float64Array(r);
   for (let g = 0; g < c; g++) {
     const n = stats.n[g];
-    if (n !== 0) for (let e = 0; e < r * r; e++) a[e] += n * terms[g * r * r + e];
+    // The upper triangle (terms are symmetric): mirrored below once every Gaussian is in.
+    if (n !== 0) for (let i = 0, at = g * r * r; i < r; i++) for (let e = i * r + i; e < (i + 1) * r; e++) a[e] += n * terms[at + e];
     for (let j = 0; j < d; j++) {
       const f = about.first[g * d + j] / sigma[g * d + j];
       if (f === 0) continue;
@@ -71,6 +85,7 @@ export function posteriorSystem(stats: Moments, ubmMeans: Float64Array, t: Float
       for (let k = 0; k < r; k++) b[k] += row[k] * f;
     }
   }
+  mirrorUpper(a, 0, r);
   return { a, b, first: about.first, second: about.second };
 }
 
