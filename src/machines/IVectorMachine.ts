@@ -8,7 +8,7 @@ import { invalidArgument } from '../errors.js';
 import { ivectorToBytes, readIVectorFile, writeIVectorFile, type IVectorRecord, type Source } from '../io/index.js';
 import { Random } from '../math/random.js';
 import {
-  type IVectorAccumulators, type IVectorShape, accumulate, emptyAccumulators, maximize, precisionTerms, project,
+  type IVectorAccumulators, type IVectorShape, accumulate, completeAccumulators, emptyAccumulators, maximize, precisionTerms, project,
 } from '../math/ivector.js';
 import { GMMMachine } from './GMMMachine.js';
 import { GMMStats } from './GMMStats.js';
@@ -112,7 +112,7 @@ export class IVectorMachine {
     const terms = precisionTerms(t, sigma, shape);
     const acc = emptyAccumulators(shape);
     for (const s of stats) accumulate(acc, s, this.ubm.means, t, sigma, terms, shape);
-    return acc;
+    return completeAccumulators(acc, shape);
   }
 
   /** New T (and Sigma, with updateSigma) from e-step sums. */

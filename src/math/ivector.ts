@@ -95,7 +95,10 @@ export function project(stats: Moments, ubmMeans: Float64Array, t: Float64Array,
   return solve(a, b, shape.r, 1)!; // A = I + a sum of semidefinite terms: positive definite
 }
 
-/** Adds one utterance to the accumulators. */
+/**
+ * Adds one utterance to the accumulators: of sum N E[w w^T] (symmetric) the upper triangles
+ * only, which completeAccumulators mirrors once every utterance is in.
+ */
 export function accumulate(acc: IVectorAccumulators, stats: Moments, ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape): void {
   const { c, d, r } = shape;
   const { a, b, first, second } = posteriorSystem(stats, ubmMeans, t, sigma, terms, shape);
@@ -106,13 +109,19 @@ export function accumulate(acc: IVectorAccumulators, stats: Moments, ubmMeans: F
   for (let g = 0; g < c; g++) {
     const n = stats.n[g];
     acc.nij[g] += n;
-    for (let e = 0; e < r * r; e++) acc.nijSigmaWij2[g * r * r + e] += n * cov[e];
+    for (let i = 0, at = g * r * r; i < r; i++) for (let e = i * r + i; e < (i + 1) * r; e++) acc.nijSigmaWij2[at + e] += n * cov[e];
     for (let j = 0; j < d; j++) {
       acc.snormij[g * d + j] += second[g * d + j];
       const f = first[g * d + j];
       for (let k = 0; k < r; k++) acc.fnormSigmaWij[(g * d + j) * r + k] += f * w[k];
     }
   }
+}
+
+/** Mirrors the upper triangles accumulate summed into the lower ones (the same values as summing both: E[w w^T] is exactly symmetric). */
+export function completeAccumulators(acc: IVectorAccumulators, { c, r }: IVectorShape): IVectorAccumulators {
+  for (let g = 0; g < c; g++) mirrorUpper(acc.nijSigmaWij2, g * r * r, r);
+  return acc;
 }
 
 /**
