@@ -75,7 +75,8 @@ withRedis(() => {
     try {
       started.push(await startWorker(redis.url));
       const out = path.join(dir, 'lost.h5');
-      const run = await tfjsEm(['train', '--redis', redis.url, '--data', shardDir, '--init', init, '--steps', '50', '--threshold', '0', '--out', out], {
+      // Steps enough that the run cannot end before Redis does (an e-step of these shards takes milliseconds).
+      const run = await tfjsEm(['train', '--redis', redis.url, '--data', shardDir, '--init', init, '--steps', '100000', '--threshold', '0', '--out', out], {
         onStderr: (text) => {
           if (/EM: step 1\//.test(text)) void redis.stop();
         },

@@ -127,7 +127,7 @@ withRedis(() => {
   async function meddleMidPass(redis: RedisServer, meddle: () => Promise<void>, data = big) {
     const w = await worker(redis.url);
     let held = false;
-    const run = tfjsEm(['train', '--redis', redis.url, '--data', data, '--init', await bigInit(), '--steps', '50', '--threshold', '0', '--stall-timeout', '20', '--out', path.join(dir, 'never.h5')], {
+    const run = tfjsEm(['train', '--redis', redis.url, '--data', data, '--init', await bigInit(), '--steps', '100000', '--threshold', '0', '--stall-timeout', '20', '--out', path.join(dir, 'never.h5')], {
       onStderr: (text) => {
         if (!held && /EM: step 1\//.test(text)) {
           held = true;
@@ -174,7 +174,7 @@ withRedis(() => {
   test('a worker busy in an e-step when Redis dies: no spinning, SIGTERM answered at once', async () => {
     await withServer(async (redis) => {
       const w = await worker(redis.url);
-      const run = tfjsEm(['train', '--redis', redis.url, '--data', big, '--init', await bigInit(), '--steps', '50', '--threshold', '0', '--out', path.join(dir, 'never.h5')]);
+      const run = tfjsEm(['train', '--redis', redis.url, '--data', big, '--init', await bigInit(), '--steps', '100000', '--threshold', '0', '--out', path.join(dir, 'never.h5')]);
       await w.waitFor(/gmm-stats .*big\.npy started/);
       await redis.stop();
       await w.waitFor(/lost Redis at .*: waiting for it/, 15_000);
