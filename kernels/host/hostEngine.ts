@@ -36,7 +36,8 @@ let residentLimit: number | null = null;
 /**
  * Rows [from, from + rows) of data, as a data set stores them. While owner lives, data does not
  * change, so the engine may keep one such data set in its memory across calls (an EM fit passes
- * over the same rows every iteration) instead of copying each chunk in.
+ * over the same rows every iteration) instead of copying each chunk in; null: no such promise.
+ * The data are row-major and not to be written to.
  */
 export interface StoredRows {
   data: Float32Array | Float64Array;

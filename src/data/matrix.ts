@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TfjsEmError, invalidArgument } from '../errors.js';
+import type { StoredRows } from '../../kernels/host/hostEngine.js';
 
 /** A row-major matrix on the host: data.length === shape[0] * shape[1]. */
 export interface HostArray2D {
@@ -253,15 +254,8 @@ function fromRows(rows: number[][], name: string): HostMatrix {
   return new HostMatrix(data, rows.length, d);
 }
 
-/**
- * Rows [from, ...) of data, row-major, not to be written to. owner: an object for whose life the
- * data do not change (a kernel may keep a copy between calls), or null.
- */
-export interface StoredRows {
-  data: Float32Array | Float64Array;
-  from: number;
-  owner: object | null;
-}
+/** Rows as a data set stores them, for the host kernels (defined beside them, kernels/host/hostEngine.ts). */
+export type { StoredRows };
 
 /**
  * Checks and wraps samples: they must be 2-D (or one sample), non-empty and finite.

@@ -18,13 +18,12 @@ export interface Labels {
 const WORDS: Record<string, number> = { '1': 1, genuine: 1, '0': 0, impostor: 0 };
 
 /**
- * One label a line (blank lines skipped): 0/1 or impostor/genuine, in any case, quotes allowed;
+ * One label a line of the file's lines (blank lines skipped): 0/1 or impostor/genuine, in any case, quotes allowed;
  * a line of several fields (`id,label`) gives its last; a first line of words that are no label is a header.
  * Messages name the file's line and the sample it would be (both counted from 1).
  */
-export function parseLabels(text: string, name: string): Labels {
+export function parseLabels(lines: string[], name: string): Labels {
   const values: number[] = [];
-  const lines = text.split(/\r\n|\r|\n/);
   let header = false;
   for (let i = 0; i < lines.length; i++) {
     const fields = lines[i].trim().split(/\s*,\s*|\s+/);

@@ -142,7 +142,7 @@ async function labels({ file }: Requests['labels'][0]): Promise<Requests['labels
   progress('reading', 0, file.size);
   const lines: string[] = [];
   await eachLines(file, reading('reading'), (batch) => lines.push(...batch));
-  const read = parseLabels(lines.join('\n'), file.name);
+  const read = parseLabels(lines, file.name);
   await checkpoint();
   state.labels = read;
   return { name: read.name, count: read.genuine.length, genuine: read.genuine.reduce((s, v) => s + v, 0) };

@@ -29,12 +29,15 @@ export interface HostGaussians {
 /** Backends whose fused e-step is the host kernel (kernels/cpu, kernels/wasm). */
 const HOST_KERNEL_BACKENDS = ['cpu', 'wasm'];
 
+/** Whether the host kernel runs the op now: the current backend's fused kernel is it, and the mode lets it run. */
+const hostKernelRuns = (mode: EStepMode) => mode !== 'plain' && HOST_KERNEL_BACKENDS.includes(tf.getBackend());
+
 /**
  * The e-step's host twin (see streamChunks) where the current backend's fused kernel is the host
  * kernel and the mode lets it run; else undefined. g() gives the Gaussians when it runs.
  */
 export function hostEStepFor(mode: EStepMode, g: () => HostGaussians): HostCompute | undefined {
-  if (mode === 'plain' || !HOST_KERNEL_BACKENDS.includes(tf.getBackend())) return undefined;
+  if (!hostKernelRuns(mode)) return undefined;
   return (rows, n, shift, w) => {
     const { nu, h, c } = g();
     return hostEStep(rows, n, shift.length, nu, h, c, w, shift);
@@ -43,7 +46,7 @@ export function hostEStepFor(mode: EStepMode, g: () => HostGaussians): HostCompu
 
 /** The scoring op's host twin, as hostEStepFor. */
 export function hostLogLikelihoodFor(mode: EStepMode, g: () => HostGaussians): HostCompute | undefined {
-  if (mode === 'plain' || !HOST_KERNEL_BACKENDS.includes(tf.getBackend())) return undefined;
+  if (!hostKernelRuns(mode)) return undefined;
   return (rows, n, shift) => {
     const { nu, h, c } = g();
     return hostLogLikelihood(rows, n, shift.length, nu, h, c, shift);
