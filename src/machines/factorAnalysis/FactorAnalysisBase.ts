@@ -1,0 +1,177 @@
+/**
+ * What ISVMachine and JFAMachine share (bob.learn.em's FactorAnalysisBase): the UBM, U and D,
+ * their start, the statistics' checks, speakers grouped from ids, and scoring a probe by linear
+ * scoring against m + (V y +) D z with the probe's own session offset U x as channel offset.
+ * Float64 on the host (math/factorAnalysis).
+ */
+import { invalidArgument, shapeMismatch } from '../../errors.js';
+import { type FactorModel, type Speaker, sessionOf, speakerOf, times } from '../../math/factorAnalysis/model.js';
+import { probeX } from '../../math/factorAnalysis/steps.js';
+import { Random } from '../../math/random.js';
+import { linearScoring } from '../../scoring/linearScoring.js';
+import { GMMMachine } from '../GMMMachine.js';
+import { GMMStats } from '../GMMStats.js';
+
+export interface FactorAnalysisOptions {
+  /** Rank of U, the session subspace (required). */
+  rU: number;
+  /** D's start: sqrt(UBM variances / relevanceFactor) (default 4, bob's). */
+  relevanceFactor?: number;
+  /** EM steps of fit, per trained matrix (default 10). */
+  emIterations?: number;
+  /** Rounds of latent updates in enroll (default 1). */
+  enrollIterations?: number;
+  /** Seed of U's (and V's) standard normal start (default 0). */
+  randomState?: number;
+}
+
+/** Speaker (class) ids, one per GMMStats of fit: integers or strings. */
+export type SpeakerIds = ReadonlyArray<number | string>;
+
+const BASE_OPTIONS = ['rU', 'relevanceFactor', 'emIterations', 'enrollIterations', 'randomState'];
+
+export abstract class FactorAnalysisBase {
+  readonly ubm: GMMMachine;
+  readonly rU: number;
+  relevanceFactor: number;
+  emIterations: number;
+  enrollIterations: number;
+  randomState: number;
+  protected _u: Float64Array;
+  protected _d: Float64Array;
+  /** Read from a file: the UBM is this machine's own, freed by dispose. */
+  protected ownsUbm = false;
+
+  protected constructor(
+    protected readonly name: string,
+    ubm: GMMMachine,
+    options: FactorAnalysisOptions,
+    extraOptions: string[],
+  ) {
+    if (!(ubm instanceof GMMMachine) || !ubm.isInitialized) throw invalidArgument(`${name}: the UBM must be a GMMMachine with means`);
+    if (ubm.covarianceType === 'full' || ubm.covarianceType === 'tied') {
+      throw invalidArgument(`${name}: the UBM has ${ubm.covarianceType} covariances; ISV and JFA take diagonal (or spherical) ones, as bob's`);
+    }
+    if (options === null || typeof options !== 'object') throw invalidArgument(`${name}: options must be an object`);
+    const valid = [...BASE_OPTIONS, ...extraOptions];
+    const unknown = Object.keys(options).filter((k) => !valid.includes(k));
+    if (unknown.length > 0) throw invalidArgument(`${name}: unknown option(s) ${unknown.join(', ')}; valid: ${valid.join(', ')}`);
+    const o = { relevanceFactor: 4, emIterations: 10, enrollIterations: 1, randomState: 0, ...options };
+    checkRank(name, 'rU', o.rU);
+    if (!(o.relevanceFactor > 0 && Number.isFinite(o.relevanceFactor))) throw invalidArgument(`${name}: relevanceFactor must be finite and > 0; got ${o.relevanceFactor}`);
+    for (const key of ['emIterations', 'enrollIterations'] as const) {
+      if (!Number.isInteger(o[key]) || o[key] < 0) throw invalidArgument(`${name}: ${key} must be an integer >= 0; got ${o[key]}`);
+    }
+    if (!Number.isInteger(o.randomState)) throw invalidArgument(`${name}: randomState must be an integer; got ${o.randomState}`);
+    this.ubm = ubm;
+    ({ rU: this.rU, relevanceFactor: this.relevanceFactor, emIterations: this.emIterations, enrollIterations: this.enrollIterations, randomState: this.randomState } = o);
+    this._u = new Float64Array(0);
+    this._d = this.ubm.variances.map((v) => Math.sqrt(v / this.relevanceFactor));
+  }
+
+  /** bob's start of the subspaces: standard normal, U's values drawn first, then V's (rV 0: none). */
+  protected drawStart(rV: number): { u: Float64Array; v: Float64Array } {
+    const rng = new Random(this.randomState);
+    const cd = this.supervectorLength;
+    const u = Float64Array.from({ length: cd * this.rU }, () => rng.normal());
+    return { u, v: Float64Array.from({ length: cd * rV }, () => rng.normal()) };
+  }
+
+  /** C * D, the supervector's length. */
+  get supervectorLength(): number {
+    return this.ubm.nGaussians * this.ubm.nFeatures;
+  }
+
+  /** U, [C*D, rU] row-major. */
+  get U(): Float64Array {
+    return this._u.slice();
+  }
+
+  set U(values: ArrayLike<number> | number[][]) {
+    this._u = finiteArray(this.name, values, this.supervectorLength * this.rU, 'U', `[${this.supervectorLength}, ${this.rU}]`);
+  }
+
+  /** D's diagonal, [C*D]. */
+  get D(): Float64Array {
+    return this._d.slice();
+  }
+
+  set D(values: ArrayLike<number>) {
+    this._d = finiteArray(this.name, values, this.supervectorLength, 'D', `[${this.supervectorLength}]`);
+  }
+
+  /** The model the math works on (views of this machine's arrays). */
+  protected model(): FactorModel {
+    return {
+      c: this.ubm.nGaussians, d: this.ubm.nFeatures, means: this.ubm.means, sigma: this.ubm.variances,
+      u: this._u, rU: this.rU, v: null, rV: 0, dDiag: this._d,
+    };
+  }
+
+  /** The training statistics grouped by speaker, speakers in the ids' sorted order. */
+  protected speakers(stats: GMMStats[], ids: SpeakerIds): Speaker[] {
+    this.checkStats(stats, 'fit');
+    if (!Array.isArray(ids) || ids.length !== stats.length) {
+      throw shapeMismatch(`${this.name}.fit: expected one speaker id per statistics (${stats.length}); got ${Array.isArray(ids) ? ids.length : typeof ids}`);
+    }
+    const bad = ids.findIndex((id) => !(typeof id === 'string' || Number.isInteger(id)));
+    if (bad >= 0) throw invalidArgument(`${this.name}.fit: speaker id ${bad} is ${String(ids[bad])}; ids are integers or strings`);
+    const distinct = [...new Set(ids)].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+    const means = this.ubm.means;
+    return distinct.map((id) => speakerOf(stats.filter((_, i) => ids[i] === id).map((s) => sessionOf(s, means)), this.model()));
+  }
+
+  /** One speaker (or probe) from statistics: their sessions. */
+  protected speaker(stats: GMMStats[], what: string): Speaker {
+    this.checkStats(stats, what);
+    if (stats.length === 0) throw invalidArgument(`${this.name}.${what}: expected at least one GMMStats`);
+    return speakerOf(stats.map((s) => sessionOf(s, this.ubm.means)), this.model());
+  }
+
+  /** A probe's x (bob's estimate_x): its statistics summed, [rU]. */
+  estimateX(stats: GMMStats[]): Float64Array {
+    return probeX(this.model(), this.speaker(stats, 'estimateX'));
+  }
+
+  /** U x of a probe, [C*D] (bob's estimate_ux). */
+  estimateUx(stats: GMMStats[]): Float64Array {
+    return times(this._u, this.estimateX(stats), this.rU);
+  }
+
+  /** Linear scoring of a probe (its statistics summed) against a model's mean supervector, the probe's U x as channel offset, by frames. */
+  protected scoreAgainst(modelMeans: Float64Array, stats: GMMStats[]): number {
+    const ux = this.estimateUx(stats);
+    const probe = stats.slice(1).reduce((sum, s) => sum.add(s), stats[0]);
+    return linearScoring(modelMeans, this.ubm, probe, { channelOffsets: ux, frameLengthNormalization: true })[0];
+  }
+
+  /** A latent vector given to score, checked. */
+  protected latent(values: ArrayLike<number>, what: string, length: number): Float64Array {
+    return finiteArray(`${this.name}.score`, values, length, what, `[${length}]`);
+  }
+
+  /** Frees the device copies of a UBM read with the machine (one given to the constructor stays the caller's). */
+  dispose(): void {
+    if (this.ownsUbm) this.ubm.dispose();
+  }
+
+  protected checkStats(stats: GMMStats[], what: string): void {
+    if (!Array.isArray(stats) || !stats.every((s) => s instanceof GMMStats)) throw invalidArgument(`${this.name}.${what}: expected an array of GMMStats`);
+    const [c, d] = this.ubm.shape;
+    stats.forEach((s, i) => {
+      if (s.nGaussians !== c || s.nFeatures !== d) throw shapeMismatch(`${this.name}.${what}: statistics ${i} are [${s.shape}]; the UBM is [${c}, ${d}]`);
+    });
+  }
+}
+
+export function checkRank(name: string, key: string, value: unknown): void {
+  if (!Number.isInteger(value) || (value as number) < 1) throw invalidArgument(`${name}: ${key} must be a positive integer; got ${String(value)}`);
+}
+
+export function finiteArray(name: string, values: ArrayLike<number> | unknown[], length: number, what: string, shape: string): Float64Array {
+  const flat = Float64Array.from(Array.isArray(values) ? (values.flat(2) as number[]) : Array.from(values as ArrayLike<number>));
+  if (flat.length !== length) throw shapeMismatch(`${name}: ${what} must have shape ${shape} (${length} values); got ${flat.length}`);
+  const bad = flat.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw invalidArgument(`${name}: ${what} holds ${flat[bad]} at ${bad}`);
+  return flat;
+}

@@ -1,0 +1,87 @@
+/**
+ * The m-step sums of ISV and JFA (bob's compute_accumulators_U/V/D) and the updates they give.
+ * Sums over sessions (U) or speakers (V, D), hence additive across shards:
+ *   subspace W (U or V), per Gaussian c:  A1_c = sum N_c E[w w^T] = sum N_c (cov + w w^T),
+ *                                         A2 = sum residual w^T  [C*D, r];   W_c = A2_c A1_c^-1
+ *   D, per supervector element:           A1 = sum N (cov + z^2),  A2 = sum residual z;  D = A2 / A1
+ */
+import { solve } from '../linalg.js';
+import type { Latent } from './latent.js';
+
+export interface SubspaceAccumulators {
+  /** [C, r, r]. */
+  a1: Float64Array;
+  /** [C*D, r]. */
+  a2: Float64Array;
+}
+
+export interface DiagonalAccumulators {
+  /** [C*D] each. */
+  a1: Float64Array;
+  a2: Float64Array;
+}
+
+export function emptySubspace(c: number, d: number, r: number): SubspaceAccumulators {
+  return { a1: new Float64Array(c * r * r), a2: new Float64Array(c * d * r) };
+}
+
+export function emptyDiagonal(c: number, d: number): DiagonalAccumulators {
+  return { a1: new Float64Array(c * d), a2: new Float64Array(c * d) };
+}
+
+/** Adds one latent w (with responsibilities n [C]) to a subspace's sums. */
+export function addToSubspace(acc: SubspaceAccumulators, n: Float64Array, w: Latent, r: number): void {
+  const { mean, cov, residual } = w;
+  const second = cov.slice();
+  for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) second[a * r + b] += mean[a] * mean[b];
+  n.forEach((ng, g) => {
+    if (ng !== 0) for (let e = 0, at = g * r * r; e < r * r; e++) acc.a1[at + e] += ng * second[e];
+  });
+  for (let i = 0; i < residual.length; i++) {
+    const f = residual[i];
+    if (f !== 0) for (let k = 0; k < r; k++) acc.a2[i * r + k] += f * mean[k];
+  }
+}
+
+/** Adds one speaker's z (its summed responsibilities n [C]) to D's sums. */
+export function addToDiagonal(acc: DiagonalAccumulators, n: Float64Array, z: Latent, d: number): void {
+  for (let i = 0; i < z.mean.length; i++) {
+    acc.a1[i] += (z.cov[i] + z.mean[i] * z.mean[i]) * n[(i / d) | 0];
+    acc.a2[i] += z.residual[i] * z.mean[i];
+  }
+}
+
+export function addSubspace(a: SubspaceAccumulators, b: SubspaceAccumulators): SubspaceAccumulators {
+  b.a1.forEach((v, i) => (a.a1[i] += v));
+  b.a2.forEach((v, i) => (a.a2[i] += v));
+  return a;
+}
+
+export function addDiagonal(a: DiagonalAccumulators, b: DiagonalAccumulators): DiagonalAccumulators {
+  b.a1.forEach((v, i) => (a.a1[i] += v));
+  b.a2.forEach((v, i) => (a.a2[i] += v));
+  return a;
+}
+
+/**
+ * The new subspace W [C*D, r]: W_c = A2_c A1_c^-1 by solving A1_c X = A2_c^T. A Gaussian that no
+ * session saw (A1_c all zero, and then A2_c too) gets W_c = 0, the least-squares answer.
+ */
+export function updateSubspace(acc: SubspaceAccumulators, c: number, d: number, r: number): Float64Array {
+  const w = new Float64Array(c * d * r);
+  for (let g = 0; g < c; g++) {
+    const a1 = acc.a1.subarray(g * r * r, (g + 1) * r * r);
+    if (a1.every((v) => v === 0)) continue;
+    const bt = new Float64Array(r * d);
+    for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) bt[k * d + j] = acc.a2[(g * d + j) * r + k];
+    const x = solve(a1, bt, r, d);
+    if (x === null) throw new Error(`factor analysis m-step: Gaussian ${g}'s sum of N E[w w^T] is singular`);
+    for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) w[(g * d + j) * r + k] = x[k * d + j];
+  }
+  return w;
+}
+
+/** The new D: A2 / A1, keeping the old value where no speaker saw the element (A1 = 0). */
+export function updateDiagonal(acc: DiagonalAccumulators, old: Float64Array): Float64Array {
+  return old.map((v, i) => (acc.a1[i] > 0 ? acc.a2[i] / acc.a1[i] : v));
+}

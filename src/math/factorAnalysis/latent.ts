@@ -1,0 +1,71 @@
+/**
+ * The posterior means of the latent variables given the others (McCool et al. 2013, eqs.
+ * 29-31; bob's compute_latent_x, update_y, update_z), each with its posterior covariance and the
+ * residual first moments it was computed from (the accumulators reuse both):
+ *   x_ih = (I + U^T Sigma^-1 N_ih U)^-1 U^T Sigma^-1 (f_ih - N_ih (V y_i + D z_i))
+ *   y_i  = (I + V^T Sigma^-1 N_i V)^-1 V^T Sigma^-1 (f_i - N_i D z_i - sum_h N_ih U x_ih)
+ *   z_i  = (I + D Sigma^-1 N_i D)^-1 D Sigma^-1 (f_i - N_i V y_i - sum_h N_ih U x_ih)
+ * (bob's Python update_y takes f_i - N_i (m - D z_i), a sign slip against its own comment and
+ * its C++ ancestor; the model's sign is used here. It matters only where z is not zero, which
+ * bob's fit never meets: it changes enrolment with enrollIterations > 1.)
+ */
+import { type FactorModel, type Session, type Speaker, posteriorCovariance, projectOnto, subtractWeighted, times } from './model.js';
+
+export interface Latent {
+  /** The posterior mean. */
+  mean: Float64Array;
+  /** Its covariance: [r, r] for x and y; the diagonal [C*D] for z. */
+  cov: Float64Array;
+  /** The residual first moments the mean was computed from, [C*D]. */
+  residual: Float64Array;
+}
+
+/** Session h's x, its offset (V y_i + D z_i) subtracted first; null: no offset. */
+export function latentX(model: FactorModel, uTerms: Float64Array, session: Session, offset: Float64Array | null): Latent {
+  const residual = session.f.slice();
+  if (offset !== null) subtractWeighted(residual, session.n, offset, model.d);
+  const cov = posteriorCovariance(uTerms, session.n, model.rU);
+  return { mean: times(cov, projectOnto(model.u, model.sigma, residual, model.rU), model.rU), cov, residual };
+}
+
+/** f_i minus every session's N_ih U x_ih (xs null: x = 0). */
+function withoutSessions(model: FactorModel, speaker: Speaker, xs: Float64Array[] | null): Float64Array {
+  const residual = speaker.f.slice();
+  if (xs !== null) speaker.sessions.forEach((s, h) => subtractWeighted(residual, s.n, times(model.u, xs[h], model.rU), model.d));
+  return residual;
+}
+
+/** Speaker i's y (JFA), given its sessions' x and its z (null: zero). */
+export function latentY(model: FactorModel, vTerms: Float64Array, speaker: Speaker, xs: Float64Array[] | null, z: Float64Array | null): Latent {
+  const residual = withoutSessions(model, speaker, xs);
+  if (z !== null) subtractWeighted(residual, speaker.n, diagTimes(model.dDiag, z), model.d);
+  const cov = posteriorCovariance(vTerms, speaker.n, model.rV);
+  return { mean: times(cov, projectOnto(model.v!, model.sigma, residual, model.rV), model.rV), cov, residual };
+}
+
+/** Speaker i's z, given its sessions' x and its y (null: zero, and always for ISV). */
+export function latentZ(model: FactorModel, speaker: Speaker, xs: Float64Array[] | null, y: Float64Array | null): Latent {
+  const residual = withoutSessions(model, speaker, xs);
+  if (y !== null) subtractWeighted(residual, speaker.n, times(model.v!, y, model.rV), model.d);
+  const { d, dDiag, sigma } = model;
+  const cov = new Float64Array(residual.length);
+  const mean = new Float64Array(residual.length);
+  for (let i = 0; i < residual.length; i++) {
+    const dOverSigma = dDiag[i] / sigma[i];
+    cov[i] = 1 / (1 + dOverSigma * dDiag[i] * speaker.n[(i / d) | 0]);
+    mean[i] = cov[i] * dOverSigma * residual[i];
+  }
+  return { mean, cov, residual };
+}
+
+/** D z, elementwise. */
+export function diagTimes(dDiag: Float64Array, z: Float64Array): Float64Array {
+  return dDiag.map((v, i) => v * z[i]);
+}
+
+/** V y + D z (JFA's offset of a speaker's sessions), or D z alone (ISV: y null). */
+export function speakerOffset(model: FactorModel, y: Float64Array | null, z: Float64Array | null): Float64Array {
+  const offset = z === null ? new Float64Array(model.dDiag.length) : diagTimes(model.dDiag, z);
+  if (y !== null) times(model.v!, y, model.rV).forEach((v, i) => (offset[i] += v));
+  return offset;
+}

@@ -1,0 +1,90 @@
+/**
+ * The factor-analysis model of ISV and JFA (bob.learn.em's factor_analysis.py; McCool et al.
+ * 2013) over a diagonal UBM with means m and variances Sigma, in the GMM mean-supervector space
+ * of C * D values: a session h of speaker i has the supervector
+ *   mu_ih = m + U x_ih + V y_i + D z_i,
+ * with U [C*D, rU] (session variability), V [C*D, rV] (speaker variability; JFA only), D a
+ * diagonal [C*D] and standard normal latent x, y, z. Sessions enter as their GMM statistics
+ * about the UBM's means (n [C] and f = F - n m [C*D], taken from the statistics' own centres
+ * so nothing cancels). Float64 on the host; supervectors and matrices row-major (bob's order).
+ */
+import type { Moments } from '../gmm/moments.js';
+import { momentsAbout } from '../gmm/moments.js';
+import { inverseSpd } from '../linalg.js';
+
+export interface FactorModel {
+  c: number;
+  d: number;
+  /** The UBM's means m and variances Sigma, [C*D]. */
+  means: Float64Array;
+  sigma: Float64Array;
+  u: Float64Array;
+  rU: number;
+  /** null for ISV. */
+  v: Float64Array | null;
+  rV: number;
+  /** D's diagonal, [C*D]. */
+  dDiag: Float64Array;
+}
+
+/** One session: responsibilities n [C] and first moments about the UBM's means f [C*D]. */
+export interface Session {
+  n: Float64Array;
+  f: Float64Array;
+}
+
+/** A speaker's sessions and their sums. */
+export interface Speaker extends Session {
+  sessions: Session[];
+}
+
+export function sessionOf(stats: Moments, means: Float64Array): Session {
+  return { n: stats.n.slice(), f: momentsAbout(stats, means).first };
+}
+
+export function speakerOf(sessions: Session[], { c, d }: { c: number; d: number }): Speaker {
+  const n = new Float64Array(c);
+  const f = new Float64Array(c * d);
+  for (const s of sessions) {
+    s.n.forEach((v, g) => (n[g] += v));
+    s.f.forEach((v, i) => (f[i] += v));
+  }
+  return { sessions, n, f };
+}
+
+/** (I + sum_c n_c P_c)^-1 for per-Gaussian terms P [C, r, r] (W_c^T Sigma_c^-1 W_c, symmetric). */
+export function posteriorCovariance(terms: Float64Array, n: Float64Array, r: number): Float64Array {
+  const a = new Float64Array(r * r);
+  for (let i = 0; i < r; i++) a[i * r + i] = 1;
+  n.forEach((ng, g) => {
+    if (ng !== 0) for (let e = 0, at = g * r * r; e < r * r; e++) a[e] += ng * terms[at + e];
+  });
+  return inverseSpd(a, r)!; // I plus semidefinite terms: positive definite
+}
+
+/** W^T Sigma^-1 v, [r], for W [C*D, r]. */
+export function projectOnto(w: Float64Array, sigma: Float64Array, v: Float64Array, r: number): Float64Array {
+  const out = new Float64Array(r);
+  for (let i = 0; i < v.length; i++) {
+    const s = v[i] / sigma[i];
+    if (s !== 0) for (let k = 0; k < r; k++) out[k] += w[i * r + k] * s;
+  }
+  return out;
+}
+
+/** W x for W [rows, r] (a supervector for U or V; p x for a posterior covariance p [r, r]). */
+export function times(w: Float64Array, x: Float64Array, r: number): Float64Array {
+  const out = new Float64Array(w.length / r);
+  for (let i = 0; i < out.length; i++) {
+    let s = 0;
+    for (let k = 0; k < r; k++) s += w[i * r + k] * x[k];
+    out[i] = s;
+  }
+  return out;
+}
+
+/** target -= n_c v per supervector element (n repeated over each Gaussian's D features). */
+export function subtractWeighted(target: Float64Array, n: Float64Array, v: Float64Array, d: number): Float64Array {
+  for (let i = 0; i < target.length; i++) target[i] -= n[(i / d) | 0] * v[i];
+  return target;
+}

@@ -1,0 +1,105 @@
+/**
+ * The e-steps of ISV and JFA training and their enrolment (bob's ISVMachine.e_step and
+ * enroll; JFAMachine.e_step_v, finalize_v, e_step_u, finalize_u, e_step_d and enroll), each
+ * over a list of speakers, returning sums that add across shards of speakers.
+ */
+import { precisionTerms } from '../ivector.js';
+import { type DiagonalAccumulators, type SubspaceAccumulators, addToDiagonal, addToSubspace, emptyDiagonal, emptySubspace } from './accumulators.js';
+import { type Latent, latentX, latentY, latentZ, speakerOffset } from './latent.js';
+import { type FactorModel, type Speaker, subtractWeighted } from './model.js';
+
+/** U_c^T Sigma_c^-1 U_c per Gaussian, [C, rU, rU]. */
+export function uTermsOf(m: FactorModel): Float64Array {
+  return precisionTerms(m.u, m.sigma, { c: m.c, d: m.d, r: m.rU });
+}
+
+/** V_c^T Sigma_c^-1 V_c per Gaussian, [C, rV, rV]. */
+export function vTermsOf(m: FactorModel): Float64Array {
+  return precisionTerms(m.v!, m.sigma, { c: m.c, d: m.d, r: m.rV });
+}
+
+/** The x of every session of a speaker, its sessions offset by V y + D z. */
+function sessionsX(m: FactorModel, uTerms: Float64Array, speaker: Speaker, y: Float64Array | null, z: Float64Array | null): Latent[] {
+  const offset = y === null && z === null ? null : speakerOffset(m, y, z);
+  return speaker.sessions.map((s) => latentX(m, uTerms, s, offset));
+}
+
+/** ISV: x of each session (z = 0), then z; U's sums with residuals against that z. */
+export function isvEStep(m: FactorModel, speakers: Speaker[]): SubspaceAccumulators {
+  const uTerms = uTermsOf(m);
+  const acc = emptySubspace(m.c, m.d, m.rU);
+  for (const speaker of speakers) {
+    const xs = sessionsX(m, uTerms, speaker, null, null);
+    const dz = speakerOffset(m, null, latentZ(m, speaker, xs.map((x) => x.mean), null).mean);
+    speaker.sessions.forEach((s, h) => addToSubspace(acc, s.n, { ...xs[h], residual: subtractWeighted(s.f.slice(), s.n, dz, m.d) }, m.rU));
+  }
+  return acc;
+}
+
+/** JFA, V's step: y of each speaker with x = z = 0, and V's sums. */
+export function jfaVStep(m: FactorModel, speakers: Speaker[]): SubspaceAccumulators {
+  const vTerms = vTermsOf(m);
+  const acc = emptySubspace(m.c, m.d, m.rV);
+  for (const speaker of speakers) addToSubspace(acc, speaker.n, latentY(m, vTerms, speaker, null, null), m.rV);
+  return acc;
+}
+
+/** JFA: each speaker's y once V is trained (x = z = 0). */
+export function jfaSpeakerY(m: FactorModel, speakers: Speaker[]): Float64Array[] {
+  const vTerms = vTermsOf(m);
+  return speakers.map((s) => latentY(m, vTerms, s, null, null).mean);
+}
+
+/** JFA, U's step: x of each session given its speaker's y (z = 0), and U's sums. */
+export function jfaUStep(m: FactorModel, speakers: Speaker[], ys: Float64Array[]): SubspaceAccumulators {
+  const uTerms = uTermsOf(m);
+  const acc = emptySubspace(m.c, m.d, m.rU);
+  speakers.forEach((speaker, i) => {
+    const xs = sessionsX(m, uTerms, speaker, ys[i], null);
+    speaker.sessions.forEach((s, h) => addToSubspace(acc, s.n, xs[h], m.rU));
+  });
+  return acc;
+}
+
+/** JFA: every session's x once U is trained, per speaker. */
+export function jfaSessionX(m: FactorModel, speakers: Speaker[], ys: Float64Array[]): Float64Array[][] {
+  const uTerms = uTermsOf(m);
+  return speakers.map((speaker, i) => sessionsX(m, uTerms, speaker, ys[i], null).map((x) => x.mean));
+}
+
+/** JFA, D's step: z of each speaker given its x and y, and D's sums. */
+export function jfaDStep(m: FactorModel, speakers: Speaker[], xs: Float64Array[][], ys: Float64Array[]): DiagonalAccumulators {
+  const acc = emptyDiagonal(m.c, m.d);
+  speakers.forEach((speaker, i) => addToDiagonal(acc, speaker.n, latentZ(m, speaker, xs[i], ys[i]), m.d));
+  return acc;
+}
+
+/** ISV enrolment: `iterations` rounds of x (given z) then z, from z = 0; returns z [C*D]. */
+export function isvEnroll(m: FactorModel, speaker: Speaker, iterations: number): Float64Array {
+  const uTerms = uTermsOf(m);
+  let z: Float64Array = new Float64Array(m.c * m.d);
+  for (let k = 0; k < iterations; k++) {
+    const xs = sessionsX(m, uTerms, speaker, null, z).map((x) => x.mean);
+    z = latentZ(m, speaker, xs, null).mean;
+  }
+  return z;
+}
+
+/** JFA enrolment: `iterations` rounds of y, x, z, from zero; returns y [rV] and z [C*D]. */
+export function jfaEnroll(m: FactorModel, speaker: Speaker, iterations: number): { y: Float64Array; z: Float64Array } {
+  const [uTerms, vTerms] = [uTermsOf(m), vTermsOf(m)];
+  let xs: Float64Array[] | null = null;
+  let y: Float64Array = new Float64Array(m.rV);
+  let z: Float64Array = new Float64Array(m.c * m.d);
+  for (let k = 0; k < iterations; k++) {
+    y = latentY(m, vTerms, speaker, xs, z).mean;
+    xs = sessionsX(m, uTerms, speaker, y, z).map((x) => x.mean);
+    z = latentZ(m, speaker, xs, y).mean;
+  }
+  return { y, z };
+}
+
+/** A probe's x (bob's estimate_x): its sessions summed, no speaker offset. */
+export function probeX(m: FactorModel, probe: Speaker): Float64Array {
+  return latentX(m, uTermsOf(m), probe, null).mean;
+}
