@@ -4,9 +4,8 @@ import path from 'node:path';
 import { GMMMachine } from '../machines/GMMMachine.js';
 import { readGMMFile } from '../io/index.js';
 import { withReadFile } from '../io/h5file.js';
+import { type FileKind, kindOfKeys } from '../io/kind.js';
 import { CliError, about } from './errors.js';
-
-export type FileKind = 'GMMMachine' | 'GMMStats' | 'KMeansMachine' | 'IVectorMachine';
 
 export function assertInputFile(file: string): void {
   let stat;
@@ -103,12 +102,8 @@ export async function fileKind(file: string): Promise<{ kind: FileKind; version:
   const { keys, version } = await about(file, () =>
     withReadFile(file, (h5) => ({ keys: h5.keys(), version: 'file_version' in h5.attrs ? String(h5.attrs.file_version.value) : null })),
   );
-  const kind: FileKind | undefined = keys.includes('m_T')
-    ? 'IVectorMachine'
-    : keys.includes('gaussians') || keys.includes('m_n_gaussians')
-      ? 'GMMMachine'
-      : keys.includes('sumPx') ? 'GMMStats' : keys.includes('centroids') ? 'KMeansMachine' : undefined;
-  if (kind === undefined) throw new CliError(file, `not a model, statistics, k-means or i-vector file (it holds: ${keys.join(', ') || 'nothing'})`);
+  const kind = kindOfKeys(keys);
+  if (kind === undefined) throw new CliError(file, `not a model, statistics, k-means, i-vector, ISV or JFA file (it holds: ${keys.join(', ') || 'nothing'})`);
   return { kind, version };
 }
 

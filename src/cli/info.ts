@@ -1,6 +1,6 @@
 /** tfjs-em info: what a model, statistics or k-means file holds, briefly. */
-import { readGMMFile, readIVectorFile, readKMeansFile, readStatsFile } from '../io/index.js';
-import type { GMMRecord, IVectorRecord, KMeansRecord, StatsRecord } from '../io/index.js';
+import { readEnrolledFile, readFactorAnalysisFile, readGMMFile, readIVectorFile, readKMeansFile, readStatsFile } from '../io/index.js';
+import type { EnrolledRecord, FactorAnalysisRecord, GMMRecord, IVectorRecord, KMeansRecord, StatsRecord } from '../io/index.js';
 import type { Args } from './args.js';
 import type { Command } from './command.js';
 import { CliError, about } from './errors.js';
@@ -9,7 +9,7 @@ import type { Cell, Result } from './format.js';
 
 export const info: Command = {
   name: 'info',
-  summary: 'describe a model, statistics, k-means or i-vector file',
+  summary: 'describe a model, statistics, k-means, i-vector, ISV or JFA file',
   usage: `Usage: tfjs-em info FILE.h5
 
 Prints what the file holds: its kind and layout, its sizes, and a summary of its values.`,
@@ -30,6 +30,8 @@ async function run(args: Args): Promise<Result> {
   if (kind === 'GMMMachine') fields = gmmFields(await about(file, () => readGMMFile(file)));
   else if (kind === 'GMMStats') fields = statsFields(await about(file, () => readStatsFile(file)));
   else if (kind === 'IVectorMachine') fields = ivectorFields(await about(file, () => readIVectorFile(file)));
+  else if (kind === 'ISVMachine' || kind === 'JFAMachine') fields = factorAnalysisFields(await about(file, () => readFactorAnalysisFile(file, kind)));
+  else if (kind === 'ISVModel' || kind === 'JFAModel') fields = enrolledFields(await about(file, () => readEnrolledFile(file, kind)));
   else fields = kmeansFields(await about(file, () => readKMeansFile(file)));
   const json = { file, kind, layout, ...fields };
   return { json, columns: Object.keys(json), rows: [Object.values(json)], vertical: true };
@@ -63,6 +65,24 @@ function ivectorFields(r: IVectorRecord): Fields {
     updateSigma: r.updateSigma,
     maxIterations: r.maxIterations,
   };
+}
+
+function factorAnalysisFields(r: FactorAnalysisRecord): Fields {
+  return {
+    gaussians: r.ubm.nGaussians,
+    features: r.ubm.nFeatures,
+    uRank: r.rU,
+    ...(r.v === null ? {} : { vRank: r.rV, V: range(r.v) }),
+    U: range(r.u),
+    D: range(r.d),
+    relevanceFactor: r.relevanceFactor,
+    emIterations: r.emIterations,
+    enrollIterations: r.enrollIterations,
+  };
+}
+
+function enrolledFields(r: EnrolledRecord): Fields {
+  return { supervector: r.z.length, z: range(r.z), ...(r.y === null ? {} : { vRank: r.y.length, y: range(r.y) }) };
 }
 
 /** Each matrix's largest |correlation| between two features (0 for one feature), per matrix. */

@@ -14,6 +14,7 @@ import { demo } from './demo.js';
 import { estimate } from './estimate.js';
 import { info } from './info.js';
 import { ivector } from './ivector.js';
+import { isv, jfa } from './factorAnalysis.js';
 import { kmeans } from './kmeans.js';
 import { score } from './score.js';
 import { stats } from './stats.js';
@@ -23,7 +24,7 @@ import { predict } from './predict.js';
 import { sample } from './sample.js';
 import { select } from './select.js';
 
-const COMMANDS: Command[] = [demo, kmeans, train, adapt, stats, estimate, score, predict, sample, select, ivector, info, worker];
+const COMMANDS: Command[] = [demo, kmeans, train, adapt, stats, estimate, score, predict, sample, select, ivector, isv, jfa, info, worker];
 const COMMON_OPTIONS = { quiet: 'flag', format: 'value', help: 'flag' } as const;
 const COMMON_USAGE = `  --format F           table (default), json or csv; json prints one document on stdout
   --quiet, -q          no progress or information on stderr

@@ -73,3 +73,21 @@ export interface IVectorRecord {
   maxIterations: number;
   randomState: number;
 }
+
+/** An ISVMachine (v null, rV 0) or a JFAMachine. */
+export interface FactorAnalysisRecord {
+  kind: 'ISVMachine' | 'JFAMachine';
+  ubm: GMMRecord;
+  rU: number;
+  /** row-major [C * D, rU] */
+  u: Float64Array;
+  rV: number;
+  /** row-major [C * D, rV]; null for ISV */
+  v: Float64Array | null;
+  /** D's diagonal, [C * D] */
+  d: Float64Array;
+  relevanceFactor: number;
+  emIterations: number;
+  enrollIterations: number;
+  randomState: number;
+}

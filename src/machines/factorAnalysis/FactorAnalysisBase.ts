@@ -5,6 +5,7 @@
  * Float64 on the host (math/factorAnalysis).
  */
 import { invalidArgument, shapeMismatch } from '../../errors.js';
+import { factorAnalysisToBytes, readFactorAnalysisFile, writeFactorAnalysisFile, type FactorAnalysisRecord, type Source } from '../../io/index.js';
 import { type FactorModel, type Speaker, sessionOf, speakerOf, times } from '../../math/factorAnalysis/model.js';
 import { probeX } from '../../math/factorAnalysis/steps.js';
 import { Random } from '../../math/random.js';
@@ -148,6 +149,36 @@ export abstract class FactorAnalysisBase {
   /** A latent vector given to score, checked. */
   protected latent(values: ArrayLike<number>, what: string, length: number): Float64Array {
     return finiteArray(`${this.name}.score`, values, length, what, `[${length}]`);
+  }
+
+  /** The machine as a file record. */
+  toRecord(): FactorAnalysisRecord {
+    return {
+      kind: this.name as FactorAnalysisRecord['kind'], ubm: this.ubm.toRecord(), rU: this.rU, u: this.U, rV: 0, v: null, d: this.D,
+      relevanceFactor: this.relevanceFactor, emIterations: this.emIterations, enrollIterations: this.enrollIterations, randomState: this.randomState,
+    };
+  }
+
+  /** Writes the machine, its UBM inside (see io/factorAnalysis.ts), atomically. */
+  save(path: string): Promise<void> {
+    return writeFactorAnalysisFile(path, this.toRecord());
+  }
+
+  toBytes(): Promise<Uint8Array> {
+    return factorAnalysisToBytes(this.toRecord());
+  }
+
+  /** A file's record and its UBM: the file's own (a new machine, ownsUbm) or else the one given. */
+  protected static async read(source: Source, kind: FactorAnalysisRecord['kind'], ubm?: GMMMachine): Promise<{ record: FactorAnalysisRecord; ubm: GMMMachine; ownsUbm: boolean }> {
+    const given = ubm?.toRecord();
+    const record = await readFactorAnalysisFile(source, kind, given);
+    const ownsUbm = record.ubm !== given;
+    return { record, ubm: ownsUbm ? GMMMachine.fromRecord(record.ubm) : ubm!, ownsUbm };
+  }
+
+  /** Settings of a machine read from a record. */
+  protected static optionsOf(r: FactorAnalysisRecord): FactorAnalysisOptions {
+    return { rU: r.rU, relevanceFactor: r.relevanceFactor, emIterations: r.emIterations, enrollIterations: r.enrollIterations, randomState: r.randomState };
   }
 
   /** Frees the device copies of a UBM read with the machine (one given to the constructor stays the caller's). */

@@ -6,6 +6,7 @@
  */
 import { type SubspaceAccumulators, updateSubspace } from '../../math/factorAnalysis/accumulators.js';
 import { isvEnroll, isvEStep } from '../../math/factorAnalysis/steps.js';
+import type { Source } from '../../io/index.js';
 import type { GMMMachine } from '../GMMMachine.js';
 import type { GMMStats } from '../GMMStats.js';
 import { FactorAnalysisBase, type FactorAnalysisOptions, type SpeakerIds } from './FactorAnalysisBase.js';
@@ -35,6 +36,17 @@ export class ISVMachine extends FactorAnalysisBase {
 
   mStep(acc: SubspaceAccumulators): void {
     this._u = updateSubspace(acc, this.ubm.nGaussians, this.ubm.nFeatures, this.rU);
+  }
+
+  /**
+   * Reads an ISV file; `ubm` for a bob 2.x file that holds none (the UBM is then the caller's,
+   * else the machine's own, freed by dispose).
+   */
+  static async fromHDF5(source: Source, ubm?: GMMMachine): Promise<ISVMachine> {
+    const { record, ubm: model, ownsUbm } = await FactorAnalysisBase.read(source, 'ISVMachine', ubm);
+    const machine = new ISVMachine(model, FactorAnalysisBase.optionsOf(record));
+    [machine.U, machine.D, machine.ownsUbm] = [record.u, record.d, ownsUbm];
+    return machine;
   }
 
   /** A speaker's z [C*D] from its enrolment statistics. */

@@ -5,6 +5,7 @@
  * linearly scores a probe against m + V y + D z, the probe's U x taken out.
  */
 import { type SubspaceAccumulators, updateDiagonal, updateSubspace } from '../../math/factorAnalysis/accumulators.js';
+import type { FactorAnalysisRecord, Source } from '../../io/index.js';
 import type { FactorModel } from '../../math/factorAnalysis/model.js';
 import { times } from '../../math/factorAnalysis/model.js';
 import { jfaDStep, jfaEnroll, jfaSessionX, jfaSpeakerY, jfaUStep, jfaVStep } from '../../math/factorAnalysis/steps.js';
@@ -73,6 +74,18 @@ export class JFAMachine extends FactorAnalysisBase {
   /** V's sums over these statistics' speakers (the first phase of fit; additive across shards). */
   eStepV(stats: GMMStats[], speakerIds: SpeakerIds): SubspaceAccumulators {
     return jfaVStep(this.model(), this.speakers(stats, speakerIds));
+  }
+
+  override toRecord(): FactorAnalysisRecord {
+    return { ...super.toRecord(), rV: this.rV, v: this.V };
+  }
+
+  /** Reads a JFA file (see ISVMachine.fromHDF5). */
+  static async fromHDF5(source: Source, ubm?: GMMMachine): Promise<JFAMachine> {
+    const { record, ubm: model, ownsUbm } = await FactorAnalysisBase.read(source, 'JFAMachine', ubm);
+    const machine = new JFAMachine(model, { ...FactorAnalysisBase.optionsOf(record), rV: record.rV });
+    [machine.U, machine.V, machine.D, machine.ownsUbm] = [record.u, record.v!, record.d, ownsUbm];
+    return machine;
   }
 
   /** A speaker's y and z from its enrolment statistics. */
