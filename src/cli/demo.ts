@@ -16,11 +16,13 @@ import { detChartSvg } from './detChart.js';
 import { makeTask, type Task, type TaskSize } from './demoTask.js';
 import { fitWithProgress } from './training.js';
 import { ivectorTrials } from './demoIvector.js';
+import { isvTrials } from './demoIsv.js';
+import { taskStats } from './demoStats.js';
 import { detCurve, equalErrorRate } from '../math/det.js';
 
 export const demo: Command = {
   name: 'demo',
-  summary: 'synthetic speaker verification end to end: UBM, MAP, scoring, EER, DET chart',
+  summary: 'synthetic speaker verification end to end: UBM, MAP, scoring, EER, DET charts (GMM-UBM, i-vectors, ISV)',
   usage: `Usage: tfjs-em demo [--out folder] [options]
 
 Builds a synthetic speaker-verification task (MFCC-like 20-dimensional frames drawn
@@ -28,8 +30,10 @@ from speaker-specific GMMs around a shared background), trains a UBM (k-means + 
 MAP-adapts each speaker's means (relevance factor 4), scores every test utterance
 against every speaker (log-likelihood ratio to the UBM), and prints the equal error
 rate; then the same trials with i-vectors (a total-variability model of rank 50 on the
-world sessions' statistics, WCCN, cosine scoring) and their equal error rate. Writes
-ubm.h5, speakers/*.h5, scores.csv, det.svg, ivector-scores.csv and ivector-det.svg into --out.
+world sessions' statistics, WCCN, cosine scoring) and with ISV (a session subspace of rank
+20 on the world sessions grouped by speaker, linear scoring), and their equal error rates.
+Writes ubm.h5, speakers/*.h5, scores.csv, det.svg, ivector-scores.csv, ivector-det.svg,
+isv-scores.csv and isv-det.svg into --out.
 
   --out FOLDER         where to write (default ./demo-output)
   --speakers N         enrolled speakers (default 20)
@@ -73,11 +77,14 @@ async function run(args: Args, context: Context): Promise<Result> {
     const trials = await scoreTrials(task, ubm, models);
     await saveModels(dir, ubm, models, task);
     const gmm = writeReport(dir, '', trials.map((t) => ({ ...t, score: t.llr })), 'llr', `DET: GMM-UBM, synthetic speaker verification (${backend})`);
-    const ivector = await ivectorTrials(task, ubm, seed, context);
+    const stats = await taskStats(task, ubm);
+    const ivector = ivectorTrials(task, stats, ubm, seed, context);
     const iv = writeReport(dir, 'ivector-', ivector.trials, 'cosine', `DET: i-vectors (rank ${ivector.rank}) + WCCN, cosine (${backend})`);
-    return { ...gmm, ivectorRank: ivector.rank, ivectorEerPercent: iv.eerPercent };
+    const isv = isvTrials(task, stats, ubm, seed, context);
+    const is = writeReport(dir, 'isv-', isv.trials, 'linear', `DET: ISV (U of rank ${isv.rank}), linear scoring (${backend})`);
+    return { ...gmm, ivectorRank: ivector.rank, ivectorEerPercent: iv.eerPercent, isvRank: isv.rank, isvEerPercent: is.eerPercent };
   });
-  say(`EER: GMM-UBM ${result.eerPercent.toFixed(2)} %, i-vectors ${result.ivectorEerPercent.toFixed(2)} %`);
+  say(`EER: GMM-UBM ${result.eerPercent.toFixed(2)} %, i-vectors ${result.ivectorEerPercent.toFixed(2)} %, ISV ${result.isvEerPercent.toFixed(2)} %`);
   const seconds = (performance.now() - started) / 1000;
   say(`wrote ${out}`);
   const json = { backend, speakers: size.speakers, gaussians, features: size.features, ...result, seconds: +seconds.toFixed(1), out };

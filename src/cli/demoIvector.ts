@@ -6,27 +6,19 @@
 import { IVectorMachine } from '../machines/IVectorMachine.js';
 import { WCCN } from '../machines/linear/WCCN.js';
 import type { GMMMachine } from '../machines/GMMMachine.js';
-import type { HostArray2D } from '../data/matrix.js';
+import type { GMMStats } from '../machines/GMMStats.js';
 import type { Context } from './command.js';
 import type { Task } from './demoTask.js';
+import type { BackEndTrial, TaskStats } from './demoStats.js';
 
 /** The i-vectors' dimension, as speaker-recognition recipes use (capped by what WCCN can invert on the world sessions). */
 const RANK = 50;
 const IVECTOR_STEPS = 10;
 
-export interface IVectorTrial {
-  model: string;
-  test: string;
-  genuine: boolean;
-  score: number;
-}
-
-export async function ivectorTrials(task: Task, ubm: GMMMachine, seed: number, context: Context): Promise<{ trials: IVectorTrial[]; rank: number }> {
+export function ivectorTrials(task: Task, stats: TaskStats, ubm: GMMMachine, seed: number, context: Context): { trials: BackEndTrial[]; rank: number } {
   const start = performance.now();
-  const stats = (data: HostArray2D) => ubm.accStats(data);
-  const world = [];
-  for (const u of task.worldUtterances) world.push(await stats(u.data));
-  const speakers = new Set(task.worldUtterances.map((u) => u.speaker)).size;
+  const world = stats.world.map((w) => w.stats);
+  const speakers = new Set(stats.world.map((w) => w.speaker)).size;
   const rank = Math.min(RANK, world.length - speakers - 1);
   const machine = new IVectorMachine(ubm, { dimT: rank, maxIterations: IVECTOR_STEPS, randomState: seed });
   machine.fit(world, { onStep: (step) => context.progress.info(`i-vector: T-matrix EM step ${step}/${IVECTOR_STEPS}`) });
@@ -35,13 +27,12 @@ export async function ivectorTrials(task: Task, ubm: GMMMachine, seed: number, c
   const worldVectors = machine.transform(world);
   const mean = worldVectors.reduce((m, v) => m.map((x, j) => x + v[j] / worldVectors.length), new Float64Array(rank));
   const normalised = (v: Float64Array) => unit(v.map((x, j) => x - mean[j]));
-  const wccn = new WCCN().fit(asRows(worldVectors.map(normalised)), task.worldUtterances.map((u) => u.speaker));
-  const project = async (data: HostArray2D) => unit(wccn.transform(asRows([normalised(machine.transform([await stats(data)])[0])])).data);
-  const tests = [];
-  for (const s of task.speakers) for (const [i, data] of s.tests.entries()) tests.push({ speaker: s.id, name: `${s.id}-test${i + 1}`, v: await project(data) });
-  const trials: IVectorTrial[] = [];
-  for (const s of task.speakers) {
-    const model = await project(s.enrol);
+  const wccn = new WCCN().fit(asRows(worldVectors.map(normalised)), stats.world.map((w) => w.speaker));
+  const project = (s: GMMStats) => unit(wccn.transform(asRows([normalised(machine.project(s))])).data);
+  const tests = stats.tests.map((t) => ({ speaker: t.speaker, name: t.name, v: project(t.stats) }));
+  const trials: BackEndTrial[] = [];
+  for (const [i, s] of task.speakers.entries()) {
+    const model = project(stats.enrol[i]);
     for (const t of tests) trials.push({ model: s.id, test: t.name, genuine: t.speaker === s.id, score: model.reduce((acc, x, j) => acc + x * t.v[j], 0) });
   }
   context.progress.info(`i-vector: rank ${rank}, ${world.length} world sessions, scored in ${((performance.now() - start) / 1000).toFixed(1)} s`);

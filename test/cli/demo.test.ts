@@ -1,9 +1,9 @@
 /**
  * tfjs-em demo on a smaller task (6 speakers, 32 Gaussians): it writes the models, the scores and a
  * DET chart, and separates the speakers. The full demo (20 speakers, 64 Gaussians) reaches an EER of
- * 6.9 % with GMM-UBM and 27 % with i-vectors, this task 6.7 % and 27 % on wasm; the GMM-UBM bound
- * below, 10 %, leaves room for other backends' rounding while failing a demo that no longer
- * separates speakers (chance is 50 %).
+ * 6.9 % with GMM-UBM, 27 % with i-vectors and 6.0 % with ISV, this task 6.7 %, 27 % and 6.0 % on
+ * wasm and cpu; the GMM-UBM and ISV bound below, 10 %, leaves room for other backends' rounding
+ * while failing a demo that no longer separates speakers (chance is 50 %).
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -40,13 +40,20 @@ test('demo --speakers 6 --gaussians 32', async () => {
   expect(run.stderr).toMatch(new RegExp(`^demo: backend ${DEMO_BACKEND};`));
   expect(run.stderr).toMatch(/UBM EM: step 1\/25/);
 
-  expect(readdirSync(out).sort()).toEqual(['det.svg', 'ivector-det.svg', 'ivector-scores.csv', 'scores.csv', 'speakers', 'ubm.h5']);
+  expect(readdirSync(out).sort()).toEqual(['det.svg', 'isv-det.svg', 'isv-scores.csv', 'ivector-det.svg', 'ivector-scores.csv', 'scores.csv', 'speakers', 'ubm.h5']);
   // the i-vector back-end scores the same trials; it separates the speakers too, if less well on so few world sessions
   const ivector = readFileSync(path.join(out, 'ivector-scores.csv'), 'utf8').trim().split('\n');
   expect(ivector[0]).toBe('model,test,genuine,cosine');
   expect(ivector.slice(1).map((line) => line.split(',').slice(0, 3).join())).toEqual(readFileSync(path.join(out, 'scores.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(',').slice(0, 3).join()));
   expect(summary.ivectorRank).toBe(50); // 40 world speakers (at least), 5 sessions each
   expect(summary.ivectorEerPercent).toBeLessThan(IVECTOR_EER_BOUND_PERCENT);
+  // ISV on the same trials: the session offsets taken out, it separates the speakers as well as GMM-UBM
+  const isv = readFileSync(path.join(out, 'isv-scores.csv'), 'utf8').trim().split('\n');
+  expect(isv[0]).toBe('model,test,genuine,linear');
+  expect(isv.slice(1).map((line) => line.split(',').slice(0, 3).join())).toEqual(ivector.slice(1).map((line) => line.split(',').slice(0, 3).join()));
+  expect(summary.isvRank).toBe(20);
+  expect(summary.isvEerPercent).toBeLessThanOrEqual(EER_BOUND_PERCENT);
+  expect(run.stderr).toMatch(/ISV: U-matrix EM step 10\/10/);
   expect(readdirSync(path.join(out, 'speakers')).sort()).toEqual(['spk01.h5', 'spk02.h5', 'spk03.h5', 'spk04.h5', 'spk05.h5', 'spk06.h5']);
   expect(readdirSync(dir)).toEqual(['demo']);
   const svg = readFileSync(path.join(out, 'det.svg'), 'utf8');
