@@ -6,6 +6,7 @@
  *   D, per supervector element:           A1 = sum N (cov + z^2),  A2 = sum residual z;  D = A2 / A1
  */
 import { solve } from '../linalg.js';
+import { addOuterProducts, addWeighted, mirrorUppers } from './batched.js';
 import type { Latent } from './latent.js';
 
 export interface SubspaceAccumulators {
@@ -29,18 +30,24 @@ export function emptyDiagonal(c: number, d: number): DiagonalAccumulators {
   return { a1: new Float64Array(c * d), a2: new Float64Array(c * d) };
 }
 
-/** Adds one latent w (with responsibilities n [C]) to a subspace's sums. */
-export function addToSubspace(acc: SubspaceAccumulators, n: Float64Array, w: Latent, r: number): void {
-  const { mean, cov, residual } = w;
-  const second = cov.slice();
-  for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) second[a * r + b] += mean[a] * mean[b];
-  n.forEach((ng, g) => {
-    if (ng !== 0) for (let e = 0, at = g * r * r; e < r * r; e++) acc.a1[at + e] += ng * second[e];
+/**
+ * Adds latents w_h (with responsibilities n_h [C]) to a subspace's sums: of A1 (symmetric) the
+ * upper triangles only, which completeSubspace mirrors once every term is in.
+ */
+export function addToSubspace(acc: SubspaceAccumulators, ns: Float64Array[], ws: Latent[], r: number): void {
+  const seconds = ws.map(({ mean, cov }) => {
+    const second = cov.slice();
+    for (let a = 0; a < r; a++) for (let b = a; b < r; b++) second[a * r + b] += mean[a] * mean[b];
+    return second;
   });
-  for (let i = 0; i < residual.length; i++) {
-    const f = residual[i];
-    if (f !== 0) for (let k = 0; k < r; k++) acc.a2[i * r + k] += f * mean[k];
-  }
+  addWeighted(acc.a1, ns, seconds, r);
+  addOuterProducts(acc.a2, ws.map((w) => w.residual), ws.map((w) => w.mean), r);
+}
+
+/** Mirrors A1's upper triangles into the lower ones (the same values as summing both: E[w w^T] is symmetric). */
+export function completeSubspace(acc: SubspaceAccumulators, r: number): SubspaceAccumulators {
+  mirrorUppers(acc.a1, r);
+  return acc;
 }
 
 /** Adds one speaker's z (its summed responsibilities n [C]) to D's sums. */

@@ -11,6 +11,7 @@
 import type { Moments } from '../gmm/moments.js';
 import { momentsAbout } from '../gmm/moments.js';
 import { inverseSpd } from '../linalg.js';
+import { mirrorUppers, timesEach, weightedSums } from './batched.js';
 
 export interface FactorModel {
   c: number;
@@ -52,35 +53,18 @@ export function speakerOf(sessions: Session[], { c, d }: { c: number; d: number 
   return { sessions, n, f };
 }
 
-/** (I + sum_c n_c P_c)^-1 for per-Gaussian terms P [C, r, r] (W_c^T Sigma_c^-1 W_c, symmetric). */
-export function posteriorCovariance(terms: Float64Array, n: Float64Array, r: number): Float64Array {
-  const a = new Float64Array(r * r);
-  for (let i = 0; i < r; i++) a[i * r + i] = 1;
-  n.forEach((ng, g) => {
-    if (ng !== 0) for (let e = 0, at = g * r * r; e < r * r; e++) a[e] += ng * terms[at + e];
+/** (I + sum_c n_hc P_c)^-1 for each h, per-Gaussian terms P [C, r, r] (W_c^T Sigma_c^-1 W_c, symmetric). */
+export function posteriorCovariances(terms: Float64Array, ns: Float64Array[], r: number): Float64Array[] {
+  return weightedSums(terms, ns, r).map((a) => {
+    mirrorUppers(a, r);
+    for (let i = 0; i < r; i++) a[i * r + i] += 1;
+    return inverseSpd(a, r)!; // I plus semidefinite terms: positive definite
   });
-  return inverseSpd(a, r)!; // I plus semidefinite terms: positive definite
-}
-
-/** W^T Sigma^-1 v, [r], for W [C*D, r]. */
-export function projectOnto(w: Float64Array, sigma: Float64Array, v: Float64Array, r: number): Float64Array {
-  const out = new Float64Array(r);
-  for (let i = 0; i < v.length; i++) {
-    const s = v[i] / sigma[i];
-    if (s !== 0) for (let k = 0; k < r; k++) out[k] += w[i * r + k] * s;
-  }
-  return out;
 }
 
 /** W x for W [rows, r] (a supervector for U or V; p x for a posterior covariance p [r, r]). */
 export function times(w: Float64Array, x: Float64Array, r: number): Float64Array {
-  const out = new Float64Array(w.length / r);
-  for (let i = 0; i < out.length; i++) {
-    let s = 0;
-    for (let k = 0; k < r; k++) s += w[i * r + k] * x[k];
-    out[i] = s;
-  }
-  return out;
+  return timesEach(w, [x], r)[0];
 }
 
 /** target -= n_c v per supervector element (n repeated over each Gaussian's D features). */

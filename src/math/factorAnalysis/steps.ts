@@ -4,8 +4,8 @@
  * over a list of speakers, returning sums that add across shards of speakers.
  */
 import { precisionTerms } from '../ivector.js';
-import { type DiagonalAccumulators, type SubspaceAccumulators, addToDiagonal, addToSubspace, emptyDiagonal, emptySubspace } from './accumulators.js';
-import { type Latent, latentX, latentY, latentZ, speakerOffset } from './latent.js';
+import { type DiagonalAccumulators, type SubspaceAccumulators, addToDiagonal, addToSubspace, completeSubspace, emptyDiagonal, emptySubspace } from './accumulators.js';
+import { type Latent, latentXs, latentY, latentZ, speakerOffset } from './latent.js';
 import { type FactorModel, type Speaker, subtractWeighted } from './model.js';
 
 /** U_c^T Sigma_c^-1 U_c per Gaussian, [C, rU, rU]. */
@@ -20,8 +20,7 @@ export function vTermsOf(m: FactorModel): Float64Array {
 
 /** The x of every session of a speaker, its sessions offset by V y + D z. */
 function sessionsX(m: FactorModel, uTerms: Float64Array, speaker: Speaker, y: Float64Array | null, z: Float64Array | null): Latent[] {
-  const offset = y === null && z === null ? null : speakerOffset(m, y, z);
-  return speaker.sessions.map((s) => latentX(m, uTerms, s, offset));
+  return latentXs(m, uTerms, speaker.sessions, y === null && z === null ? null : speakerOffset(m, y, z));
 }
 
 /** ISV: x of each session (z = 0), then z; U's sums with residuals against that z. */
@@ -31,17 +30,18 @@ export function isvEStep(m: FactorModel, speakers: Speaker[]): SubspaceAccumulat
   for (const speaker of speakers) {
     const xs = sessionsX(m, uTerms, speaker, null, null);
     const dz = speakerOffset(m, null, latentZ(m, speaker, xs.map((x) => x.mean), null).mean);
-    speaker.sessions.forEach((s, h) => addToSubspace(acc, s.n, { ...xs[h], residual: subtractWeighted(s.f.slice(), s.n, dz, m.d) }, m.rU));
+    const sessions = speaker.sessions;
+    addToSubspace(acc, sessions.map((s) => s.n), xs.map((x, h) => ({ ...x, residual: subtractWeighted(sessions[h].f.slice(), sessions[h].n, dz, m.d) })), m.rU);
   }
-  return acc;
+  return completeSubspace(acc, m.rU);
 }
 
 /** JFA, V's step: y of each speaker with x = z = 0, and V's sums. */
 export function jfaVStep(m: FactorModel, speakers: Speaker[]): SubspaceAccumulators {
   const vTerms = vTermsOf(m);
   const acc = emptySubspace(m.c, m.d, m.rV);
-  for (const speaker of speakers) addToSubspace(acc, speaker.n, latentY(m, vTerms, speaker, null, null), m.rV);
-  return acc;
+  addToSubspace(acc, speakers.map((s) => s.n), speakers.map((s) => latentY(m, vTerms, s, null, null)), m.rV);
+  return completeSubspace(acc, m.rV);
 }
 
 /** JFA: each speaker's y once V is trained (x = z = 0). */
@@ -55,10 +55,9 @@ export function jfaUStep(m: FactorModel, speakers: Speaker[], ys: Float64Array[]
   const uTerms = uTermsOf(m);
   const acc = emptySubspace(m.c, m.d, m.rU);
   speakers.forEach((speaker, i) => {
-    const xs = sessionsX(m, uTerms, speaker, ys[i], null);
-    speaker.sessions.forEach((s, h) => addToSubspace(acc, s.n, xs[h], m.rU));
+    addToSubspace(acc, speaker.sessions.map((s) => s.n), sessionsX(m, uTerms, speaker, ys[i], null), m.rU);
   });
-  return acc;
+  return completeSubspace(acc, m.rU);
 }
 
 /** JFA: every session's x once U is trained, per speaker. */
@@ -101,5 +100,5 @@ export function jfaEnroll(m: FactorModel, speaker: Speaker, iterations: number):
 
 /** A probe's x (bob's estimate_x): its sessions summed, no speaker offset. */
 export function probeX(m: FactorModel, probe: Speaker): Float64Array {
-  return latentX(m, uTermsOf(m), probe, null).mean;
+  return latentXs(m, uTermsOf(m), [probe], null)[0].mean;
 }
