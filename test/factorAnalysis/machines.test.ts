@@ -106,3 +106,22 @@ test('mistakes are named', () => {
   expect(message(() => new ISVMachine(full, { rU: 1 }))).toBe("ISVMachine: the UBM has full covariances; ISV and JFA take diagonal (or spherical) ones, as bob's");
   full.dispose();
 });
+
+test("scores follow U and the UBM's variances when they change (the per-Gaussian terms kept between calls are dropped)", () => {
+  const own = ubm();
+  const stats = sessions(3, 4);
+  const machine = new ISVMachine(own, { rU: 2, randomState: 1 });
+  const z = machine.enroll(stats.slice(0, 2));
+  const first = machine.score(z, [stats[2]]);
+  expect(machine.score(z, [stats[2]])).toBe(first);
+  machine.U = machine.U.map((v) => v * 2);
+  const fresh = new ISVMachine(own, { rU: 2 });
+  fresh.U = machine.U;
+  expect(machine.score(z, [stats[2]])).toBe(fresh.score(z, [stats[2]]));
+  expect(machine.score(z, [stats[2]])).not.toBe(first);
+  own.variances = own.variances.map((v) => v * 1.5);
+  const again = new ISVMachine(own, { rU: 2 });
+  [again.U, again.D] = [machine.U, machine.D];
+  expect(machine.score(z, [stats[2]])).toBe(again.score(z, [stats[2]]));
+  own.dispose();
+});

@@ -8,6 +8,7 @@ import { invalidArgument, shapeMismatch } from '../../errors.js';
 import { factorAnalysisToBytes, readFactorAnalysisFile, writeFactorAnalysisFile, type FactorAnalysisRecord, type Source } from '../../io/index.js';
 import { type FactorModel, type Speaker, sessionOf, speakerOf, times } from '../../math/factorAnalysis/model.js';
 import { probeX } from '../../math/factorAnalysis/steps.js';
+import { precisionTerms } from '../../math/ivector.js';
 import { Random } from '../../math/random.js';
 import { linearScoring } from '../../scoring/linearScoring.js';
 import { GMMMachine } from '../GMMMachine.js';
@@ -42,6 +43,8 @@ export abstract class FactorAnalysisBase {
   protected _d: Float64Array;
   /** Read from a file: the UBM is this machine's own, freed by dispose. */
   protected ownsUbm = false;
+  /** The per-Gaussian terms of U and of V, kept while those arrays and the UBM's variances stay (a probe's x needs them). */
+  private terms = new Map<Float64Array, { sigma: Float64Array; terms: Float64Array }>();
 
   protected constructor(
     protected readonly name: string,
@@ -103,9 +106,19 @@ export abstract class FactorAnalysisBase {
 
   /** The model the math works on (views of this machine's arrays). */
   protected model(): FactorModel {
+    const sigma = this.ubm.variances;
     return {
-      c: this.ubm.nGaussians, d: this.ubm.nFeatures, means: this.ubm.means, sigma: this.ubm.variances,
+      c: this.ubm.nGaussians, d: this.ubm.nFeatures, means: this.ubm.means, sigma,
       u: this._u, rU: this.rU, v: null, rV: 0, dDiag: this._d,
+      termsOf: (w, r) => {
+        const kept = this.terms.get(w);
+        if (kept !== undefined && kept.sigma.every((v, i) => v === sigma[i])) return kept.terms;
+        const terms = precisionTerms(w, sigma, { c: this.ubm.nGaussians, d: this.ubm.nFeatures, r });
+        const current = this.subspaces();
+        for (const key of this.terms.keys()) if (!current.includes(key)) this.terms.delete(key);
+        this.terms.set(w, { sigma, terms });
+        return terms;
+      },
     };
   }
 
@@ -174,6 +187,11 @@ export abstract class FactorAnalysisBase {
     const record = await readFactorAnalysisFile(source, kind, given);
     const ownsUbm = record.ubm !== given;
     return { record, ubm: ownsUbm ? GMMMachine.fromRecord(record.ubm) : ubm!, ownsUbm };
+  }
+
+  /** The subspace matrices in use (their terms are kept; those of replaced ones are dropped). */
+  protected subspaces(): Float64Array[] {
+    return [this._u];
   }
 
   /** Settings of a machine read from a record. */

@@ -46,6 +46,10 @@ export class JFAMachine extends FactorAnalysisBase {
     this._v = finiteArray(this.name, values, this.supervectorLength * this.rV, 'V', `[${this.supervectorLength}, ${this.rV}]`);
   }
 
+  protected override subspaces(): Float64Array[] {
+    return [this._u, this._v];
+  }
+
   protected override model(): FactorModel {
     return { ...super.model(), v: this._v, rV: this.rV };
   }

@@ -26,6 +26,8 @@ export interface FactorModel {
   rV: number;
   /** D's diagonal, [C*D]. */
   dDiag: Float64Array;
+  /** W_c^T Sigma_c^-1 W_c per Gaussian for W = u or v, where the caller keeps them between calls (else computed). */
+  termsOf?: (w: Float64Array, r: number) => Float64Array;
 }
 
 /** One session: responsibilities n [C] and first moments about the UBM's means f [C*D]. */

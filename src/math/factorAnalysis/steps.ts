@@ -10,12 +10,12 @@ import { type FactorModel, type Speaker, subtractWeighted } from './model.js';
 
 /** U_c^T Sigma_c^-1 U_c per Gaussian, [C, rU, rU]. */
 export function uTermsOf(m: FactorModel): Float64Array {
-  return precisionTerms(m.u, m.sigma, { c: m.c, d: m.d, r: m.rU });
+  return m.termsOf?.(m.u, m.rU) ?? precisionTerms(m.u, m.sigma, { c: m.c, d: m.d, r: m.rU });
 }
 
 /** V_c^T Sigma_c^-1 V_c per Gaussian, [C, rV, rV]. */
 export function vTermsOf(m: FactorModel): Float64Array {
-  return precisionTerms(m.v!, m.sigma, { c: m.c, d: m.d, r: m.rV });
+  return m.termsOf?.(m.v!, m.rV) ?? precisionTerms(m.v!, m.sigma, { c: m.c, d: m.d, r: m.rV });
 }
 
 /** The x of every session of a speaker, its sessions offset by V y + D z. */
