@@ -15,6 +15,9 @@ import { CliError, about } from './errors.js';
 import { assertInputFile, assertOutputFile, isDirectory, loadGMM } from './files.js';
 import type { Result } from './format.js';
 import { bySpeaker, speakerFiles } from './speakerFiles.js';
+import { connectCluster } from './cluster.js';
+import { REMOTE_OPTIONS, remoteOptions, remoteUsage } from './redisOptions.js';
+import { shownUrl } from '../distributed/url.js';
 import { h5Files, loadStatsOf } from './statsFiles.js';
 
 type Kind = 'isv' | 'jfa';
@@ -47,7 +50,8 @@ score: every enrolled speaker against every probe (one statistics file each), on
   --enrol-steps N      train: rounds of enrolment kept in the file (default 1)
   --relevance F        train: relevance factor of D's start (default 4)
   --seed S             train: seed of ${jfa ? 'U and V' : "U's"} start (default 0)
-  --out PATH           train: the machine (HDF5); enrol: a folder; score: the matrix (.npy or .csv)`;
+  --out PATH           train: the machine (HDF5); enrol: a folder; score: the matrix (.npy or .csv)
+${remoteUsage("train: run the e-steps on tfjs-em workers, one job per --list file (a speaker's sessions in one list)")}`;
 };
 
 const command = (kind: Kind): Command => ({
@@ -56,7 +60,7 @@ const command = (kind: Kind): Command => ({
   usage: usage(kind),
   options: {
     ubm: 'value', model: 'value', stats: 'values', list: 'values', enrolled: 'values', 'u-rank': 'value', ...(kind === 'jfa' ? { 'v-rank': 'value' } : {}),
-    steps: 'value', 'enrol-steps': 'value', relevance: 'value', seed: 'value', out: 'value',
+    steps: 'value', 'enrol-steps': 'value', relevance: 'value', seed: 'value', out: 'value', ...REMOTE_OPTIONS,
   },
   positionals: 1,
   run: (args, context) => run(kind, args, context),
@@ -75,7 +79,7 @@ async function run(kind: Kind, args: Args, context: Context): Promise<Result> {
 
 /** The speakers' statistics: files in speaker order, their statistics and ids. */
 async function speakerStats(args: Args, ubm: GMMMachine, ubmFile: string, context: Context) {
-  const groups = bySpeaker(speakerFiles(args.list('list') ?? [], args.list('stats') ?? []));
+  const groups = bySpeaker(await speakerFiles(args.list('list') ?? [], args.list('stats') ?? []));
   const ids = [...groups.keys()];
   const files = ids.flatMap((id) => groups.get(id)!);
   const stats = await loadStatsOf(files, ubm, ubmFile, context.signal);
@@ -89,22 +93,39 @@ async function train(kind: Kind, args: Args, context: Context): Promise<Result> 
   if (rU === undefined) throw new CliError('--u-rank', 'required: the rank of U');
   const rV = kind === 'jfa' ? args.positiveInteger('v-rank') : 0;
   if (rV === undefined) throw new CliError('--v-rank', 'required: the rank of V');
-  const ubm = await loadGMM(ubmFile);
-  const { ids, files, stats, speakerIds } = await speakerStats(args, ubm, ubmFile, context);
-  assertOutputFile(out, [ubmFile, ...files]);
+  const remote = remoteOptions(args, context, undefined);
   const options = {
     rU, emIterations: args.number('steps', isCount, WHOLE) ?? 10, enrollIterations: args.number('enrol-steps', isCount, WHOLE) ?? 1,
     relevanceFactor: args.positiveNumber('relevance') ?? 4, randomState: args.integer('seed') ?? 0,
   };
+  const ubm = await loadGMM(ubmFile);
   const machine = kind === 'jfa' ? new JFAMachine(ubm, { ...options, rV }) : new ISVMachine(ubm, options);
-  const say = (step: number, phase = 'U') => context.progress.info(`${kind.toUpperCase()} EM: ${phase} step ${step}/${machine.emIterations}`);
-  if (machine instanceof JFAMachine) machine.fit(stats, speakerIds, { onStep: (step, phase) => say(step, phase) });
-  else machine.fit(stats, speakerIds, { onStep: (step) => say(step) });
+  const say = (step: number, phase: string) => context.progress.info(`${kind.toUpperCase()} EM: ${phase} step ${step}/${machine.emIterations}`);
+  let counts: { speakers: number; sessions: number };
+  if (remote === null) {
+    const { ids, files, stats, speakerIds } = await speakerStats(args, ubm, ubmFile, context);
+    assertOutputFile(out, [ubmFile, ...files]);
+    if (machine instanceof JFAMachine) machine.fit(stats, speakerIds, { onStep: say });
+    else machine.fit(stats, speakerIds, { onStep: (step) => say(step, 'U') });
+    counts = { speakers: ids.length, sessions: stats.length };
+  } else {
+    if (args.list('stats') !== undefined) throw new CliError('--stats', 'with --redis, give the speakers as --list files (one shard each, read by the workers)');
+    const lists = args.requiredList('list').map((l) => path.resolve(l));
+    assertOutputFile(out, [ubmFile, ...lists]);
+    const cluster = await connectCluster(remote.url, remote.options);
+    try {
+      context.progress.info(`run ${cluster.run}: ${lists.length} speaker lists on the workers of ${shownUrl(remote.url)}`);
+      const { fitOnCluster } = await import('../distributed/factorAnalysis.js');
+      counts = await about(lists[0], () => fitOnCluster(machine, cluster, lists, say));
+    } finally {
+      await cluster.close();
+    }
+  }
   context.signal.throwIfAborted();
   await about(out, () => machine.save(out));
   ubm.dispose();
   context.progress.info(`wrote ${out}`);
-  const json = { out, speakers: ids.length, sessions: stats.length, gaussians: ubm.nGaussians, features: ubm.nFeatures, uRank: rU, ...(kind === 'jfa' ? { vRank: rV } : {}), steps: machine.emIterations };
+  const json = { out, ...counts, gaussians: ubm.nGaussians, features: ubm.nFeatures, uRank: rU, ...(kind === 'jfa' ? { vRank: rV } : {}), steps: machine.emIterations };
   return { json, columns: Object.keys(json), rows: [Object.values(json)], vertical: true };
 }
 

@@ -4,34 +4,24 @@
  * names (a file's speaker is its folder's name; a folder given stands for its .h5 files and
  * those of its sub-folders, one speaker per folder).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { CliError } from './errors.js';
+import { readSpeakerList, type SpeakerFile } from '../io/speakerList.js';
+import { CliError, about } from './errors.js';
 import { assertInputFile, isDirectory } from './files.js';
 
-export interface SpeakerFile {
-  speaker: string;
-  file: string;
-}
 
 const H5 = /\.(h5|hdf5)$/i;
 
-export function speakerFiles(lists: string[], inputs: string[]): SpeakerFile[] {
-  const out = [...lists.flatMap(listed), ...inputs.flatMap(byFolder)];
+export async function speakerFiles(lists: string[], inputs: string[]): Promise<SpeakerFile[]> {
+  const out = [...(await Promise.all(lists.map(listed))).flat(), ...inputs.flatMap(byFolder)];
   if (out.length === 0) throw new CliError('--stats', 'no statistics files given (--stats files or folders, or --list)');
   return out;
 }
 
-function listed(list: string): SpeakerFile[] {
+async function listed(list: string): Promise<SpeakerFile[]> {
   assertInputFile(list);
-  const base = path.dirname(list);
-  return readFileSync(list, 'utf8').split(/\r?\n/).flatMap((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return [];
-    const match = /^(\S+)\s+(.+)$/.exec(line);
-    if (match === null) throw new CliError(`${list}:${i + 1}`, 'expected "speaker path"');
-    return [{ speaker: match[1], file: path.resolve(base, match[2]) }];
-  });
+  return about(list, async () => readSpeakerList(list));
 }
 
 function byFolder(input: string): SpeakerFile[] {

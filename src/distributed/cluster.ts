@@ -41,7 +41,7 @@ const EVENTS_KEPT = 1000;
 const POLL_MS = 1000;
 
 /** What a shard job gave: its return value, and its array when it has one. */
-interface Answer {
+export interface Answer {
   result: ShardResult;
   bytes: Uint8Array | null;
 }
@@ -117,6 +117,27 @@ export class Cluster {
         return { result, bytes: await this.passData.takeResult(tag, shard) };
       } finally {
         await this.passData.clear(tag, [shard]).catch(() => {});
+      }
+    });
+  }
+
+  /**
+   * One job per shard under one model (HDF5 bytes, stored once for the pass as gmmStats stores
+   * its model): each shard's result, checked to be this run's answer, and its array.
+   */
+  async modelPass(name: ShardJobName, shards: ShardFiles[], model: Uint8Array, args: Record<string, unknown>): Promise<Answer[]> {
+    return this.redisErrors(async () => {
+      const tag = { run: this.run, pass: ++this.seq };
+      try {
+        await this.passData.putModel(tag, model);
+        const jobs = await Promise.all(shards.map((files, shard) =>
+          this.queue.add(name, { ...tag, shard, ...files, chunkSize: this.chunkSize, args }, { ...KEEP, jobId: `${this.run}-${tag.pass}-${shard}`, attempts: 1 })));
+        return await Promise.all(jobs.map(async (job, shard) => {
+          const result = checkResult(await this.finished(job, tag, [[job.id!, shards[shard].file]], false), this.run, tag.pass, shard);
+          return { result, bytes: await this.passData.takeResult(tag, shard) };
+        }));
+      } finally {
+        await this.passData.clear(tag, shards.map((_, shard) => shard)).catch(() => {});
       }
     });
   }

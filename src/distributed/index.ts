@@ -7,3 +7,5 @@ export { Cluster, RemoteData, DEFAULT_QUEUE } from './cluster.js';
 export type { ClusterOptions } from './cluster.js';
 export { startWorker } from './worker.js';
 export type { WorkerOptions, RunningWorker } from './worker.js';
+export { fitOnCluster } from './factorAnalysis.js';
+export type { ClusterFitSummary } from './factorAnalysis.js';

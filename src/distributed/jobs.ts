@@ -8,7 +8,9 @@ import path from 'node:path';
 import { badPayload, decodeFloats } from './codec.js';
 
 /** Per-shard work (children), and the parent that sums a flow's children in shard order. */
-export const SHARD_JOBS = ['shape', 'rows', 'weights', 'min-distances', 'kmeans-stats', 'cluster-moments', 'gmm-stats', 'adapt'] as const;
+export const SHARD_JOBS = ['shape', 'rows', 'weights', 'min-distances', 'kmeans-stats', 'cluster-moments', 'gmm-stats', 'adapt', 'fa-stats'] as const;
+/** The jobs whose model is stored for their pass in Redis (not in their payload). */
+export const MODEL_JOBS: readonly string[] = ['gmm-stats', 'fa-stats'];
 export const SUM_JOB = 'sum-stats';
 export type ShardJobName = (typeof SHARD_JOBS)[number];
 export type JobName = ShardJobName | typeof SUM_JOB;
@@ -30,6 +32,8 @@ export interface ShardJob extends JobTag {
   chunkSize?: number;
   /** The operation's arguments (base64 float64 arrays, counts), checked per name. */
   args: Record<string, unknown>;
+  /** fa-stats: the sessions of the shard's speaker list, read by the worker, each inside its data root. */
+  sessions?: { speaker: string; file: string }[];
 }
 
 export interface SumJob extends JobTag {

@@ -14,6 +14,7 @@ import { LocalShards, sumGMMStats } from '../machines/shards.js';
 import { readGMMFile } from '../io/gmm.js';
 import { TfjsEmError } from '../errors.js';
 import { badPayload, bytesOf, kmeansStatsToValues } from './codec.js';
+import { factorAnalysisStats } from './factorAnalysis.js';
 import { statsToBytes, type PassData } from './passData.js';
 import type { GMMStats } from '../machines/GMMStats.js';
 import { LIMITS, floatsArg, integer, stringArg, type ShardJob, type SumJob } from './jobs.js';
@@ -86,6 +87,7 @@ export interface ShardOutput {
  * (the file was replaced or rewritten since the run began) is an error.
  */
 export async function runShardJob(name: string, job: ShardJob, model?: Uint8Array): Promise<ShardOutput> {
+  if (name === 'fa-stats') return factorAnalysisStats(job, model); // its file is a speaker list, not samples
   const { matrix: x, fingerprint } = await shardMatrix(job.file, job.weights);
   if (job.fingerprint !== undefined && job.fingerprint !== fingerprint) {
     throw new TfjsEmError('INVALID_DATA', `${job.file}: changed since the run began (its samples differ from its first pass's); start the run again`);

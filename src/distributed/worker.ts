@@ -9,7 +9,8 @@
  */
 import { Worker, type Job, type JobJsonRaw } from 'bullmq';
 import { TfjsEmError } from '../errors.js';
-import { LIMITS, checkShardJob, checkSumJob, SUM_JOB, type ShardJob } from './jobs.js';
+import { LIMITS, MODEL_JOBS, checkShardJob, checkSumJob, insideRoot, SUM_JOB, type ShardJob } from './jobs.js';
+import { readSpeakerList } from '../io/speakerList.js';
 import { PassData } from './passData.js';
 import { sumChildren } from './work.js';
 import { ComputeThread } from './compute.js';
@@ -133,8 +134,9 @@ async function runJob(job: Job, options: WorkerOptions, passData: PassData, comp
       await sumChildren(sum, await job.getChildrenValues(), passData);
       return { run: sum.run, pass: sum.pass };
     }
-    const shardJob = checkShardJob(job.name, job.data, options.dataRoot);
-    const model = job.name === 'gmm-stats' ? await passModel(passData, shardJob) : undefined;
+    const checked = checkShardJob(job.name, job.data, options.dataRoot);
+    const shardJob = job.name === 'fa-stats' ? { ...checked, sessions: sessionsOf(checked.file, options.dataRoot) } : checked;
+    const model = MODEL_JOBS.includes(job.name) ? await passModel(passData, shardJob) : undefined;
     const { result, bytes } = await compute.run(job.name, shardJob, model);
     const tag = { run: shardJob.run, pass: shardJob.pass };
     if (bytes !== undefined) {
@@ -146,6 +148,11 @@ async function runJob(job: Job, options: WorkerOptions, passData: PassData, comp
     // What others read in Redis (the job's failedReason): the message without the data values it may quote.
     throw new Error(error instanceof TfjsEmError ? error.withoutValues : `${error instanceof Error ? error.message.split('\n')[0] : error}`);
   }
+}
+
+/** The sessions of a speaker list file, each path inside the data root (as the list's own). */
+function sessionsOf(list: string, dataRoot: string | undefined): { speaker: string; file: string }[] {
+  return readSpeakerList(list).map(({ speaker, file }) => ({ speaker, file: insideRoot(file, dataRoot) }));
 }
 
 async function passModel(passData: PassData, job: ShardJob): Promise<Uint8Array | undefined> {

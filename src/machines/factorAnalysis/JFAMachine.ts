@@ -4,7 +4,7 @@
  * given each speaker's y, then D given every x and y; enroll gives a speaker's y and z; score
  * linearly scores a probe against m + V y + D z, the probe's U x taken out.
  */
-import { type SubspaceAccumulators, updateDiagonal, updateSubspace } from '../../math/factorAnalysis/accumulators.js';
+import { type DiagonalAccumulators, type SubspaceAccumulators, updateDiagonal, updateSubspace } from '../../math/factorAnalysis/accumulators.js';
 import type { FactorAnalysisRecord, Source } from '../../io/index.js';
 import type { FactorModel } from '../../math/factorAnalysis/model.js';
 import { times } from '../../math/factorAnalysis/model.js';
@@ -57,27 +57,53 @@ export class JFAMachine extends FactorAnalysisBase {
   /** emIterations EM steps on V, then on U, then on D, each from its current value. */
   fit(stats: GMMStats[], speakerIds: SpeakerIds, options: { onStep?: (step: number, phase: JFAPhase) => void } = {}): this {
     const speakers = this.speakers(stats, speakerIds);
-    const [c, d] = this.ubm.shape;
     for (let step = 1; step <= this.emIterations; step++) {
-      this._v = updateSubspace(jfaVStep(this.model(), speakers), c, d, this.rV);
+      this.mStepV(jfaVStep(this.model(), speakers));
       options.onStep?.(step, 'V');
     }
     const ys = jfaSpeakerY(this.model(), speakers);
     for (let step = 1; step <= this.emIterations; step++) {
-      this._u = updateSubspace(jfaUStep(this.model(), speakers, ys), c, d, this.rU);
+      this.mStepU(jfaUStep(this.model(), speakers, ys));
       options.onStep?.(step, 'U');
     }
     const xs = jfaSessionX(this.model(), speakers, ys);
     for (let step = 1; step <= this.emIterations; step++) {
-      this._d = updateDiagonal(jfaDStep(this.model(), speakers, xs, ys), this._d);
+      this.mStepD(jfaDStep(this.model(), speakers, xs, ys));
       options.onStep?.(step, 'D');
     }
     return this;
   }
 
-  /** V's sums over these statistics' speakers (the first phase of fit; additive across shards). */
+  /**
+   * The e-step sums of one phase over these statistics' speakers, additive across shards of
+   * speakers (addSubspace, addDiagonal): V's; U's, with each speaker's y under the current V;
+   * D's, with y and every session's x under the current V and U (as fit's phases take them).
+   */
   eStepV(stats: GMMStats[], speakerIds: SpeakerIds): SubspaceAccumulators {
     return jfaVStep(this.model(), this.speakers(stats, speakerIds));
+  }
+
+  eStepU(stats: GMMStats[], speakerIds: SpeakerIds): SubspaceAccumulators {
+    const speakers = this.speakers(stats, speakerIds);
+    return jfaUStep(this.model(), speakers, jfaSpeakerY(this.model(), speakers));
+  }
+
+  eStepD(stats: GMMStats[], speakerIds: SpeakerIds): DiagonalAccumulators {
+    const speakers = this.speakers(stats, speakerIds);
+    const ys = jfaSpeakerY(this.model(), speakers);
+    return jfaDStep(this.model(), speakers, jfaSessionX(this.model(), speakers, ys), ys);
+  }
+
+  mStepV(acc: SubspaceAccumulators): void {
+    this._v = updateSubspace(acc, this.ubm.nGaussians, this.ubm.nFeatures, this.rV);
+  }
+
+  mStepU(acc: SubspaceAccumulators): void {
+    this._u = updateSubspace(acc, this.ubm.nGaussians, this.ubm.nFeatures, this.rU);
+  }
+
+  mStepD(acc: DiagonalAccumulators): void {
+    this._d = updateDiagonal(acc, this._d);
   }
 
   override toRecord(): FactorAnalysisRecord {
