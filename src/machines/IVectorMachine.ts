@@ -111,7 +111,7 @@ export class IVectorMachine {
     const shape = this.shape;
     const terms = precisionTerms(t, sigma, shape);
     const acc = emptyAccumulators(shape);
-    for (const s of stats) accumulate(acc, s, this.ubm.means, t, sigma, terms, shape);
+    accumulate(acc, stats, this.ubm.means, t, sigma, terms, shape);
     return completeAccumulators(acc, shape);
   }
 
@@ -126,7 +126,7 @@ export class IVectorMachine {
   project(stats: GMMStats): Float64Array {
     this.checkStats([stats]);
     const [t, sigma] = this.parameters();
-    return project(stats, this.ubm.means, t, sigma, precisionTerms(t, sigma, this.shape), this.shape);
+    return project([stats], this.ubm.means, t, sigma, precisionTerms(t, sigma, this.shape), this.shape)[0];
   }
 
   /** The i-vectors of utterances, one [R] each. */
@@ -134,7 +134,7 @@ export class IVectorMachine {
     this.checkStats(stats);
     const [t, sigma] = this.parameters();
     const terms = precisionTerms(t, sigma, this.shape);
-    return stats.map((s) => project(s, this.ubm.means, t, sigma, terms, this.shape));
+    return project(stats, this.ubm.means, t, sigma, terms, this.shape);
   }
 
   /** The machine as a file record (T and sigma must be set). */

@@ -11,7 +11,8 @@
  */
 import type { Moments } from './gmm/moments.js';
 import { momentsAbout } from './gmm/moments.js';
-import { inverseSpd, solve } from './linalg.js';
+import { addOuterProducts, addWeighted, mirrorUppers, projectEach, weightedSums } from './factorAnalysis/batched.js';
+import { inverseSpd, solveSpd } from './linalg.js';
 
 export interface IVectorShape {
   c: number;
@@ -57,70 +58,64 @@ export function precisionTerms(t: Float64Array, sigma: Float64Array, { c, d, r }
         for (let b = a; b < r; b++) out[at + a * r + b] += ra * row[b] * inv;
       }
     }
-    mirrorUpper(out, at, r);
+  }
+  return mirrorUppers(out, r);
+}
+
+/** Utterances handled together: each large matrix (the terms, T) is read once per batch (see factorAnalysis/batched.ts). */
+export const BATCH = 32;
+
+/** Utterances' posteriors: A [R, R] and b [R] each (see the file's comment), and their moments about mu. */
+export function posteriorSystems(stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, { r }: IVectorShape) {
+  const abouts = stats.map((s) => momentsAbout(s, ubmMeans));
+  const as = weightedSums(terms, stats.map((s) => s.n), r).map((a) => {
+    mirrorUppers(a, r);
+    for (let i = 0; i < r; i++) a[i * r + i] += 1;
+    return a;
+  });
+  return { as, bs: projectEach(t, sigma, abouts.map((m) => m.first), r), abouts };
+}
+
+/** The i-vectors of utterances: A^-1 b each. */
+export function project(stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let at = 0; at < stats.length; at += BATCH) {
+    const { as, bs } = posteriorSystems(stats.slice(at, at + BATCH), ubmMeans, t, sigma, terms, shape);
+    as.forEach((a, u) => out.push(solveSpd(a, bs[u], shape.r, 1)!)); // A = I + a sum of semidefinite terms: positive definite
   }
   return out;
 }
 
-/** m[at + b r + a] = m[at + a r + b] for a < b: the lower triangle of an [r, r] block from its upper. */
-function mirrorUpper(m: Float64Array, at: number, r: number): void {
-  for (let a = 0; a < r; a++) for (let b = a + 1; b < r; b++) m[at + b * r + a] = m[at + a * r + b];
-}
-
-/** An utterance's posterior: A [R, R] and b [R] (see the file's comment), and its moments about mu. */
-export function posteriorSystem(stats: Moments, ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape) {
-  const { c, d, r } = shape;
-  const about = momentsAbout(stats, ubmMeans);
-  const a = new Float64Array(r * r);
-  for (let i = 0; i < r; i++) a[i * r + i] = 1;
-  const b = new Float64Array(r);
-  for (let g = 0; g < c; g++) {
-    const n = stats.n[g];
-    // The upper triangle (terms are symmetric): mirrored below once every Gaussian is in.
-    if (n !== 0) for (let i = 0, at = g * r * r; i < r; i++) for (let e = i * r + i; e < (i + 1) * r; e++) a[e] += n * terms[at + e];
-    for (let j = 0; j < d; j++) {
-      const f = about.first[g * d + j] / sigma[g * d + j];
-      if (f === 0) continue;
-      const row = t.subarray((g * d + j) * r, (g * d + j + 1) * r);
-      for (let k = 0; k < r; k++) b[k] += row[k] * f;
-    }
-  }
-  mirrorUpper(a, 0, r);
-  return { a, b, first: about.first, second: about.second };
-}
-
-/** The i-vector of one utterance: A^-1 b. */
-export function project(stats: Moments, ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape): Float64Array {
-  const { a, b } = posteriorSystem(stats, ubmMeans, t, sigma, terms, shape);
-  return solve(a, b, shape.r, 1)!; // A = I + a sum of semidefinite terms: positive definite
-}
-
 /**
- * Adds one utterance to the accumulators: of sum N E[w w^T] (symmetric) the upper triangles
- * only, which completeAccumulators mirrors once every utterance is in.
+ * Adds utterances to the accumulators: of sum N E[w w^T] (symmetric) the upper triangles only,
+ * which completeAccumulators mirrors once every utterance is in.
  */
-export function accumulate(acc: IVectorAccumulators, stats: Moments, ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape): void {
+export function accumulate(acc: IVectorAccumulators, stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape): void {
   const { c, d, r } = shape;
-  const { a, b, first, second } = posteriorSystem(stats, ubmMeans, t, sigma, terms, shape);
-  const cov = inverseSpd(a, r)!;
-  const w = new Float64Array(r);
-  for (let i = 0; i < r; i++) for (let k = 0; k < r; k++) w[i] += cov[i * r + k] * b[k];
-  for (let i = 0; i < r; i++) for (let k = 0; k < r; k++) cov[i * r + k] += w[i] * w[k]; // E[w w^T]
-  for (let g = 0; g < c; g++) {
-    const n = stats.n[g];
-    acc.nij[g] += n;
-    for (let i = 0, at = g * r * r; i < r; i++) for (let e = i * r + i; e < (i + 1) * r; e++) acc.nijSigmaWij2[at + e] += n * cov[e];
-    for (let j = 0; j < d; j++) {
-      acc.snormij[g * d + j] += second[g * d + j];
-      const f = first[g * d + j];
-      for (let k = 0; k < r; k++) acc.fnormSigmaWij[(g * d + j) * r + k] += f * w[k];
-    }
+  for (let at = 0; at < stats.length; at += BATCH) {
+    const batch = stats.slice(at, at + BATCH);
+    const { as, bs, abouts } = posteriorSystems(batch, ubmMeans, t, sigma, terms, shape);
+    const ws: Float64Array[] = [];
+    const seconds = as.map((a, u) => {
+      const cov = inverseSpd(a, r)!;
+      const w = new Float64Array(r);
+      for (let i = 0; i < r; i++) for (let k = 0; k < r; k++) w[i] += cov[i * r + k] * bs[u][k];
+      for (let i = 0; i < r; i++) for (let k = 0; k < r; k++) cov[i * r + k] += w[i] * w[k]; // E[w w^T]
+      ws.push(w);
+      return cov;
+    });
+    addWeighted(acc.nijSigmaWij2, batch.map((s) => s.n), seconds, r);
+    addOuterProducts(acc.fnormSigmaWij, abouts.map((m) => m.first), ws, r);
+    batch.forEach((s, u) => {
+      for (let g = 0; g < c; g++) acc.nij[g] += s.n[g];
+      for (let e = 0; e < c * d; e++) acc.snormij[e] += abouts[u].second[e];
+    });
   }
 }
 
 /** Mirrors the upper triangles accumulate summed into the lower ones (the same values as summing both: E[w w^T] is exactly symmetric). */
-export function completeAccumulators(acc: IVectorAccumulators, { c, r }: IVectorShape): IVectorAccumulators {
-  for (let g = 0; g < c; g++) mirrorUpper(acc.nijSigmaWij2, g * r * r, r);
+export function completeAccumulators(acc: IVectorAccumulators, { r }: IVectorShape): IVectorAccumulators {
+  mirrorUppers(acc.nijSigmaWij2, r);
   return acc;
 }
 
@@ -137,7 +132,7 @@ export function maximize(acc: IVectorAccumulators, sigma: Float64Array, shape: I
     // A X = B with A = sum N E[w w^T] ([R, R], symmetric) and B = (sum F~ w^T)^T ([R, D]); T_c = X^T.
     const bt = new Float64Array(r * d);
     for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) bt[k * d + j] = acc.fnormSigmaWij[(g * d + j) * r + k];
-    const x = solve(a, bt, r, d);
+    const x = solveSpd(a, bt, r, d);
     if (x === null) throw new Error(`i-vector m-step: Gaussian ${g}'s sum of N E[w w^T] is singular`);
     for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) t[(g * d + j) * r + k] = x[k * d + j];
   }

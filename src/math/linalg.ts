@@ -205,3 +205,33 @@ export function solve(a: Float64Array, b: Float64Array, d: number, m: number): F
   }
   return x;
 }
+
+/**
+ * x with a x = b for a symmetric positive definite [D, D] and b [D, m] (row-major), by its
+ * Cholesky factor (half the work of solve); by solve where a is not positive definite (null
+ * where it is singular).
+ */
+export function solveSpd(a: Float64Array, b: Float64Array, d: number, m: number): Float64Array | null {
+  const l = cholesky(a, d);
+  if (typeof l === 'number') return solve(a, b, d, m);
+  const x = b.slice(0, d * m);
+  for (let i = 0; i < d; i++) {
+    // L y = b: rows of x hold y as they are found
+    for (let k = 0; k < i; k++) {
+      const f = l[i * d + k];
+      if (f !== 0) for (let j = 0, at = i * m, from = k * m; j < m; j++) x[at + j] -= f * x[from + j];
+    }
+    const inv = 1 / l[i * d + i];
+    for (let j = 0, at = i * m; j < m; j++) x[at + j] *= inv;
+  }
+  for (let i = d - 1; i >= 0; i--) {
+    // L^T x = y
+    for (let k = i + 1; k < d; k++) {
+      const f = l[k * d + i];
+      if (f !== 0) for (let j = 0, at = i * m, from = k * m; j < m; j++) x[at + j] -= f * x[from + j];
+    }
+    const inv = 1 / l[i * d + i];
+    for (let j = 0, at = i * m; j < m; j++) x[at + j] *= inv;
+  }
+  return x;
+}

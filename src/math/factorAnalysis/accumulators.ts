@@ -5,7 +5,7 @@
  *                                         A2 = sum residual w^T  [C*D, r];   W_c = A2_c A1_c^-1
  *   D, per supervector element:           A1 = sum N (cov + z^2),  A2 = sum residual z;  D = A2 / A1
  */
-import { solve } from '../linalg.js';
+import { solveSpd } from '../linalg.js';
 import { addOuterProducts, addWeighted, mirrorUppers } from './batched.js';
 import type { Latent } from './latent.js';
 
@@ -81,7 +81,7 @@ export function updateSubspace(acc: SubspaceAccumulators, c: number, d: number, 
     if (a1.every((v) => v === 0)) continue;
     const bt = new Float64Array(r * d);
     for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) bt[k * d + j] = acc.a2[(g * d + j) * r + k];
-    const x = solve(a1, bt, r, d);
+    const x = solveSpd(a1, bt, r, d);
     if (x === null) throw new Error(`factor analysis m-step: Gaussian ${g}'s sum of N E[w w^T] is singular`);
     for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) w[(g * d + j) * r + k] = x[k * d + j];
   }
