@@ -34,6 +34,8 @@ const once = [
   '<rootDir>/test/gmm/gmmStats\\.test\\.ts$',
   '<rootDir>/test/gmm/centredMoments\\.test\\.ts$',
   '<rootDir>/test/kernels/hostKernel\\.test\\.ts$',
+  '<rootDir>/test/factorAnalysis/(bobTraining|machines)\\.test\\.ts$',
+  '<rootDir>/test/math/',
   '<rootDir>/test/io/',
   '<rootDir>/test/hardening/fuzz\\.test\\.ts$',
   '<rootDir>/test/hardening/hostile\\.test\\.ts$',

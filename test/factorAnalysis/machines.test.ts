@@ -92,7 +92,7 @@ test('mistakes are named', () => {
   };
   expect(message(() => new ISVMachine(base, { rU: 0 }))).toBe('ISVMachine: rU must be a positive integer; got 0');
   expect(message(() => new JFAMachine(base, { rU: 1 } as never))).toBe('JFAMachine: rV must be a positive integer; got undefined');
-  expect(message(() => new ISVMachine(base, { rU: 1, rank: 2 } as never))).toBe('ISVMachine: unknown option(s) rank; valid: rU, relevanceFactor, emIterations, enrollIterations, randomState');
+  expect(message(() => new ISVMachine(base, { rU: 1, rank: 2 } as never))).toBe('ISVMachine: unknown option(s) rank; valid: rU, relevanceFactor, emIterations, enrollIterations, randomState, deviceProducts');
   expect(message(() => new ISVMachine(base, { rU: 1, relevanceFactor: 0 }))).toBe('ISVMachine: relevanceFactor must be finite and > 0; got 0');
   const isv = new ISVMachine(base, { rU: 2 });
   expect(message(() => (isv.U = [1, 2, 3]))).toBe('ISVMachine: U must have shape [12, 2] (24 values); got 3');

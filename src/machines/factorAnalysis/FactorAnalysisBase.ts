@@ -6,9 +6,12 @@
  */
 import { invalidArgument, shapeMismatch } from '../../errors.js';
 import { factorAnalysisToBytes, readFactorAnalysisFile, writeFactorAnalysisFile, type FactorAnalysisRecord, type Source } from '../../io/index.js';
-import { type FactorModel, type Speaker, sessionOf, speakerOf, times } from '../../math/factorAnalysis/model.js';
+import { type FactorModel, type Speaker, sessionOf, speakerOf } from '../../math/factorAnalysis/model.js';
 import { probeX } from '../../math/factorAnalysis/steps.js';
 import { precisionTerms } from '../../math/ivector.js';
+import { hostProducts } from '../../math/factorAnalysis/batched.js';
+import { DeviceProducts } from '../../math/factorAnalysis/deviceProducts.js';
+import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../../math/random.js';
 import { linearScoring } from '../../scoring/linearScoring.js';
 import { GMMMachine } from '../GMMMachine.js';
@@ -25,12 +28,19 @@ export interface FactorAnalysisOptions {
   enrollIterations?: number;
   /** Seed of U's (and V's) standard normal start (default 0). */
   randomState?: number;
+  /**
+   * The batched matrix products (the per-session systems and the sums over sessions) as float32
+   * products on the TF.js backend (wasm, webgl, tensorflow), summed in float64 on the host
+   * (default false: float64 on the host). Pays for large C * rank^2; results within ~1e-6
+   * relative of the host's (docs/factor-analysis.md).
+   */
+  deviceProducts?: boolean;
 }
 
 /** Speaker (class) ids, one per GMMStats of fit: integers or strings. */
 export type SpeakerIds = ReadonlyArray<number | string>;
 
-const BASE_OPTIONS = ['rU', 'relevanceFactor', 'emIterations', 'enrollIterations', 'randomState'];
+const BASE_OPTIONS = ['rU', 'relevanceFactor', 'emIterations', 'enrollIterations', 'randomState', 'deviceProducts'];
 
 export abstract class FactorAnalysisBase {
   readonly ubm: GMMMachine;
@@ -39,12 +49,15 @@ export abstract class FactorAnalysisBase {
   emIterations: number;
   enrollIterations: number;
   randomState: number;
+  deviceProducts: boolean;
   protected _u: Float64Array;
   protected _d: Float64Array;
   /** Read from a file: the UBM is this machine's own, freed by dispose. */
   protected ownsUbm = false;
   /** The per-Gaussian terms of U and of V, kept while those arrays and the UBM's variances stay (a probe's x needs them). */
   private terms = new Map<Float64Array, { sigma: Float64Array; terms: Float64Array }>();
+  /** The device products of the call in progress (deviceProducts), freed when it ends. */
+  private device: DeviceProducts | null = null;
 
   protected constructor(
     protected readonly name: string,
@@ -60,13 +73,15 @@ export abstract class FactorAnalysisBase {
     const valid = [...BASE_OPTIONS, ...extraOptions];
     const unknown = Object.keys(options).filter((k) => !valid.includes(k));
     if (unknown.length > 0) throw invalidArgument(`${name}: unknown option(s) ${unknown.join(', ')}; valid: ${valid.join(', ')}`);
-    const o = { relevanceFactor: 4, emIterations: 10, enrollIterations: 1, randomState: 0, ...options };
+    const o = { relevanceFactor: 4, emIterations: 10, enrollIterations: 1, randomState: 0, deviceProducts: false, ...options };
     checkRank(name, 'rU', o.rU);
     if (!(o.relevanceFactor > 0 && Number.isFinite(o.relevanceFactor))) throw invalidArgument(`${name}: relevanceFactor must be finite and > 0; got ${o.relevanceFactor}`);
     for (const key of ['emIterations', 'enrollIterations'] as const) {
       if (!Number.isInteger(o[key]) || o[key] < 0) throw invalidArgument(`${name}: ${key} must be an integer >= 0; got ${o[key]}`);
     }
     if (!Number.isInteger(o.randomState)) throw invalidArgument(`${name}: randomState must be an integer; got ${o.randomState}`);
+    if (typeof o.deviceProducts !== 'boolean') throw invalidArgument(`${name}: deviceProducts must be true or false`);
+    this.deviceProducts = o.deviceProducts;
     this.ubm = ubm;
     ({ rU: this.rU, relevanceFactor: this.relevanceFactor, emIterations: this.emIterations, enrollIterations: this.enrollIterations, randomState: this.randomState } = o);
     this._u = new Float64Array(0);
@@ -109,7 +124,7 @@ export abstract class FactorAnalysisBase {
     const sigma = this.ubm.variances;
     return {
       c: this.ubm.nGaussians, d: this.ubm.nFeatures, means: this.ubm.means, sigma,
-      u: this._u, rU: this.rU, v: null, rV: 0, dDiag: this._d,
+      u: this._u, rU: this.rU, v: null, rV: 0, dDiag: this._d, products: this.device ?? undefined,
       termsOf: (w, r) => {
         const kept = this.terms.get(w);
         if (kept !== undefined && kept.sigma.every((v, i) => v === sigma[i])) return kept.terms;
@@ -120,6 +135,24 @@ export abstract class FactorAnalysisBase {
         return terms;
       },
     };
+  }
+
+  /**
+   * Runs one of the machine's operations; with deviceProducts, on device products that live for
+   * the operation (nested operations share them), so that it leaves no tensor behind.
+   */
+  protected withProducts<T>(operation: () => T): T {
+    if (!this.deviceProducts || this.device !== null) return operation();
+    if (tf.getBackend() === 'webgpu') {
+      throw invalidArgument(`${this.name}: deviceProducts reads results synchronously, which the webgpu backend cannot do here: use wasm, webgl or tensorflow, or deviceProducts false`);
+    }
+    this.device = new DeviceProducts();
+    try {
+      return operation();
+    } finally {
+      this.device.dispose();
+      this.device = null;
+    }
   }
 
   /** The training statistics grouped by speaker, speakers in the ids' sorted order. */
@@ -144,17 +177,17 @@ export abstract class FactorAnalysisBase {
 
   /** A probe's x (bob's estimate_x): its statistics summed, [rU]. */
   estimateX(stats: GMMStats[]): Float64Array {
-    return probeX(this.model(), this.speaker(stats, 'estimateX'));
+    return this.withProducts(() => probeX(this.model(), this.speaker(stats, 'estimateX')));
   }
 
   /** U x of a probe, [C*D] (bob's estimate_ux). */
   estimateUx(stats: GMMStats[]): Float64Array {
-    return times(this._u, this.estimateX(stats), this.rU);
+    return this.withProducts(() => (this.model().products ?? hostProducts).timesEach(this._u, [this.estimateX(stats)], this.rU)[0]);
   }
 
   /** Linear scoring of a probe (its statistics summed) against a model's mean supervector, the probe's U x as channel offset, by frames. */
   protected scoreAgainst(modelMeans: Float64Array, stats: GMMStats[]): number {
-    const ux = this.estimateUx(stats);
+    const ux = this.withProducts(() => this.estimateUx(stats));
     const probe = stats.slice(1).reduce((sum, s) => sum.add(s), stats[0]);
     return linearScoring(modelMeans, this.ubm, probe, { channelOffsets: ux, frameLengthNormalization: true })[0];
   }

@@ -22,16 +22,19 @@ export class ISVMachine extends FactorAnalysisBase {
   /** emIterations EM steps on U from its current value (bob's start unless set). */
   fit(stats: GMMStats[], speakerIds: SpeakerIds, options: { onStep?: (step: number) => void } = {}): this {
     const speakers = this.speakers(stats, speakerIds);
-    for (let step = 1; step <= this.emIterations; step++) {
-      this.mStep(isvEStep(this.model(), speakers));
-      options.onStep?.(step);
-    }
-    return this;
+    return this.withProducts(() => {
+      for (let step = 1; step <= this.emIterations; step++) {
+        this.mStep(isvEStep(this.model(), speakers));
+        options.onStep?.(step);
+      }
+      return this;
+    });
   }
 
   /** U's sums over the speakers of these statistics (add those of other shards with addSubspace, then mStep). */
   eStep(stats: GMMStats[], speakerIds: SpeakerIds): SubspaceAccumulators {
-    return isvEStep(this.model(), this.speakers(stats, speakerIds));
+    const speakers = this.speakers(stats, speakerIds);
+    return this.withProducts(() => isvEStep(this.model(), speakers));
   }
 
   mStep(acc: SubspaceAccumulators): void {
@@ -51,7 +54,8 @@ export class ISVMachine extends FactorAnalysisBase {
 
   /** A speaker's z [C*D] from its enrolment statistics. */
   enroll(stats: GMMStats[]): Float64Array {
-    return isvEnroll(this.model(), this.speaker(stats, 'enroll'), this.enrollIterations);
+    const speaker = this.speaker(stats, 'enroll');
+    return this.withProducts(() => isvEnroll(this.model(), speaker, this.enrollIterations));
   }
 
   /** The score of a probe (its statistics, summed) against an enrolled z. */

@@ -57,21 +57,23 @@ export class JFAMachine extends FactorAnalysisBase {
   /** emIterations EM steps on V, then on U, then on D, each from its current value. */
   fit(stats: GMMStats[], speakerIds: SpeakerIds, options: { onStep?: (step: number, phase: JFAPhase) => void } = {}): this {
     const speakers = this.speakers(stats, speakerIds);
-    for (let step = 1; step <= this.emIterations; step++) {
-      this.mStepV(jfaVStep(this.model(), speakers));
-      options.onStep?.(step, 'V');
-    }
-    const ys = jfaSpeakerY(this.model(), speakers);
-    for (let step = 1; step <= this.emIterations; step++) {
-      this.mStepU(jfaUStep(this.model(), speakers, ys));
-      options.onStep?.(step, 'U');
-    }
-    const xs = jfaSessionX(this.model(), speakers, ys);
-    for (let step = 1; step <= this.emIterations; step++) {
-      this.mStepD(jfaDStep(this.model(), speakers, xs, ys));
-      options.onStep?.(step, 'D');
-    }
-    return this;
+    return this.withProducts(() => {
+      for (let step = 1; step <= this.emIterations; step++) {
+        this.mStepV(jfaVStep(this.model(), speakers));
+        options.onStep?.(step, 'V');
+      }
+      const ys = jfaSpeakerY(this.model(), speakers);
+      for (let step = 1; step <= this.emIterations; step++) {
+        this.mStepU(jfaUStep(this.model(), speakers, ys));
+        options.onStep?.(step, 'U');
+      }
+      const xs = jfaSessionX(this.model(), speakers, ys);
+      for (let step = 1; step <= this.emIterations; step++) {
+        this.mStepD(jfaDStep(this.model(), speakers, xs, ys));
+        options.onStep?.(step, 'D');
+      }
+      return this;
+    });
   }
 
   /**
@@ -80,18 +82,21 @@ export class JFAMachine extends FactorAnalysisBase {
    * D's, with y and every session's x under the current V and U (as fit's phases take them).
    */
   eStepV(stats: GMMStats[], speakerIds: SpeakerIds): SubspaceAccumulators {
-    return jfaVStep(this.model(), this.speakers(stats, speakerIds));
+    const speakers = this.speakers(stats, speakerIds);
+    return this.withProducts(() => jfaVStep(this.model(), speakers));
   }
 
   eStepU(stats: GMMStats[], speakerIds: SpeakerIds): SubspaceAccumulators {
     const speakers = this.speakers(stats, speakerIds);
-    return jfaUStep(this.model(), speakers, jfaSpeakerY(this.model(), speakers));
+    return this.withProducts(() => jfaUStep(this.model(), speakers, jfaSpeakerY(this.model(), speakers)));
   }
 
   eStepD(stats: GMMStats[], speakerIds: SpeakerIds): DiagonalAccumulators {
     const speakers = this.speakers(stats, speakerIds);
-    const ys = jfaSpeakerY(this.model(), speakers);
-    return jfaDStep(this.model(), speakers, jfaSessionX(this.model(), speakers, ys), ys);
+    return this.withProducts(() => {
+      const ys = jfaSpeakerY(this.model(), speakers);
+      return jfaDStep(this.model(), speakers, jfaSessionX(this.model(), speakers, ys), ys);
+    });
   }
 
   mStepV(acc: SubspaceAccumulators): void {
@@ -120,7 +125,8 @@ export class JFAMachine extends FactorAnalysisBase {
 
   /** A speaker's y and z from its enrolment statistics. */
   enroll(stats: GMMStats[]): JFAModel {
-    return jfaEnroll(this.model(), this.speaker(stats, 'enroll'), this.enrollIterations);
+    const speaker = this.speaker(stats, 'enroll');
+    return this.withProducts(() => jfaEnroll(this.model(), speaker, this.enrollIterations));
   }
 
   /** The score of a probe (its statistics, summed) against an enrolled speaker. */

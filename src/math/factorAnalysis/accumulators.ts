@@ -6,7 +6,7 @@
  *   D, per supervector element:           A1 = sum N (cov + z^2),  A2 = sum residual z;  D = A2 / A1
  */
 import { solveSpd } from '../linalg.js';
-import { addOuterProducts, addWeighted, mirrorUppers } from './batched.js';
+import { hostProducts, mirrorUppers, type Products } from './batched.js';
 import type { Latent } from './latent.js';
 
 export interface SubspaceAccumulators {
@@ -34,14 +34,14 @@ export function emptyDiagonal(c: number, d: number): DiagonalAccumulators {
  * Adds latents w_h (with responsibilities n_h [C]) to a subspace's sums: of A1 (symmetric) the
  * upper triangles only, which completeSubspace mirrors once every term is in.
  */
-export function addToSubspace(acc: SubspaceAccumulators, ns: Float64Array[], ws: Latent[], r: number): void {
+export function addToSubspace(acc: SubspaceAccumulators, ns: Float64Array[], ws: Latent[], r: number, products: Products = hostProducts): void {
   const seconds = ws.map(({ mean, cov }) => {
     const second = cov.slice();
     for (let a = 0; a < r; a++) for (let b = a; b < r; b++) second[a * r + b] += mean[a] * mean[b];
     return second;
   });
-  addWeighted(acc.a1, ns, seconds, r);
-  addOuterProducts(acc.a2, ws.map((w) => w.residual), ws.map((w) => w.mean), r);
+  products.addWeighted(acc.a1, ns, seconds, r);
+  products.addOuterProducts(acc.a2, ws.map((w) => w.residual), ws.map((w) => w.mean), r);
 }
 
 /** Mirrors A1's upper triangles into the lower ones (the same values as summing both: E[w w^T] is symmetric). */

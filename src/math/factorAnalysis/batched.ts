@@ -109,3 +109,14 @@ export function mirrorUppers(m: Float64Array, r: number): Float64Array {
   }
   return m;
 }
+
+/** The batched products, as the host computes them above (float64) or a device does (see deviceProducts.ts). */
+export interface Products {
+  weightedSums(terms: Float64Array, weights: Float64Array[], r: number): Float64Array[];
+  addWeighted(acc: Float64Array, weights: Float64Array[], mats: Float64Array[], r: number): void;
+  projectEach(w: Float64Array, sigma: Float64Array, vs: Float64Array[], r: number): Float64Array[];
+  timesEach(w: Float64Array, xs: Float64Array[], r: number): Float64Array[];
+  addOuterProducts(acc: Float64Array, vs: Float64Array[], xs: Float64Array[], r: number): void;
+}
+
+export const hostProducts: Products = { weightedSums, addWeighted, projectEach, timesEach, addOuterProducts };

@@ -9,7 +9,7 @@
  * its C++ ancestor; the model's sign is used here. It matters only where z is not zero, which
  * bob's fit never meets: it changes enrolment with enrollIterations > 1.)
  */
-import { projectEach, timesEach } from './batched.js';
+import { hostProducts } from './batched.js';
 import { type FactorModel, type Session, type Speaker, posteriorCovariances, subtractWeighted, times } from './model.js';
 
 export interface Latent {
@@ -24,15 +24,16 @@ export interface Latent {
 /** The x of sessions (a speaker's), each offset by the speaker's V y_i + D z_i first; null: no offset. */
 export function latentXs(model: FactorModel, uTerms: Float64Array, sessions: Session[], offset: Float64Array | null): Latent[] {
   const residuals = sessions.map((s) => (offset === null ? s.f.slice() : subtractWeighted(s.f.slice(), s.n, offset, model.d)));
-  const covs = posteriorCovariances(uTerms, sessions.map((s) => s.n), model.rU);
-  const projected = projectEach(model.u, model.sigma, residuals, model.rU);
+  const products = model.products ?? hostProducts;
+  const covs = posteriorCovariances(uTerms, sessions.map((s) => s.n), model.rU, products);
+  const projected = products.projectEach(model.u, model.sigma, residuals, model.rU);
   return sessions.map((_, h) => ({ mean: times(covs[h], projected[h], model.rU), cov: covs[h], residual: residuals[h] }));
 }
 
 /** f_i minus every session's N_ih U x_ih (xs null: x = 0). */
 function withoutSessions(model: FactorModel, speaker: Speaker, xs: Float64Array[] | null): Float64Array {
   const residual = speaker.f.slice();
-  if (xs !== null) timesEach(model.u, xs, model.rU).forEach((ux, h) => subtractWeighted(residual, speaker.sessions[h].n, ux, model.d));
+  if (xs !== null) (model.products ?? hostProducts).timesEach(model.u, xs, model.rU).forEach((ux, h) => subtractWeighted(residual, speaker.sessions[h].n, ux, model.d));
   return residual;
 }
 
@@ -40,8 +41,9 @@ function withoutSessions(model: FactorModel, speaker: Speaker, xs: Float64Array[
 export function latentY(model: FactorModel, vTerms: Float64Array, speaker: Speaker, xs: Float64Array[] | null, z: Float64Array | null): Latent {
   const residual = withoutSessions(model, speaker, xs);
   if (z !== null) subtractWeighted(residual, speaker.n, diagTimes(model.dDiag, z), model.d);
-  const [cov] = posteriorCovariances(vTerms, [speaker.n], model.rV);
-  return { mean: times(cov, projectEach(model.v!, model.sigma, [residual], model.rV)[0], model.rV), cov, residual };
+  const products = model.products ?? hostProducts;
+  const [cov] = posteriorCovariances(vTerms, [speaker.n], model.rV, products);
+  return { mean: times(cov, products.projectEach(model.v!, model.sigma, [residual], model.rV)[0], model.rV), cov, residual };
 }
 
 /** Speaker i's z, given its sessions' x and its y (null: zero, and always for ISV). */

@@ -11,7 +11,7 @@
 import type { Moments } from '../gmm/moments.js';
 import { momentsAbout } from '../gmm/moments.js';
 import { inverseSpd } from '../linalg.js';
-import { mirrorUppers, timesEach, weightedSums } from './batched.js';
+import { hostProducts, mirrorUppers, timesEach, type Products } from './batched.js';
 
 export interface FactorModel {
   c: number;
@@ -28,6 +28,8 @@ export interface FactorModel {
   dDiag: Float64Array;
   /** W_c^T Sigma_c^-1 W_c per Gaussian for W = u or v, where the caller keeps them between calls (else computed). */
   termsOf?: (w: Float64Array, r: number) => Float64Array;
+  /** Where the batched products run (default: the host, float64). */
+  products?: Products;
 }
 
 /** One session: responsibilities n [C] and first moments about the UBM's means f [C*D]. */
@@ -56,8 +58,8 @@ export function speakerOf(sessions: Session[], { c, d }: { c: number; d: number 
 }
 
 /** (I + sum_c n_hc P_c)^-1 for each h, per-Gaussian terms P [C, r, r] (W_c^T Sigma_c^-1 W_c, symmetric). */
-export function posteriorCovariances(terms: Float64Array, ns: Float64Array[], r: number): Float64Array[] {
-  return weightedSums(terms, ns, r).map((a) => {
+export function posteriorCovariances(terms: Float64Array, ns: Float64Array[], r: number, products: Products = hostProducts): Float64Array[] {
+  return products.weightedSums(terms, ns, r).map((a) => {
     mirrorUppers(a, r);
     for (let i = 0; i < r; i++) a[i * r + i] += 1;
     return inverseSpd(a, r)!; // I plus semidefinite terms: positive definite

@@ -31,7 +31,7 @@ export function isvEStep(m: FactorModel, speakers: Speaker[]): SubspaceAccumulat
     const xs = sessionsX(m, uTerms, speaker, null, null);
     const dz = speakerOffset(m, null, latentZ(m, speaker, xs.map((x) => x.mean), null).mean);
     const sessions = speaker.sessions;
-    addToSubspace(acc, sessions.map((s) => s.n), xs.map((x, h) => ({ ...x, residual: subtractWeighted(sessions[h].f.slice(), sessions[h].n, dz, m.d) })), m.rU);
+    addToSubspace(acc, sessions.map((s) => s.n), xs.map((x, h) => ({ ...x, residual: subtractWeighted(sessions[h].f.slice(), sessions[h].n, dz, m.d) })), m.rU, m.products);
   }
   return completeSubspace(acc, m.rU);
 }
@@ -40,7 +40,7 @@ export function isvEStep(m: FactorModel, speakers: Speaker[]): SubspaceAccumulat
 export function jfaVStep(m: FactorModel, speakers: Speaker[]): SubspaceAccumulators {
   const vTerms = vTermsOf(m);
   const acc = emptySubspace(m.c, m.d, m.rV);
-  addToSubspace(acc, speakers.map((s) => s.n), speakers.map((s) => latentY(m, vTerms, s, null, null)), m.rV);
+  addToSubspace(acc, speakers.map((s) => s.n), speakers.map((s) => latentY(m, vTerms, s, null, null)), m.rV, m.products);
   return completeSubspace(acc, m.rV);
 }
 
@@ -55,7 +55,7 @@ export function jfaUStep(m: FactorModel, speakers: Speaker[], ys: Float64Array[]
   const uTerms = uTermsOf(m);
   const acc = emptySubspace(m.c, m.d, m.rU);
   speakers.forEach((speaker, i) => {
-    addToSubspace(acc, speaker.sessions.map((s) => s.n), sessionsX(m, uTerms, speaker, ys[i], null), m.rU);
+    addToSubspace(acc, speaker.sessions.map((s) => s.n), sessionsX(m, uTerms, speaker, ys[i], null), m.rU, m.products);
   });
   return completeSubspace(acc, m.rU);
 }

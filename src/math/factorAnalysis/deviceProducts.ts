@@ -1,0 +1,93 @@
+/**
+ * The batched products of ISV, JFA and i-vectors as float32 matrix products on the TF.js
+ * backend (XNNPACK on wasm, a GPU's on webgpu, webgl or tensorflow), results summed into float64
+ * on the host. Each is a GEMM over the batch: A_h = sum_g n_hg P_g is N [H, G] x P [G, r r];
+ * sum_h n_hg E_h is N^T x E; W^T Sigma^-1 v_h is (V / sigma) [H, rows] x W [rows, r]; W x_h is
+ * X [H, r] x W^T; sum_h v_h x_h^T is V^T x X. The large operands (P, W) stay on the device while
+ * they are in use (the last KEPT of them); operands under DEVICE_MIN values stay on the host.
+ * Results carry float32 rounding: ~1e-7 relative per product, ~1e-6 after EM (docs/factor-analysis.md).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { hostProducts, type Products } from './batched.js';
+
+/** Below this many values in the large operand, the host's float64 product is used. */
+const DEVICE_MIN = 1 << 16;
+/** Large operands kept as tensors: U's and V's terms, U and V. */
+const KEPT = 4;
+
+export class DeviceProducts implements Products {
+  private readonly kept = new Map<Float64Array, tf.Tensor2D>();
+
+  weightedSums(terms: Float64Array, weights: Float64Array[], r: number): Float64Array[] {
+    if (terms.length < DEVICE_MIN) return hostProducts.weightedSums(terms, weights, r);
+    const groups = terms.length / (r * r);
+    return this.rows(tf.tidy(() => tf.matMul(stacked(weights, groups), this.tensor(terms, groups, r * r))), weights.length);
+  }
+
+  addWeighted(acc: Float64Array, weights: Float64Array[], mats: Float64Array[], r: number): void {
+    if (acc.length < DEVICE_MIN) return hostProducts.addWeighted(acc, weights, mats, r);
+    const groups = acc.length / (r * r);
+    addInto(acc, tf.tidy(() => tf.matMul(stacked(weights, groups), stacked(mats, r * r), true, false)));
+  }
+
+  projectEach(w: Float64Array, sigma: Float64Array, vs: Float64Array[], r: number): Float64Array[] {
+    if (w.length < DEVICE_MIN) return hostProducts.projectEach(w, sigma, vs, r);
+    const scaled = vs.map((v) => v.map((x, i) => x / sigma[i]));
+    return this.rows(tf.tidy(() => tf.matMul(stacked(scaled, sigma.length), this.tensor(w, sigma.length, r))), vs.length);
+  }
+
+  timesEach(w: Float64Array, xs: Float64Array[], r: number): Float64Array[] {
+    if (w.length < DEVICE_MIN) return hostProducts.timesEach(w, xs, r);
+    return this.rows(tf.tidy(() => tf.matMul(stacked(xs, r), this.tensor(w, w.length / r, r), false, true)), xs.length);
+  }
+
+  addOuterProducts(acc: Float64Array, vs: Float64Array[], xs: Float64Array[], r: number): void {
+    if (acc.length < DEVICE_MIN) return hostProducts.addOuterProducts(acc, vs, xs, r);
+    addInto(acc, tf.tidy(() => tf.matMul(stacked(vs, acc.length / r), stacked(xs, r), true, false)));
+  }
+
+  /** Frees the kept operands. */
+  dispose(): void {
+    for (const t of this.kept.values()) t.dispose();
+    this.kept.clear();
+  }
+
+  /** The array as a [rows, cols] tensor, uploaded once while it stays among the last KEPT used. */
+  private tensor(values: Float64Array, rows: number, cols: number): tf.Tensor2D {
+    let t = this.kept.get(values);
+    if (t === undefined) {
+      t = tf.keep(tf.tensor2d(Float32Array.from(values), [rows, cols])); // made inside the products' tidy: kept past it
+      if (this.kept.size >= KEPT) {
+        const [oldest, old] = this.kept.entries().next().value!;
+        old.dispose();
+        this.kept.delete(oldest);
+      }
+    } else {
+      this.kept.delete(values);
+    }
+    this.kept.set(values, t);
+    return t;
+  }
+
+  /** A [n, cols] result as n float64 rows. */
+  private rows(result: tf.Tensor2D, n: number): Float64Array[] {
+    const values = result.dataSync();
+    result.dispose();
+    const cols = values.length / n;
+    return Array.from({ length: n }, (_, h) => Float64Array.from(values.subarray(h * cols, (h + 1) * cols)));
+  }
+}
+
+/** Rows as one [rows.length, cols] float32 tensor. */
+function stacked(rows: Float64Array[], cols: number): tf.Tensor2D {
+  const out = new Float32Array(rows.length * cols);
+  rows.forEach((row, h) => out.set(row, h * cols));
+  return tf.tensor2d(out, [rows.length, cols]);
+}
+
+/** acc += the tensor's values (float64 sum of a float32 product), disposing it. */
+function addInto(acc: Float64Array, result: tf.Tensor): void {
+  const values = result.dataSync();
+  result.dispose();
+  for (let i = 0; i < acc.length; i++) acc[i] += values[i];
+}
