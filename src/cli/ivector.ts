@@ -2,7 +2,9 @@
  * tfjs-em ivector train | extract: total-variability training over per-utterance statistics
  * files (tfjs-em stats under the UBM), and i-vector extraction.
  */
+import path from 'node:path';
 import { writeArrayFile } from '../io/data/write.js';
+import { readPathList } from '../io/speakerList.js';
 import type { GMMStats } from '../machines/GMMStats.js';
 import { IVectorMachine } from '../machines/IVectorMachine.js';
 import type { GMMMachine } from '../machines/GMMMachine.js';
@@ -11,12 +13,16 @@ import type { Command, Context } from './command.js';
 import { CliError, about } from './errors.js';
 import { assertInputFile, assertOutputFile, loadGMM } from './files.js';
 import { h5Files, loadStatsOf } from './statsFiles.js';
+import { connectCluster } from './cluster.js';
+import { REMOTE_OPTIONS, remoteOptions, remoteUsage } from './redisOptions.js';
+import { shownUrl } from '../distributed/url.js';
 import type { Result } from './format.js';
 
 export const ivector: Command = {
   name: 'ivector',
   summary: 'i-vectors: train a total-variability model on statistics files, or extract i-vectors',
   usage: `Usage: tfjs-em ivector train --ubm ubm.h5 --stats S [S...] --dim R --out tv.h5 [--steps N] [--seed S]
+       tfjs-em ivector train --redis URL --ubm ubm.h5 --list L [L...] --dim R --out tv.h5 [...]
        tfjs-em ivector extract --model tv.h5 --stats S [S...] --out ivectors.npy
 
 train: bob.learn.em's IVectorMachine EM over one statistics file per utterance (tfjs-em stats of
@@ -32,8 +38,14 @@ files (folders: their .h5 files by name), as .npy or .csv (float64).
   --steps N            train: EM steps (default 25, bob's)
   --seed S             train: seed of T's start (default 0)
   --variance-floor V   train: smallest value of Sigma (default 1e-10)
-  --fixed-sigma        train: keep Sigma at the UBM's variances (bob's update_sigma=False)`,
-  options: { ubm: 'value', model: 'value', stats: 'values', dim: 'value', out: 'value', steps: 'value', seed: 'value', 'variance-floor': 'value', 'fixed-sigma': 'flag' },
+  --fixed-sigma        train: keep Sigma at the UBM's variances (bob's update_sigma=False)
+  --list L [L...]      train: list files of statistics files (one path per line, relative to
+                       the list); with --redis, one shard each
+${remoteUsage('train: run the e-steps on tfjs-em workers, one job per --list file')}`,
+  options: {
+    ubm: 'value', model: 'value', stats: 'values', list: 'values', dim: 'value', out: 'value', steps: 'value', seed: 'value', 'variance-floor': 'value', 'fixed-sigma': 'flag',
+    ...REMOTE_OPTIONS,
+  },
   positionals: 1,
   run,
 };
@@ -50,10 +62,8 @@ async function train(args: Args, context: Context): Promise<Result> {
   const ubmFile = args.requiredString('ubm');
   const dimT = args.positiveInteger('dim');
   if (dimT === undefined) throw new CliError('--dim', 'required: the dimension of the i-vectors');
-  const files = h5Files(args.requiredList('stats'));
-  assertOutputFile(out, [ubmFile, ...files]);
+  const remote = remoteOptions(args, context, undefined);
   const ubm = await loadGMM(ubmFile);
-  const stats = await loadStats(files, ubm, ubmFile, context);
   const machine = new IVectorMachine(ubm, {
     dimT,
     maxIterations: args.integer('steps') ?? 25,
@@ -61,12 +71,34 @@ async function train(args: Args, context: Context): Promise<Result> {
     varianceFloor: args.nonNegative('variance-floor') ?? 1e-10,
     updateSigma: !args.flag('fixed-sigma'),
   });
-  machine.fit(stats, { onStep: (step) => context.progress.info(`i-vector EM step ${step}/${machine.maxIterations}`) });
+  const onStep = (step: number) => context.progress.info(`i-vector EM step ${step}/${machine.maxIterations}`);
+  let utterances: number;
+  if (remote === null) {
+    const lists = args.list('list') ?? [];
+    const files = [...(await Promise.all(lists.map((l) => about(l, async () => readPathList(path.resolve(l)))))).flat(), ...h5Files(args.list('stats') ?? [])];
+    if (files.length === 0) throw new CliError('--stats', 'required: statistics files or folders (or --list files)');
+    assertOutputFile(out, [ubmFile, ...files]);
+    const stats = await loadStats(files, ubm, ubmFile, context);
+    machine.fit(stats, { onStep });
+    utterances = stats.length;
+  } else {
+    if (args.list('stats') !== undefined) throw new CliError('--stats', 'with --redis, give the statistics files as --list files (one path per line, one shard each, read by the workers)');
+    const lists = args.requiredList('list').map((l) => path.resolve(l));
+    assertOutputFile(out, [ubmFile, ...lists]);
+    const cluster = await connectCluster(remote.url, remote.options);
+    try {
+      context.progress.info(`run ${cluster.run}: ${lists.length} lists on the workers of ${shownUrl(remote.url)}`);
+      const { fitIVectorOnCluster } = await import('../distributed/ivector.js');
+      ({ utterances } = await about(lists[0], () => fitIVectorOnCluster(machine, cluster, lists, onStep)));
+    } finally {
+      await cluster.close();
+    }
+  }
   context.signal.throwIfAborted();
   await about(out, () => machine.save(out));
   ubm.dispose();
   context.progress.info(`wrote ${out}`);
-  const json = { out, utterances: stats.length, gaussians: ubm.nGaussians, features: ubm.nFeatures, dimT, steps: machine.maxIterations };
+  const json = { out, utterances, gaussians: ubm.nGaussians, features: ubm.nFeatures, dimT, steps: machine.maxIterations };
   return { json, columns: Object.keys(json), rows: [Object.values(json)], vertical: true };
 }
 

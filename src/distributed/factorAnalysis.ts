@@ -6,13 +6,14 @@
  * earlier ones (JFA's y under the trained V, x under the trained U), as the local fit does.
  */
 import { TfjsEmError } from '../errors.js';
-import { GMMStats } from '../machines/GMMStats.js';
+import type { GMMStats } from '../machines/GMMStats.js';
 import { ISVMachine } from '../machines/factorAnalysis/ISVMachine.js';
 import { JFAMachine, type JFAPhase } from '../machines/factorAnalysis/JFAMachine.js';
 import { type DiagonalAccumulators, type SubspaceAccumulators, addDiagonal, addSubspace } from '../math/factorAnalysis/accumulators.js';
 import type { Cluster } from './cluster.js';
 import { badPayload, bytesOf, floatsOf } from './codec.js';
 import type { ShardJob } from './jobs.js';
+import { statsUnder } from './statsFiles.js';
 import type { ShardOutput } from './work.js';
 
 const PHASES = ['isv', 'jfa-v', 'jfa-u', 'jfa-d'] as const;
@@ -26,17 +27,7 @@ export async function factorAnalysisStats(job: ShardJob, model: Uint8Array | und
   const machine = phase === 'isv' ? await ISVMachine.fromHDF5(model) : await JFAMachine.fromHDF5(model);
   try {
     const sessions = job.sessions ?? [];
-    if (sessions.length === 0) throw new TfjsEmError('INVALID_DATA', `${job.file}: names no sessions`);
-    const hash = machine.ubm.parameterHash();
-    const stats: GMMStats[] = [];
-    for (const { file } of sessions) {
-      const s = await GMMStats.fromHDF5(file);
-      if (s.nGaussians !== machine.ubm.nGaussians || s.nFeatures !== machine.ubm.nFeatures) {
-        throw new TfjsEmError('SHAPE_MISMATCH', `${file}: holds statistics of shape [${s.shape}]; the UBM is [${machine.ubm.shape}]`);
-      }
-      if (s.model !== undefined && s.model !== hash) throw new TfjsEmError('INVALID_DATA', `${file}: holds statistics of another model than the run's UBM`);
-      stats.push(s);
-    }
+    const stats = await statsUnder(sessions.map((s) => s.file), machine.ubm, job.file);
     const ids = sessions.map((s) => s.speaker);
     const acc = machine instanceof ISVMachine ? machine.eStep(stats, ids) : phaseStep(machine, phase, stats, ids);
     const values = 'a1' in acc ? concat(acc.a1, acc.a2) : acc;

@@ -9,3 +9,4 @@ export { startWorker } from './worker.js';
 export type { WorkerOptions, RunningWorker } from './worker.js';
 export { fitOnCluster } from './factorAnalysis.js';
 export type { ClusterFitSummary } from './factorAnalysis.js';
+export { fitIVectorOnCluster } from './ivector.js';

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { badPayload, decodeFloats } from './codec.js';
 
 /** Per-shard work (children), and the parent that sums a flow's children in shard order. */
-export const SHARD_JOBS = ['shape', 'rows', 'weights', 'min-distances', 'kmeans-stats', 'cluster-moments', 'gmm-stats', 'adapt', 'fa-stats'] as const;
+export const SHARD_JOBS = ['shape', 'rows', 'weights', 'min-distances', 'kmeans-stats', 'cluster-moments', 'gmm-stats', 'adapt', 'fa-stats', 'iv-stats'] as const;
 /** The jobs whose model is stored for their pass in Redis (not in their payload). */
-export const MODEL_JOBS: readonly string[] = ['gmm-stats', 'fa-stats'];
+export const MODEL_JOBS: readonly string[] = ['gmm-stats', 'fa-stats', 'iv-stats'];
 export const SUM_JOB = 'sum-stats';
 export type ShardJobName = (typeof SHARD_JOBS)[number];
 export type JobName = ShardJobName | typeof SUM_JOB;
@@ -34,6 +34,8 @@ export interface ShardJob extends JobTag {
   args: Record<string, unknown>;
   /** fa-stats: the sessions of the shard's speaker list, read by the worker, each inside its data root. */
   sessions?: { speaker: string; file: string }[];
+  /** iv-stats: the statistics files of the shard's list, read by the worker, each inside its data root. */
+  files?: string[];
 }
 
 export interface SumJob extends JobTag {

@@ -15,6 +15,7 @@ import { readGMMFile } from '../io/gmm.js';
 import { TfjsEmError } from '../errors.js';
 import { badPayload, bytesOf, kmeansStatsToValues } from './codec.js';
 import { factorAnalysisStats } from './factorAnalysis.js';
+import { ivectorStats } from './ivector.js';
 import { statsToBytes, type PassData } from './passData.js';
 import type { GMMStats } from '../machines/GMMStats.js';
 import { LIMITS, floatsArg, integer, stringArg, type ShardJob, type SumJob } from './jobs.js';
@@ -87,7 +88,9 @@ export interface ShardOutput {
  * (the file was replaced or rewritten since the run began) is an error.
  */
 export async function runShardJob(name: string, job: ShardJob, model?: Uint8Array): Promise<ShardOutput> {
-  if (name === 'fa-stats') return factorAnalysisStats(job, model); // its file is a speaker list, not samples
+  // Their files are lists of statistics files, not samples.
+  if (name === 'fa-stats') return factorAnalysisStats(job, model);
+  if (name === 'iv-stats') return ivectorStats(job, model);
   const { matrix: x, fingerprint } = await shardMatrix(job.file, job.weights);
   if (job.fingerprint !== undefined && job.fingerprint !== fingerprint) {
     throw new TfjsEmError('INVALID_DATA', `${job.file}: changed since the run began (its samples differ from its first pass's); start the run again`);

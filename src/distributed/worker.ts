@@ -10,7 +10,7 @@
 import { Worker, type Job, type JobJsonRaw } from 'bullmq';
 import { TfjsEmError } from '../errors.js';
 import { LIMITS, MODEL_JOBS, checkShardJob, checkSumJob, insideRoot, SUM_JOB, type ShardJob } from './jobs.js';
-import { readSpeakerList } from '../io/speakerList.js';
+import { readPathList, readSpeakerList } from '../io/speakerList.js';
 import { PassData } from './passData.js';
 import { sumChildren } from './work.js';
 import { ComputeThread } from './compute.js';
@@ -135,7 +135,9 @@ async function runJob(job: Job, options: WorkerOptions, passData: PassData, comp
       return { run: sum.run, pass: sum.pass };
     }
     const checked = checkShardJob(job.name, job.data, options.dataRoot);
-    const shardJob = job.name === 'fa-stats' ? { ...checked, sessions: sessionsOf(checked.file, options.dataRoot) } : checked;
+    const shardJob = job.name === 'fa-stats'
+      ? { ...checked, sessions: sessionsOf(checked.file, options.dataRoot) }
+      : job.name === 'iv-stats' ? { ...checked, files: readPathList(checked.file).map((file) => insideRoot(file, options.dataRoot)) } : checked;
     const model = MODEL_JOBS.includes(job.name) ? await passModel(passData, shardJob) : undefined;
     const { result, bytes } = await compute.run(job.name, shardJob, model);
     const tag = { run: shardJob.run, pass: shardJob.pass };
@@ -150,7 +152,7 @@ async function runJob(job: Job, options: WorkerOptions, passData: PassData, comp
   }
 }
 
-/** The sessions of a speaker list file, each path inside the data root (as the list's own). */
+/** The sessions of a speaker list file, each path inside the data root (as the list's own is). */
 function sessionsOf(list: string, dataRoot: string | undefined): { speaker: string; file: string }[] {
   return readSpeakerList(list).map(({ speaker, file }) => ({ speaker, file: insideRoot(file, dataRoot) }));
 }

@@ -91,16 +91,22 @@ export class IVectorMachine {
    */
   fit(stats: GMMStats[], options: { onStep?: (step: number) => void } = {}): this {
     this.checkStats(stats);
+    this.initialize();
+    for (let step = 1; step <= this.maxIterations; step++) {
+      this.mStep(this.eStep(stats));
+      options.onStep?.(step);
+    }
+    return this;
+  }
+
+  /** bob's start where T or Sigma is not set yet: T standard normal (seeded by randomState), Sigma the UBM's variances. */
+  initialize(): this {
     if (this._t === null) {
       const rng = new Random(this.randomState);
       const { c, d, r } = this.shape;
       this._t = Float64Array.from({ length: c * d * r }, () => rng.normal());
     }
     this._sigma ??= this.ubm.variances.slice();
-    for (let step = 1; step <= this.maxIterations; step++) {
-      this.mStep(this.eStep(stats));
-      options.onStep?.(step);
-    }
     return this;
   }
 

@@ -1,13 +1,17 @@
 /**
- * isv train --redis and jfa train --redis on two tfjs-em workers, one job per speaker list: the
- * machine of a local train on the same lists (the shards' sums added in another order: 1e-10);
- * a speaker in two lists, and a list naming a file outside a worker's --data-root, fail with one
- * line naming them.
+ * The back-ends' training on two tfjs-em workers, one job per list: isv train --redis, jfa train
+ * --redis and ivector train --redis give the machine of a local train on the same statistics (the
+ * shards' sums added in another order: 1e-10); a speaker in two lists, and a list naming a file
+ * outside a worker's --data-root, fail with one line naming them.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ISVMachine } from '../../src/machines/factorAnalysis/ISVMachine.js';
 import { JFAMachine } from '../../src/machines/factorAnalysis/JFAMachine.js';
+import { IVectorMachine } from '../../src/machines/IVectorMachine.js';
+import { GMMMachine } from '../../src/machines/GMMMachine.js';
+import type { Cluster } from '../../src/distributed/cluster.js';
+import { fitIVectorOnCluster } from '../../src/distributed/ivector.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { buildOnce, tfjsEm } from '../cli/cli.js';
 import { blobs, tempDir, writeNpy } from '../cli/fixtures.js';
@@ -35,6 +39,18 @@ async function prepare(): Promise<void> {
   }
   lists.forEach((list, i) => writeFileSync(list, lines[i].join('\n') + '\n'));
 }
+
+test("a model whose shard sums exceed one Redis value is refused before anything runs (C 512, D 60, R 460)", async () => {
+  const ubm = new GMMMachine(512);
+  ubm.means = new Float64Array(512 * 60);
+  ubm.variances = new Float64Array(512 * 60).fill(1);
+  const machine = new IVectorMachine(ubm, { dimT: 460 });
+  await expect(fitIVectorOnCluster(machine, {} as Cluster, ['a.lst'], () => {})).rejects.toThrow(
+    "a shard's i-vector sums would hold 68449792 values (C 512, D 60, R 460); a Redis value holds at most 67108864: lower the rank or train on one machine",
+  );
+  expect(machine.T).toBeNull();
+  ubm.dispose();
+});
 
 withRedis(() => {
   let redis: RedisServer;
@@ -75,6 +91,26 @@ withRedis(() => {
     expectOk(await tfjsEm([...common, '--redis', redis.url, '--out', remote]));
     const [a, b] = await Promise.all([JFAMachine.fromHDF5(local), JFAMachine.fromHDF5(remote)]);
     for (const key of ['V', 'U', 'D'] as const) expectClose(b[key], a[key], 1e-10, 1e-12);
+    a.dispose();
+    b.dispose();
+  });
+
+  test('ivector train --redis: the local T and Sigma (1e-10); lists of plain paths', async () => {
+    const ivLists = [0, 1].map((i) => {
+      const file = path.join(dir, `iv${i}.lst`);
+      const sessions = SPEAKERS.slice(2 * i, 2 * i + 2).flatMap((name) => [0, 1, 2].map((h) => `stats/${name}/s${h}.h5`));
+      writeFileSync(file, `# one utterance per line\n${sessions.join('\n')}\n`);
+      return file;
+    });
+    const [local, remote] = [path.join(dir, 'tv-local.h5'), path.join(dir, 'tv-remote.h5')];
+    const common = ['ivector', 'train', '--ubm', ubmFile, '--dim', '2', '--steps', '3', '--seed', '5'];
+    expectOk(await tfjsEm([...common, '--stats', ...SPEAKERS.map((name) => path.join(dir, 'stats', name)), '--out', local, '-q']));
+    const run = await tfjsEm([...common, '--redis', redis.url, '--list', ...ivLists, '--out', remote, '--format', 'json']);
+    expectOk(run);
+    expect(JSON.parse(run.stdout)).toMatchObject({ utterances: 12, dimT: 2, steps: 3 });
+    const [a, b] = await Promise.all([IVectorMachine.fromHDF5(local), IVectorMachine.fromHDF5(remote)]);
+    expectClose(b.T!, a.T!, 1e-10, 1e-12);
+    expectClose(b.sigma!, a.sigma!, 1e-10, 1e-12);
     a.dispose();
     b.dispose();
   });
