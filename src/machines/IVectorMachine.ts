@@ -6,6 +6,8 @@
  */
 import { invalidArgument } from '../errors.js';
 import { ivectorToBytes, readIVectorFile, writeIVectorFile, type IVectorRecord, type Source } from '../io/index.js';
+import { hostProducts, type Products } from '../math/factorAnalysis/batched.js';
+import { withDeviceProducts } from '../math/factorAnalysis/deviceProducts.js';
 import { Random } from '../math/random.js';
 import {
   type IVectorAccumulators, type IVectorShape, accumulate, completeAccumulators, emptyAccumulators, maximize, precisionTerms, project,
@@ -24,9 +26,15 @@ export interface IVectorMachineOptions {
   maxIterations?: number;
   /** Seed of T's start when fit finds none set (default 0). */
   randomState?: number;
+  /**
+   * The batched matrix products (each utterance's A, the projections, the accumulators' sums) as
+   * float32 products on the TF.js backend (wasm, webgl, tensorflow), summed in float64 on the
+   * host (default false: float64 on the host); see docs/ivector.md for their agreement.
+   */
+  deviceProducts?: boolean;
 }
 
-const OPTIONS = ['dimT', 'updateSigma', 'varianceFloor', 'maxIterations', 'randomState'];
+const OPTIONS = ['dimT', 'updateSigma', 'varianceFloor', 'maxIterations', 'randomState', 'deviceProducts'];
 
 export class IVectorMachine {
   readonly ubm: GMMMachine;
@@ -35,6 +43,7 @@ export class IVectorMachine {
   varianceFloor: number;
   maxIterations: number;
   randomState: number;
+  deviceProducts: boolean;
   private _t: Float64Array | null = null;
   private _sigma: Float64Array | null = null;
   /** Read from a file: the UBM is this machine's own, freed by dispose. */
@@ -48,12 +57,14 @@ export class IVectorMachine {
     if (options === null || typeof options !== 'object') throw invalidArgument('IVectorMachine: options must be an object');
     const unknown = Object.keys(options).filter((k) => !OPTIONS.includes(k));
     if (unknown.length > 0) throw invalidArgument(`IVectorMachine: unknown option(s) ${unknown.join(', ')}; valid: ${OPTIONS.join(', ')}`);
-    const o = { dimT: 2, updateSigma: true, varianceFloor: 1e-10, maxIterations: 25, randomState: 0, ...options };
+    const o = { dimT: 2, updateSigma: true, varianceFloor: 1e-10, maxIterations: 25, randomState: 0, deviceProducts: false, ...options };
     if (!Number.isInteger(o.dimT) || o.dimT < 1) throw invalidArgument(`IVectorMachine: dimT must be a positive integer; got ${o.dimT}`);
     if (!Number.isInteger(o.maxIterations) || o.maxIterations < 0) throw invalidArgument(`IVectorMachine: maxIterations must be an integer >= 0; got ${o.maxIterations}`);
     if (!(o.varianceFloor >= 0 && Number.isFinite(o.varianceFloor))) throw invalidArgument(`IVectorMachine: varianceFloor must be finite and >= 0; got ${o.varianceFloor}`);
     if (!Number.isInteger(o.randomState)) throw invalidArgument(`IVectorMachine: randomState must be an integer; got ${o.randomState}`);
     if (typeof o.updateSigma !== 'boolean') throw invalidArgument('IVectorMachine: updateSigma must be true or false');
+    if (typeof o.deviceProducts !== 'boolean') throw invalidArgument('IVectorMachine: deviceProducts must be true or false');
+    this.deviceProducts = o.deviceProducts;
     this.ubm = ubm;
     ({ dimT: this.dimT, updateSigma: this.updateSigma, varianceFloor: this.varianceFloor, maxIterations: this.maxIterations, randomState: this.randomState } = o);
   }
@@ -117,7 +128,7 @@ export class IVectorMachine {
     const shape = this.shape;
     const terms = precisionTerms(t, sigma, shape);
     const acc = emptyAccumulators(shape);
-    accumulate(acc, stats, this.ubm.means, t, sigma, terms, shape);
+    this.withProducts((products) => accumulate(acc, stats, this.ubm.means, t, sigma, terms, shape, products));
     return completeAccumulators(acc, shape);
   }
 
@@ -130,9 +141,7 @@ export class IVectorMachine {
 
   /** The i-vector of one utterance's statistics, [R]. */
   project(stats: GMMStats): Float64Array {
-    this.checkStats([stats]);
-    const [t, sigma] = this.parameters();
-    return project([stats], this.ubm.means, t, sigma, precisionTerms(t, sigma, this.shape), this.shape)[0];
+    return this.transform([stats])[0];
   }
 
   /** The i-vectors of utterances, one [R] each. */
@@ -140,7 +149,7 @@ export class IVectorMachine {
     this.checkStats(stats);
     const [t, sigma] = this.parameters();
     const terms = precisionTerms(t, sigma, this.shape);
-    return project(stats, this.ubm.means, t, sigma, terms, this.shape);
+    return this.withProducts((products) => project(stats, this.ubm.means, t, sigma, terms, this.shape, products));
   }
 
   /** The machine as a file record (T and sigma must be set). */
@@ -173,6 +182,11 @@ export class IVectorMachine {
   /** Frees the device copies of a UBM read with the machine (one given to the constructor stays the caller's). */
   dispose(): void {
     if (this.ownsUbm) this.ubm.dispose();
+  }
+
+  /** Runs `operation` on the host's products, or with deviceProducts on device products that live for it. */
+  private withProducts<T>(operation: (products: Products) => T): T {
+    return this.deviceProducts ? withDeviceProducts('IVectorMachine', operation) : operation(hostProducts);
   }
 
   private parameters(): [Float64Array, Float64Array] {

@@ -11,7 +11,7 @@
  */
 import type { Moments } from './gmm/moments.js';
 import { momentsAbout } from './gmm/moments.js';
-import { addOuterProducts, addWeighted, mirrorUppers, projectEach, weightedSums } from './factorAnalysis/batched.js';
+import { hostProducts, mirrorUppers, type Products } from './factorAnalysis/batched.js';
 import { inverseSpd, solveSpd } from './linalg.js';
 
 export interface IVectorShape {
@@ -66,21 +66,21 @@ export function precisionTerms(t: Float64Array, sigma: Float64Array, { c, d, r }
 export const BATCH = 32;
 
 /** Utterances' posteriors: A [R, R] and b [R] each (see the file's comment), and their moments about mu. */
-export function posteriorSystems(stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, { r }: IVectorShape) {
+export function posteriorSystems(stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, { r }: IVectorShape, products: Products) {
   const abouts = stats.map((s) => momentsAbout(s, ubmMeans));
-  const as = weightedSums(terms, stats.map((s) => s.n), r).map((a) => {
+  const as = products.weightedSums(terms, stats.map((s) => s.n), r).map((a) => {
     mirrorUppers(a, r);
     for (let i = 0; i < r; i++) a[i * r + i] += 1;
     return a;
   });
-  return { as, bs: projectEach(t, sigma, abouts.map((m) => m.first), r), abouts };
+  return { as, bs: products.projectEach(t, sigma, abouts.map((m) => m.first), r), abouts };
 }
 
 /** The i-vectors of utterances: A^-1 b each. */
-export function project(stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape): Float64Array[] {
+export function project(stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape, products: Products = hostProducts): Float64Array[] {
   const out: Float64Array[] = [];
   for (let at = 0; at < stats.length; at += BATCH) {
-    const { as, bs } = posteriorSystems(stats.slice(at, at + BATCH), ubmMeans, t, sigma, terms, shape);
+    const { as, bs } = posteriorSystems(stats.slice(at, at + BATCH), ubmMeans, t, sigma, terms, shape, products);
     as.forEach((a, u) => out.push(solveSpd(a, bs[u], shape.r, 1)!)); // A = I + a sum of semidefinite terms: positive definite
   }
   return out;
@@ -90,11 +90,13 @@ export function project(stats: Moments[], ubmMeans: Float64Array, t: Float64Arra
  * Adds utterances to the accumulators: of sum N E[w w^T] (symmetric) the upper triangles only,
  * which completeAccumulators mirrors once every utterance is in.
  */
-export function accumulate(acc: IVectorAccumulators, stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape): void {
+export function accumulate(
+  acc: IVectorAccumulators, stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape, products: Products = hostProducts,
+): void {
   const { c, d, r } = shape;
   for (let at = 0; at < stats.length; at += BATCH) {
     const batch = stats.slice(at, at + BATCH);
-    const { as, bs, abouts } = posteriorSystems(batch, ubmMeans, t, sigma, terms, shape);
+    const { as, bs, abouts } = posteriorSystems(batch, ubmMeans, t, sigma, terms, shape, products);
     const ws: Float64Array[] = [];
     const seconds = as.map((a, u) => {
       const cov = inverseSpd(a, r)!;
@@ -104,8 +106,8 @@ export function accumulate(acc: IVectorAccumulators, stats: Moments[], ubmMeans:
       ws.push(w);
       return cov;
     });
-    addWeighted(acc.nijSigmaWij2, batch.map((s) => s.n), seconds, r);
-    addOuterProducts(acc.fnormSigmaWij, abouts.map((m) => m.first), ws, r);
+    products.addWeighted(acc.nijSigmaWij2, batch.map((s) => s.n), seconds, r);
+    products.addOuterProducts(acc.fnormSigmaWij, abouts.map((m) => m.first), ws, r);
     batch.forEach((s, u) => {
       for (let g = 0; g < c; g++) acc.nij[g] += s.n[g];
       for (let e = 0; e < c * d; e++) acc.snormij[e] += abouts[u].second[e];

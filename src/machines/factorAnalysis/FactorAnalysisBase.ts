@@ -10,8 +10,7 @@ import { type FactorModel, type Speaker, sessionOf, speakerOf } from '../../math
 import { probeX } from '../../math/factorAnalysis/steps.js';
 import { precisionTerms } from '../../math/ivector.js';
 import { hostProducts } from '../../math/factorAnalysis/batched.js';
-import { DeviceProducts } from '../../math/factorAnalysis/deviceProducts.js';
-import * as tf from '@tensorflow/tfjs-core';
+import { type DeviceProducts, withDeviceProducts } from '../../math/factorAnalysis/deviceProducts.js';
 import { Random } from '../../math/random.js';
 import { linearScoring } from '../../scoring/linearScoring.js';
 import { GMMMachine } from '../GMMMachine.js';
@@ -143,16 +142,14 @@ export abstract class FactorAnalysisBase {
    */
   protected withProducts<T>(operation: () => T): T {
     if (!this.deviceProducts || this.device !== null) return operation();
-    if (tf.getBackend() === 'webgpu') {
-      throw invalidArgument(`${this.name}: deviceProducts reads results synchronously, which the webgpu backend cannot do here: use wasm, webgl or tensorflow, or deviceProducts false`);
-    }
-    this.device = new DeviceProducts();
-    try {
-      return operation();
-    } finally {
-      this.device.dispose();
-      this.device = null;
-    }
+    return withDeviceProducts(this.name, (products) => {
+      this.device = products;
+      try {
+        return operation();
+      } finally {
+        this.device = null;
+      }
+    });
   }
 
   /** The training statistics grouped by speaker, speakers in the ids' sorted order. */

@@ -8,6 +8,7 @@
  * Results carry float32 rounding: ~1e-7 relative per product, ~1e-6 after EM (docs/factor-analysis.md).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { invalidArgument } from '../../errors.js';
 import { hostProducts, type Products } from './batched.js';
 
 /** Below this many values in the large operand, the host's float64 product is used. */
@@ -90,4 +91,17 @@ function addInto(acc: Float64Array, result: tf.Tensor): void {
   const values = result.dataSync();
   result.dispose();
   for (let i = 0; i < acc.length; i++) acc[i] += values[i];
+}
+
+/** Runs `operation` on device products that live for it (freed when it ends, so that it leaves no tensor behind). */
+export function withDeviceProducts<T>(machine: string, operation: (products: DeviceProducts) => T): T {
+  if (tf.getBackend() === 'webgpu') {
+    throw invalidArgument(`${machine}: deviceProducts reads results synchronously, which the webgpu backend cannot do here: use wasm, webgl or tensorflow, or deviceProducts false`);
+  }
+  const products = new DeviceProducts();
+  try {
+    return operation(products);
+  } finally {
+    products.dispose();
+  }
 }
