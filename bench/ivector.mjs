@@ -4,13 +4,13 @@
 // Cells alternate round by round; medians. The issue's size is C = 512, D = 60, R = 400 and
 // 10000 utterances: the host float64 path needs C R^2 + R^3 / 3 flops an utterance there.
 //
-//   npm run build && node bench/ivector.mjs [--c 64] [--d 60] [--r 100] [--utterances 500] [--reps 3] [--out bench/results]
+//   npm run build && node bench/ivector.mjs [--c 64] [--d 60] [--r 100] [--utterances 500] [--reps 3] [--device wasm] [--out bench/results]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GMMMachine, GMMStats, IVectorMachine } from '../dist/src/index.js';
+import { GMMMachine, GMMStats, IVectorMachine, useBackend } from '../dist/src/index.js';
 import { PYTHON } from './lib/python.mjs';
 import { uniform } from './lib/data.mjs';
 import { median, svgChart } from './lib/report.mjs';
@@ -19,6 +19,9 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) 
 const [c, d, r, u] = [Number(args.c ?? 64), Number(args.d ?? 60), Number(args.r ?? 100), Number(args.utterances ?? 500)];
 const reps = Number(args.reps ?? 3);
 const outDir = args.out ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+// --device B: tfjs-em also with deviceProducts on TF.js backend B (float32 products, float64 sums).
+const device = args.device;
+if (device !== undefined) await useBackend(device);
 
 // ---- the problem: a UBM, T, Sigma and each utterance's statistics about the UBM's means ----
 const rng = uniform(7);
@@ -59,8 +62,10 @@ function timed(fn) {
   const value = fn();
   return { ms: performance.now() - start, value };
 }
-const machine = () => Object.assign(new IVectorMachine(ubm, { dimT: r }), { T: t, sigma });
+const machine = (deviceProducts = false) => Object.assign(new IVectorMachine(ubm, { dimT: r, deviceProducts }), { T: t, sigma });
 const ours = { extract: [], em: [] };
+const onDevice = { extract: [], em: [] };
+let deviceAgreement = null;
 let ourIvectors = null;
 let ourT = null;
 
@@ -80,6 +85,23 @@ for (let round = 0; round <= reps; round++) {
   });
   const py = spawnSync(PYTHON, [anchor, dir, String(u), String(c), String(d), String(r), '1'], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (py.status !== 0) throw new Error(`numpy anchor failed: ${py.stderr}`);
+  if (device !== undefined) {
+    const dext = timed(() => machine(true).transform(stats));
+    const dem = timed(() => {
+      const m = machine(true);
+      m.mStep(m.eStep(stats));
+      return m.T;
+    });
+    onDevice.extract.push(dext.ms);
+    onDevice.em.push(dem.ms);
+    const normwise = (a, b) => {
+      let [diff, scale] = [0, 0];
+      for (let i = 0; i < b.length; i++) [diff, scale] = [Math.max(diff, Math.abs(a[i] - b[i])), Math.max(scale, Math.abs(b[i]))];
+      return diff / scale;
+    };
+    deviceAgreement = { ivectors: normwise(dext.value.flatMap((v) => Array.from(v)), ext.value.flatMap((v) => Array.from(v))), newT: normwise(dem.value, em.value) };
+    console.log(`  deviceProducts on ${device}: extract ${dext.ms.toFixed(0)} ms, EM ${dem.ms.toFixed(0)} ms`);
+  }
   theirs = JSON.parse(py.stdout);
   console.log(`${round === 0 ? 'warm-up' : `round ${round}`}: tfjs-em extract ${ext.ms.toFixed(0)} ms, EM ${em.ms.toFixed(0)} ms; numpy extract ${theirs.extractMs.toFixed(0)} ms, EM ${theirs.emMs.toFixed(0)} ms`);
   if (round === 0) continue;
@@ -102,15 +124,20 @@ const rows = [
   { task: 'extraction', series: 'numpy float64 (batched)', ms: median(numpy.extract) },
   { task: 'T-matrix EM iteration', series: 'tfjs-em (host float64)', ms: median(ours.em) },
   { task: 'T-matrix EM iteration', series: 'numpy float64 (batched)', ms: median(numpy.em) },
+  ...(device === undefined ? [] : [
+    { task: 'extraction', series: `tfjs-em (deviceProducts, ${device})`, ms: median(onDevice.extract.slice(1)) },
+    { task: 'T-matrix EM iteration', series: `tfjs-em (deviceProducts, ${device})`, ms: median(onDevice.em.slice(1)) },
+  ]),
 ];
 const title = `i-vectors: ${u} utterances, C = ${c}, D = ${d}, R = ${r} (${os.cpus()[0].model}, ${os.availableParallelism()} cores)`;
 console.log(title);
 for (const row of rows) console.log(`${row.task} | ${row.series} | ${row.ms.toFixed(0)} ms`);
 console.log(`largest relative difference to numpy: i-vectors ${agreement.ivectors.toExponential(1)}, new T ${agreement.newT.toExponential(1)}`);
+if (deviceAgreement !== null) console.log(`deviceProducts against the host, normwise: i-vectors ${deviceAgreement.ivectors.toExponential(1)}, new T ${deviceAgreement.newT.toExponential(1)}`);
 
 mkdirSync(outDir, { recursive: true });
-const base = path.join(outDir, `${new Date().toISOString().slice(0, 10)}-ivector-c${c}-r${r}-u${u}`);
-writeFileSync(`${base}.json`, `${JSON.stringify({ title, options: { c, d, r, utterances: u, reps }, node: process.version, numpy: theirs.numpy, loadAverage: os.loadavg(), samples: { ours, numpy }, rows, agreement }, null, 2)}\n`);
+const base = path.join(outDir, `${new Date().toISOString().slice(0, 10)}-ivector-c${c}-r${r}-u${u}${device === undefined ? '' : `-${device}`}`);
+writeFileSync(`${base}.json`, `${JSON.stringify({ title, options: { c, d, r, utterances: u, reps, device }, node: process.version, numpy: theirs.numpy, loadAverage: os.loadavg(), samples: { ours, numpy, onDevice }, rows, agreement, deviceAgreement }, null, 2)}\n`);
 writeFileSync(`${base}.svg`, svgChart(rows, title, { groupOf: (row) => row.task, groupName: (g) => g, seriesOf: (row) => row.series, axis: 'ms' }));
 console.log(`wrote ${base}.json and ${base}.svg`);
 ubm.dispose();
