@@ -15,9 +15,8 @@ import { CliError, about } from './errors.js';
 import { assertInputFile, assertOutputFile, isDirectory, loadGMM } from './files.js';
 import type { Result } from './format.js';
 import { bySpeaker, speakerFiles } from './speakerFiles.js';
-import { connectCluster } from './cluster.js';
+import { trainOnLists } from './cluster.js';
 import { REMOTE_OPTIONS, remoteOptions, remoteUsage } from './redisOptions.js';
-import { shownUrl } from '../distributed/url.js';
 import { h5Files, loadStatsOf } from './statsFiles.js';
 
 type Kind = 'isv' | 'jfa';
@@ -109,17 +108,9 @@ async function train(kind: Kind, args: Args, context: Context): Promise<Result> 
     else machine.fit(stats, speakerIds, { onStep: (step) => say(step, 'U') });
     counts = { speakers: ids.length, sessions: stats.length };
   } else {
-    if (args.list('stats') !== undefined) throw new CliError('--stats', 'with --redis, give the speakers as --list files (one shard each, read by the workers)');
-    const lists = args.requiredList('list').map((l) => path.resolve(l));
-    assertOutputFile(out, [ubmFile, ...lists]);
-    const cluster = await connectCluster(remote.url, remote.options);
-    try {
-      context.progress.info(`run ${cluster.run}: ${lists.length} speaker lists on the workers of ${shownUrl(remote.url)}`);
-      const { fitOnCluster } = await import('../distributed/factorAnalysis.js');
-      counts = await about(lists[0], () => fitOnCluster(machine, cluster, lists, say));
-    } finally {
-      await cluster.close();
-    }
+    const { fitOnCluster } = await import('../distributed/factorAnalysis.js');
+    const inputs = { out, inputs: [ubmFile], what: 'the speakers' };
+    counts = await trainOnLists(args, remote, context, inputs, (cluster, lists) => fitOnCluster(machine, cluster, lists, say));
   }
   context.signal.throwIfAborted();
   await about(out, () => machine.save(out));

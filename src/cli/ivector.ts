@@ -13,9 +13,8 @@ import type { Command, Context } from './command.js';
 import { CliError, about } from './errors.js';
 import { assertInputFile, assertOutputFile, loadGMM } from './files.js';
 import { h5Files, loadStatsOf } from './statsFiles.js';
-import { connectCluster } from './cluster.js';
+import { trainOnLists } from './cluster.js';
 import { REMOTE_OPTIONS, remoteOptions, remoteUsage } from './redisOptions.js';
-import { shownUrl } from '../distributed/url.js';
 import type { Result } from './format.js';
 
 export const ivector: Command = {
@@ -82,17 +81,9 @@ async function train(args: Args, context: Context): Promise<Result> {
     machine.fit(stats, { onStep });
     utterances = stats.length;
   } else {
-    if (args.list('stats') !== undefined) throw new CliError('--stats', 'with --redis, give the statistics files as --list files (one path per line, one shard each, read by the workers)');
-    const lists = args.requiredList('list').map((l) => path.resolve(l));
-    assertOutputFile(out, [ubmFile, ...lists]);
-    const cluster = await connectCluster(remote.url, remote.options);
-    try {
-      context.progress.info(`run ${cluster.run}: ${lists.length} lists on the workers of ${shownUrl(remote.url)}`);
-      const { fitIVectorOnCluster } = await import('../distributed/ivector.js');
-      ({ utterances } = await about(lists[0], () => fitIVectorOnCluster(machine, cluster, lists, onStep)));
-    } finally {
-      await cluster.close();
-    }
+    const { fitIVectorOnCluster } = await import('../distributed/ivector.js');
+    const inputs = { out, inputs: [ubmFile], what: 'the statistics files (one path per line)' };
+    ({ utterances } = await trainOnLists(args, remote, context, inputs, (cluster, lists) => fitIVectorOnCluster(machine, cluster, lists, onStep)));
   }
   context.signal.throwIfAborted();
   await about(out, () => machine.save(out));

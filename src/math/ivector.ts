@@ -12,6 +12,7 @@
 import type { Moments } from './gmm/moments.js';
 import { momentsAbout } from './gmm/moments.js';
 import { hostProducts, mirrorUppers, type Products } from './factorAnalysis/batched.js';
+import { updateSubspace } from './factorAnalysis/accumulators.js';
 import { inverseSpd, solveSpd } from './linalg.js';
 
 export interface IVectorShape {
@@ -127,17 +128,8 @@ export function completeAccumulators(acc: IVectorAccumulators, { r }: IVectorSha
  */
 export function maximize(acc: IVectorAccumulators, sigma: Float64Array, shape: IVectorShape, o: { updateSigma: boolean; varianceFloor: number }): { t: Float64Array; sigma: Float64Array } {
   const { c, d, r } = shape;
-  const t = new Float64Array(c * d * r);
-  for (let g = 0; g < c; g++) {
-    const a = acc.nijSigmaWij2.subarray(g * r * r, (g + 1) * r * r);
-    if (a.every((v) => v === 0)) continue;
-    // A X = B with A = sum N E[w w^T] ([R, R], symmetric) and B = (sum F~ w^T)^T ([R, D]); T_c = X^T.
-    const bt = new Float64Array(r * d);
-    for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) bt[k * d + j] = acc.fnormSigmaWij[(g * d + j) * r + k];
-    const x = solveSpd(a, bt, r, d);
-    if (x === null) throw new Error(`i-vector m-step: Gaussian ${g}'s sum of N E[w w^T] is singular`);
-    for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) t[(g * d + j) * r + k] = x[k * d + j];
-  }
+  // T_c = (sum F~ w^T)(sum N E[w w^T])^-1: the subspace update ISV and JFA share.
+  const t = updateSubspace({ a1: acc.nijSigmaWij2, a2: acc.fnormSigmaWij }, c, d, r);
   const newSigma = sigma.slice();
   if (o.updateSigma) {
     for (let g = 0; g < c; g++) {

@@ -71,8 +71,9 @@ export function addDiagonal(a: DiagonalAccumulators, b: DiagonalAccumulators): D
 }
 
 /**
- * The new subspace W [C*D, r]: W_c = A2_c A1_c^-1 by solving A1_c X = A2_c^T. A Gaussian that no
- * session saw (A1_c all zero, and then A2_c too) gets W_c = 0, the least-squares answer.
+ * The new subspace W [C*D, r] (U, V, or the i-vectors' T): W_c = A2_c A1_c^-1 by solving A1_c X =
+ * A2_c^T (Cholesky: A1_c is symmetric positive definite once any session saw Gaussian c). A
+ * Gaussian that no session saw (A1_c all zero, and then A2_c too) gets W_c = 0, as bob's.
  */
 export function updateSubspace(acc: SubspaceAccumulators, c: number, d: number, r: number): Float64Array {
   const w = new Float64Array(c * d * r);
@@ -82,7 +83,7 @@ export function updateSubspace(acc: SubspaceAccumulators, c: number, d: number, 
     const bt = new Float64Array(r * d);
     for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) bt[k * d + j] = acc.a2[(g * d + j) * r + k];
     const x = solveSpd(a1, bt, r, d);
-    if (x === null) throw new Error(`factor analysis m-step: Gaussian ${g}'s sum of N E[w w^T] is singular`);
+    if (x === null) throw new Error(`subspace m-step: Gaussian ${g}'s sum of N E[w w^T] is singular`);
     for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) w[(g * d + j) * r + k] = x[k * d + j];
   }
   return w;
