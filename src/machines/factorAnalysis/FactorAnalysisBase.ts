@@ -6,7 +6,7 @@
  */
 import { invalidArgument, shapeMismatch } from '../../errors.js';
 import { factorAnalysisToBytes, readFactorAnalysisFile, writeFactorAnalysisFile, type FactorAnalysisRecord, type Source } from '../../io/index.js';
-import { type FactorModel, type Speaker, sessionOf, speakerOf } from '../../math/factorAnalysis/model.js';
+import { type FactorModel, type Session, type Speaker, sessionOf, speakerOf } from '../../math/factorAnalysis/model.js';
 import { probeX } from '../../math/factorAnalysis/steps.js';
 import { precisionTerms } from '../../math/ivector.js';
 import { hostProducts } from '../../math/factorAnalysis/batched.js';
@@ -160,16 +160,27 @@ export abstract class FactorAnalysisBase {
     }
     const bad = ids.findIndex((id) => !(typeof id === 'string' || Number.isInteger(id)));
     if (bad >= 0) throw invalidArgument(`${this.name}.fit: speaker id ${bad} is ${String(ids[bad])}; ids are integers or strings`);
-    const distinct = [...new Set(ids)].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
     const means = this.ubm.means;
-    return distinct.map((id) => speakerOf(stats.filter((_, i) => ids[i] === id).map((s) => sessionOf(s, means)), this.model()));
+    const groups = new Map<number | string, Session[]>();
+    stats.forEach((s, i) => {
+      const sessions = groups.get(ids[i]) ?? [];
+      sessions.push(sessionOf(s, means));
+      groups.set(ids[i], sessions);
+    });
+    const order = [...groups.keys()].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+    return order.map((id) => speakerOf(groups.get(id)!, this.shape()));
   }
 
   /** One speaker (or probe) from statistics: their sessions. */
   protected speaker(stats: GMMStats[], what: string): Speaker {
     this.checkStats(stats, what);
     if (stats.length === 0) throw invalidArgument(`${this.name}.${what}: expected at least one GMMStats`);
-    return speakerOf(stats.map((s) => sessionOf(s, this.ubm.means)), this.model());
+    const means = this.ubm.means;
+    return speakerOf(stats.map((s) => sessionOf(s, means)), this.shape());
+  }
+
+  private shape(): { c: number; d: number } {
+    return { c: this.ubm.nGaussians, d: this.ubm.nFeatures };
   }
 
   /** A probe's x (bob's estimate_x): its statistics summed, [rU]. */
