@@ -21,19 +21,23 @@ export interface Latent {
   residual: Float64Array;
 }
 
-/** The x of sessions (a speaker's), each offset by the speaker's V y_i + D z_i first; null: no offset. */
-export function latentXs(model: FactorModel, uTerms: Float64Array, sessions: Session[], offset: Float64Array | null): Latent[] {
-  const residuals = sessions.map((s) => (offset === null ? s.f.slice() : subtractWeighted(s.f.slice(), s.n, offset, model.d)));
+/** The x of sessions, each offset by its speaker's V y_i + D z_i first (offsets[h] null: none). */
+export function latentXs(model: FactorModel, uTerms: Float64Array, sessions: Session[], offsets: (Float64Array | null)[]): Latent[] {
+  const residuals = sessions.map((s, h) => {
+    const offset = offsets[h];
+    return offset === null ? s.f.slice() : subtractWeighted(s.f.slice(), s.n, offset, model.d);
+  });
   const products = model.products ?? hostProducts;
   const covs = posteriorCovariances(uTerms, sessions.map((s) => s.n), model.rU, products);
   const projected = products.projectEach(model.u, model.sigma, residuals, model.rU);
   return sessions.map((_, h) => ({ mean: times(covs[h], projected[h], model.rU), cov: covs[h], residual: residuals[h] }));
 }
 
-/** f_i minus every session's N_ih U x_ih (xs null: x = 0). */
-function withoutSessions(model: FactorModel, speaker: Speaker, xs: Float64Array[] | null): Float64Array {
+/** f_i minus every session's N_ih U x_ih (xs null: x = 0); uxs: the U x_ih when the caller has them. */
+function withoutSessions(model: FactorModel, speaker: Speaker, xs: Float64Array[] | null, uxs?: Float64Array[]): Float64Array {
   const residual = speaker.f.slice();
-  if (xs !== null) (model.products ?? hostProducts).timesEach(model.u, xs, model.rU).forEach((ux, h) => subtractWeighted(residual, speaker.sessions[h].n, ux, model.d));
+  if (xs === null) return residual;
+  (uxs ?? (model.products ?? hostProducts).timesEach(model.u, xs, model.rU)).forEach((ux, h) => subtractWeighted(residual, speaker.sessions[h].n, ux, model.d));
   return residual;
 }
 
@@ -46,9 +50,9 @@ export function latentY(model: FactorModel, vTerms: Float64Array, speaker: Speak
   return { mean: times(cov, products.projectEach(model.v!, model.sigma, [residual], model.rV)[0], model.rV), cov, residual };
 }
 
-/** Speaker i's z, given its sessions' x and its y (null: zero, and always for ISV). */
-export function latentZ(model: FactorModel, speaker: Speaker, xs: Float64Array[] | null, y: Float64Array | null): Latent {
-  const residual = withoutSessions(model, speaker, xs);
+/** Speaker i's z, given its sessions' x (and their U x, when known) and its y (null: zero, and always for ISV). */
+export function latentZ(model: FactorModel, speaker: Speaker, xs: Float64Array[] | null, y: Float64Array | null, uxs?: Float64Array[]): Latent {
+  const residual = withoutSessions(model, speaker, xs, uxs);
   if (y !== null) subtractWeighted(residual, speaker.n, times(model.v!, y, model.rV), model.d);
   const { d, dDiag, sigma } = model;
   const cov = new Float64Array(residual.length);

@@ -6,6 +6,7 @@
 import { precisionTerms } from '../ivector.js';
 import { type DiagonalAccumulators, type SubspaceAccumulators, addToDiagonal, addToSubspace, completeSubspace, emptyDiagonal, emptySubspace } from './accumulators.js';
 import { type Latent, latentXs, latentY, latentZ, speakerOffset } from './latent.js';
+import { hostProducts } from './batched.js';
 import { type FactorModel, type Speaker, subtractWeighted } from './model.js';
 
 /** U_c^T Sigma_c^-1 U_c per Gaussian, [C, rU, rU]. */
@@ -20,18 +21,46 @@ export function vTermsOf(m: FactorModel): Float64Array {
 
 /** The x of every session of a speaker, its sessions offset by V y + D z. */
 function sessionsX(m: FactorModel, uTerms: Float64Array, speaker: Speaker, y: Float64Array | null, z: Float64Array | null): Latent[] {
-  return latentXs(m, uTerms, speaker.sessions, y === null && z === null ? null : speakerOffset(m, y, z));
+  const offset = y === null && z === null ? null : speakerOffset(m, y, z);
+  return latentXs(m, uTerms, speaker.sessions, speaker.sessions.map(() => offset));
 }
 
-/** ISV: x of each session (z = 0), then z; U's sums with residuals against that z. */
+/** Sessions handled together across speakers (whole speakers, about this many sessions): wider products, bounded memory. */
+const SESSION_BATCH = 128;
+
+/** The speakers in runs of whole speakers holding about SESSION_BATCH sessions each. */
+function speakerChunks(speakers: Speaker[]): Speaker[][] {
+  const chunks: Speaker[][] = [];
+  let count = SESSION_BATCH;
+  for (const speaker of speakers) {
+    if (count + speaker.sessions.length > SESSION_BATCH && count > 0) {
+      chunks.push([]);
+      count = 0;
+    }
+    chunks[chunks.length - 1].push(speaker);
+    count += speaker.sessions.length;
+  }
+  return chunks;
+}
+
+/** ISV: x of each session (z = 0), then each speaker's z; U's sums with residuals against that z. */
 export function isvEStep(m: FactorModel, speakers: Speaker[]): SubspaceAccumulators {
   const uTerms = uTermsOf(m);
+  const products = m.products ?? hostProducts;
   const acc = emptySubspace(m.c, m.d, m.rU);
-  for (const speaker of speakers) {
-    const xs = sessionsX(m, uTerms, speaker, null, null);
-    const dz = speakerOffset(m, null, latentZ(m, speaker, xs.map((x) => x.mean), null).mean);
-    const sessions = speaker.sessions;
-    addToSubspace(acc, sessions.map((s) => s.n), xs.map((x, h) => ({ ...x, residual: subtractWeighted(sessions[h].f.slice(), sessions[h].n, dz, m.d) })), m.rU, m.products);
+  for (const chunk of speakerChunks(speakers)) {
+    const sessions = chunk.flatMap((s) => s.sessions);
+    const xs = latentXs(m, uTerms, sessions, sessions.map(() => null));
+    const uxs = products.timesEach(m.u, xs.map((x) => x.mean), m.rU);
+    let at = 0;
+    for (const speaker of chunk) {
+      const own = at;
+      at += speaker.sessions.length;
+      const z = latentZ(m, speaker, xs.slice(own, at).map((x) => x.mean), null, uxs.slice(own, at)).mean;
+      const dz = speakerOffset(m, null, z);
+      for (let h = own; h < at; h++) xs[h] = { ...xs[h], residual: subtractWeighted(sessions[h].f.slice(), sessions[h].n, dz, m.d) };
+    }
+    addToSubspace(acc, sessions.map((s) => s.n), xs, m.rU, m.products);
   }
   return completeSubspace(acc, m.rU);
 }
@@ -54,9 +83,15 @@ export function jfaSpeakerY(m: FactorModel, speakers: Speaker[]): Float64Array[]
 export function jfaUStep(m: FactorModel, speakers: Speaker[], ys: Float64Array[]): SubspaceAccumulators {
   const uTerms = uTermsOf(m);
   const acc = emptySubspace(m.c, m.d, m.rU);
-  speakers.forEach((speaker, i) => {
-    addToSubspace(acc, speaker.sessions.map((s) => s.n), sessionsX(m, uTerms, speaker, ys[i], null), m.rU, m.products);
-  });
+  const yOf = new Map(speakers.map((s, i) => [s, ys[i]]));
+  for (const chunk of speakerChunks(speakers)) {
+    const sessions = chunk.flatMap((s) => s.sessions);
+    const offsets = chunk.flatMap((s) => {
+      const offset = speakerOffset(m, yOf.get(s)!, null);
+      return s.sessions.map(() => offset);
+    });
+    addToSubspace(acc, sessions.map((s) => s.n), latentXs(m, uTerms, sessions, offsets), m.rU, m.products);
+  }
   return completeSubspace(acc, m.rU);
 }
 
@@ -100,5 +135,5 @@ export function jfaEnroll(m: FactorModel, speaker: Speaker, iterations: number):
 
 /** A probe's x (bob's estimate_x): its sessions summed, no speaker offset. */
 export function probeX(m: FactorModel, probe: Speaker): Float64Array {
-  return latentXs(m, uTermsOf(m), [probe], null)[0].mean;
+  return latentXs(m, uTermsOf(m), [probe], [null])[0].mean;
 }
