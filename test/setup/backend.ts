@@ -25,3 +25,7 @@ if (failure !== null) {
 }
 
 afterAll(releaseBackend);
+
+// The bundling suites start an esbuild service in the file's module registry; stopped here, it
+// does not outlive the file in the jest worker (nothing happens where none started).
+afterAll(async () => (await import('esbuild')).stop());
