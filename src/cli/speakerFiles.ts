@@ -37,7 +37,11 @@ function byFolder(input: string): SpeakerFile[] {
 
 /** The speakers in the order the machines group them (sorted), each with its files. */
 export function bySpeaker(files: SpeakerFile[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const id of [...new Set(files.map((f) => f.speaker))].sort()) out.set(id, files.filter((f) => f.speaker === id).map((f) => f.file));
-  return out;
+  const groups = new Map<string, string[]>();
+  for (const { speaker, file } of files) {
+    const own = groups.get(speaker);
+    if (own === undefined) groups.set(speaker, [file]);
+    else own.push(file);
+  }
+  return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

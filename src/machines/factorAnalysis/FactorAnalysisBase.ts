@@ -190,12 +190,12 @@ export abstract class FactorAnalysisBase {
 
   /** U x of a probe, [C*D] (bob's estimate_ux). */
   estimateUx(stats: GMMStats[]): Float64Array {
-    return this.withProducts(() => (this.model().products ?? hostProducts).timesEach(this._u, [this.estimateX(stats)], this.rU)[0]);
+    return this.withProducts(() => (this.device ?? hostProducts).timesEach(this._u, [this.estimateX(stats)], this.rU)[0]);
   }
 
   /** Linear scoring of a probe (its statistics summed) against a model's mean supervector, the probe's U x as channel offset, by frames. */
   protected scoreAgainst(modelMeans: Float64Array, stats: GMMStats[]): number {
-    const ux = this.withProducts(() => this.estimateUx(stats));
+    const ux = this.estimateUx(stats);
     const probe = stats.slice(1).reduce((sum, s) => sum.add(s), stats[0]);
     return linearScoring(modelMeans, this.ubm, probe, { channelOffsets: ux, frameLengthNormalization: true })[0];
   }
