@@ -33,7 +33,7 @@ const once = [
   '<rootDir>/test/backend/bundle\\.test\\.ts$',
   '<rootDir>/test/gmm/gmmStats\\.test\\.ts$',
   '<rootDir>/test/gmm/centredMoments\\.test\\.ts$',
-  '<rootDir>/test/kernels/hostKernel\\.test\\.ts$',
+  '<rootDir>/test/kernels/host(Kernel|Linalg)\\.test\\.ts$',
   '<rootDir>/test/factorAnalysis/(bobTraining|machines)\\.test\\.ts$',
   '<rootDir>/test/math/',
   '<rootDir>/test/io/',

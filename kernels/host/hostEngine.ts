@@ -31,6 +31,10 @@ interface Engine {
 let engine: Engine | null = null;
 let requestedThreads: number | null = null;
 let relaxedAllowed = true;
+/** Counts the changes of threads or relaxed SIMD: other engines on these settings rebuild when it moves. */
+let settings = 0;
+
+export const hostSettingsGeneration = () => settings;
 let residentLimit: number | null = null;
 
 /**
@@ -94,6 +98,7 @@ function residentAddress(eng: Engine, rows: StoredRows, d: number): number | nul
 export function setHostThreads(threads: number | null): void {
   requestedThreads = threads;
   engine = null;
+  settings++;
 }
 
 /**
@@ -104,6 +109,7 @@ export function setHostThreads(threads: number | null): void {
 export function setHostRelaxedSimd(allowed: boolean): void {
   relaxedAllowed = allowed;
   engine = null;
+  settings++;
 }
 
 /** Threads the host kernels use and whether they run relaxed SIMD's multiply-add (starting them if needed). */
@@ -120,9 +126,30 @@ function defaultThreads(): number {
   return os ? os.availableParallelism() : 1;
 }
 
-function getEngine(): Engine {
-  if (engine !== null) return engine;
-  const wanted = Math.max(1, requestedThreads ?? defaultThreads());
+/** The threads the host kernels are to use now (setHostThreads, else the default). */
+export const wantedThreads = () => Math.max(1, requestedThreads ?? defaultThreads());
+
+/** A host kernel module's binaries: relaxed or plain multiply-add, shared or unshared memory. */
+export interface ModuleBinaries {
+  plain: string;
+  plainShared: string;
+  relaxed: string;
+  relaxedShared: string;
+}
+
+export interface ModuleInstance {
+  threads: number;
+  fma: boolean;
+  memory: WebAssembly.Memory;
+  kernels: ((...args: number[]) => number)[];
+  pool: ThreadPool | null;
+}
+
+/**
+ * Instantiates a host kernel module on a new memory with `threads` threads (worker threads on
+ * a shared memory where there are more than one and Node has them; else one, unshared).
+ */
+export function instantiate(binaries: ModuleBinaries, names: readonly string[], threads: number): ModuleInstance {
   const build = (shared: boolean) => {
     // Relaxed SIMD's multiply-add where the engine has it (Node >= 22, Chromium >= 114).
     const relaxed = bytesOf(shared ? binaries.relaxedShared : binaries.relaxed);
@@ -130,15 +157,20 @@ function getEngine(): Engine {
     const module = new WebAssembly.Module(fma ? relaxed : bytesOf(shared ? binaries.plainShared : binaries.plain));
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared });
     const { exports } = new WebAssembly.Instance(module, { env: { memory, log: Math.log } });
-    return { module, memory, fma, kernels: KERNEL_EXPORTS.map((name) => exports[name]) as Engine['kernels'] };
+    return { module, memory, fma, kernels: names.map((name) => exports[name]) as ModuleInstance['kernels'] };
   };
-  if (wanted > 1) {
+  if (threads > 1) {
     const { module, ...rest } = build(true);
-    const pool = ThreadPool.create(module, rest.memory, wanted - 1);
-    if (pool !== null) return (engine = { threads: wanted, ...rest, pool, resident: null, residentBytes: 0 });
+    const pool = ThreadPool.create(module, rest.memory, threads - 1, names);
+    if (pool !== null) return { threads, ...rest, pool };
   }
   const { module: _, ...rest } = build(false);
-  return (engine = { threads: 1, ...rest, pool: null, resident: null, residentBytes: 0 });
+  return { threads: 1, ...rest, pool: null };
+}
+
+function getEngine(): Engine {
+  if (engine !== null) return engine;
+  return (engine = { ...instantiate(binaries, KERNEL_EXPORTS, wantedThreads()), resident: null, residentBytes: 0 });
 }
 
 const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));

@@ -10,7 +10,7 @@ import { hostProducts, type Products } from '../math/factorAnalysis/batched.js';
 import { withDeviceProducts } from '../math/factorAnalysis/deviceProducts.js';
 import { Random } from '../math/random.js';
 import {
-  type IVectorAccumulators, type IVectorShape, accumulate, completeAccumulators, emptyAccumulators, maximize, precisionTerms, project,
+  type IVectorAccumulators, type IVectorShape, IVectorModel, accumulate, completeAccumulators, emptyAccumulators, maximize, project,
 } from '../math/ivector.js';
 import { GMMMachine } from './GMMMachine.js';
 import { GMMStats } from './GMMStats.js';
@@ -48,6 +48,8 @@ export class IVectorMachine {
   private _sigma: Float64Array | null = null;
   /** Read from a file: the UBM is this machine's own, freed by dispose. */
   private ownsUbm = false;
+  /** What the e-step derives from T and Sigma, while they stay (they are replaced, never changed in place). */
+  private model: IVectorModel | null = null;
 
   constructor(ubm: GMMMachine, options: IVectorMachineOptions = {}) {
     if (!(ubm instanceof GMMMachine) || !ubm.isInitialized) throw invalidArgument('IVectorMachine: the UBM must be a GMMMachine with means');
@@ -124,12 +126,10 @@ export class IVectorMachine {
   /** The e-step's sums over utterances under the current T and Sigma (add those of other shards before mStep). */
   eStep(stats: GMMStats[]): IVectorAccumulators {
     this.checkStats(stats);
-    const [t, sigma] = this.parameters();
-    const shape = this.shape;
-    const terms = precisionTerms(t, sigma, shape);
-    const acc = emptyAccumulators(shape);
-    this.withProducts((products) => accumulate(acc, stats, this.ubm.means, t, sigma, terms, shape, products));
-    return completeAccumulators(acc, shape);
+    const model = this.currentModel();
+    const acc = emptyAccumulators(this.shape);
+    this.withProducts((products) => accumulate(acc, stats, this.ubm.means, model, products));
+    return completeAccumulators(acc, this.shape);
   }
 
   /** New T (and Sigma, with updateSigma) from e-step sums. */
@@ -147,9 +147,8 @@ export class IVectorMachine {
   /** The i-vectors of utterances, one [R] each. */
   transform(stats: GMMStats[]): Float64Array[] {
     this.checkStats(stats);
-    const [t, sigma] = this.parameters();
-    const terms = precisionTerms(t, sigma, this.shape);
-    return this.withProducts((products) => project(stats, this.ubm.means, t, sigma, terms, this.shape, products));
+    const model = this.currentModel();
+    return this.withProducts((products) => project(stats, this.ubm.means, model, products));
   }
 
   /** The machine as a file record (T and sigma must be set). */
@@ -187,6 +186,12 @@ export class IVectorMachine {
   /** Runs `operation` on the host's products, or with deviceProducts on device products that live for it. */
   private withProducts<T>(operation: (products: Products) => T): T {
     return this.deviceProducts ? withDeviceProducts('IVectorMachine', operation) : operation(hostProducts);
+  }
+
+  private currentModel(): IVectorModel {
+    const [t, sigma] = this.parameters();
+    if (this.model?.t !== t || this.model.sigma !== sigma) this.model = new IVectorModel(t, sigma, this.shape);
+    return this.model;
   }
 
   private parameters(): [Float64Array, Float64Array] {

@@ -9,11 +9,13 @@
  * Sigma_c = (sum S~_c - diag(sum F~_c w^T T_c^T)) / sum N_c, floored. T is [C, D, R] (bob's
  * (c, d, t)), Sigma [C, D] (diagonal), row-major.
  */
-import type { Moments } from './gmm/moments.js';
+import type { CentredMoments, Moments } from './gmm/moments.js';
 import { momentsAbout } from './gmm/moments.js';
 import { hostProducts, mirrorUppers, type Products } from './factorAnalysis/batched.js';
 import { updateSubspace } from './factorAnalysis/accumulators.js';
 import { inverseSpd, solveSpd } from './linalg.js';
+import { hostIVectorPass, precisionPanels, type IVectorPanels, type IVectorPass } from '../../kernels/host/hostIVector.js';
+import { panelIndex, panelValues } from '../../kernels/host/linalgEngine.js';
 
 export interface IVectorShape {
   c: number;
@@ -63,13 +65,60 @@ export function precisionTerms(t: Float64Array, sigma: Float64Array, { c, d, r }
   return mirrorUppers(out, r);
 }
 
+/** The model as the host kernels take it (kernels/host/hostIVector.ts): the terms' lower triangles and T / Sigma, as panel matrices. */
+export function ivectorPanels(t: Float64Array, sigma: Float64Array, { c, d, r }: IVectorShape): IVectorPanels {
+  const scaled = new Float64Array(panelValues(c * d, r));
+  for (let i = 0; i < c * d; i++) for (let k = 0; k < r; k++) scaled[panelIndex(c * d, i, k)] = t[i * r + k] / sigma[i];
+  return { c, d, r, terms: precisionPanels(t, sigma, c, d, r) ?? packedTerms(t, sigma, { c, d, r }), scaled };
+}
+
+/** precisionPanels' terms in JavaScript. */
+function packedTerms(t: Float64Array, sigma: Float64Array, { c, d, r }: IVectorShape): Float64Array {
+  const p = (r * (r + 1)) / 2;
+  const terms = new Float64Array(panelValues(c, p));
+  const packed = new Float64Array(p);
+  for (let g = 0; g < c; g++) {
+    packed.fill(0);
+    for (let j = 0; j < d; j++) {
+      const inv = 1 / sigma[g * d + j];
+      const row = t.subarray((g * d + j) * r, (g * d + j + 1) * r);
+      for (let a = 0, e = 0; a < r; a++) {
+        const ra = row[a] * inv;
+        for (let b = a; b < r; b++, e++) packed[e] += ra * row[b];
+      }
+    }
+    for (let e = 0; e < p; e++) terms[panelIndex(c, g, e)] = packed[e];
+  }
+  return terms;
+}
+
+/**
+ * T and Sigma with what the e-step derives from them, each computed once when first needed: the
+ * per-Gaussian terms (for the JavaScript and device products) or the host kernels' panels.
+ */
+export class IVectorModel {
+  private _terms: Float64Array | null = null;
+  private _panels: IVectorPanels | null = null;
+
+  constructor(readonly t: Float64Array, readonly sigma: Float64Array, readonly shape: IVectorShape) {}
+
+  get terms(): Float64Array {
+    return (this._terms ??= precisionTerms(this.t, this.sigma, this.shape));
+  }
+
+  get panels(): IVectorPanels {
+    return (this._panels ??= ivectorPanels(this.t, this.sigma, this.shape));
+  }
+}
+
 /** Utterances handled together: each large matrix (the terms, T) is read once per batch (see factorAnalysis/batched.ts). */
 export const BATCH = 32;
 
 /** Utterances' posteriors: A [R, R] and b [R] each (see the file's comment), and their moments about mu. */
-export function posteriorSystems(stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, { r }: IVectorShape, products: Products) {
+function posteriorSystems(stats: Moments[], ubmMeans: Float64Array, model: IVectorModel, products: Products) {
+  const { t, sigma, shape: { r } } = model;
   const abouts = stats.map((s) => momentsAbout(s, ubmMeans));
-  const as = products.weightedSums(terms, stats.map((s) => s.n), r).map((a) => {
+  const as = products.weightedSums(model.terms, stats.map((s) => s.n), r).map((a) => {
     mirrorUppers(a, r);
     for (let i = 0; i < r; i++) a[i * r + i] += 1;
     return a;
@@ -77,12 +126,25 @@ export function posteriorSystems(stats: Moments[], ubmMeans: Float64Array, t: Fl
   return { as, bs: products.projectEach(t, sigma, abouts.map((m) => m.first), r), abouts };
 }
 
+/**
+ * The pass on the host kernels (float64, as the JavaScript products but faster), or null where
+ * they cannot take it (other products chosen, or the model beyond their memory).
+ */
+function hostPass(stats: Moments[], ubmMeans: Float64Array, model: IVectorModel, products: Products, accumulate: boolean): (IVectorPass & { abouts: CentredMoments[] }) | null {
+  if (products !== hostProducts || stats.length === 0) return null;
+  const abouts = stats.map((s) => momentsAbout(s, ubmMeans));
+  const pass = hostIVectorPass(model.panels, stats.map((s) => s.n), abouts.map((m) => m.first), accumulate);
+  return pass === null ? null : { ...pass, abouts };
+}
+
 /** The i-vectors of utterances: A^-1 b each. */
-export function project(stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape, products: Products = hostProducts): Float64Array[] {
+export function project(stats: Moments[], ubmMeans: Float64Array, model: IVectorModel, products: Products = hostProducts): Float64Array[] {
+  const host = hostPass(stats, ubmMeans, model, products, false);
+  if (host !== null) return host.ws;
   const out: Float64Array[] = [];
   for (let at = 0; at < stats.length; at += BATCH) {
-    const { as, bs } = posteriorSystems(stats.slice(at, at + BATCH), ubmMeans, t, sigma, terms, shape, products);
-    as.forEach((a, u) => out.push(solveSpd(a, bs[u], shape.r, 1)!)); // A = I + a sum of semidefinite terms: positive definite
+    const { as, bs } = posteriorSystems(stats.slice(at, at + BATCH), ubmMeans, model, products);
+    as.forEach((a, u) => out.push(solveSpd(a, bs[u], model.shape.r, 1)!)); // A = I + a sum of semidefinite terms: positive definite
   }
   return out;
 }
@@ -91,13 +153,22 @@ export function project(stats: Moments[], ubmMeans: Float64Array, t: Float64Arra
  * Adds utterances to the accumulators: of sum N E[w w^T] (symmetric) the upper triangles only,
  * which completeAccumulators mirrors once every utterance is in.
  */
-export function accumulate(
-  acc: IVectorAccumulators, stats: Moments[], ubmMeans: Float64Array, t: Float64Array, sigma: Float64Array, terms: Float64Array, shape: IVectorShape, products: Products = hostProducts,
-): void {
-  const { c, d, r } = shape;
+export function accumulate(acc: IVectorAccumulators, stats: Moments[], ubmMeans: Float64Array, model: IVectorModel, products: Products = hostProducts): void {
+  const { c, d, r } = model.shape;
+  const addMoments = (batch: Moments[], abouts: CentredMoments[]) => batch.forEach((s, u) => {
+    for (let g = 0; g < c; g++) acc.nij[g] += s.n[g];
+    for (let e = 0; e < c * d; e++) acc.snormij[e] += abouts[u].second[e];
+  });
+  const host = hostPass(stats, ubmMeans, model, products, true);
+  if (host !== null) {
+    addMoments(stats, host.abouts);
+    addPanels(acc.nijSigmaWij2, host.nEww!, c, (r * (r + 1)) / 2, upperOffsets(r), r * r);
+    addPanels(acc.fnormSigmaWij, host.fw!, c * d, r, Int32Array.from({ length: r }, (_, k) => k), r);
+    return;
+  }
   for (let at = 0; at < stats.length; at += BATCH) {
     const batch = stats.slice(at, at + BATCH);
-    const { as, bs, abouts } = posteriorSystems(batch, ubmMeans, t, sigma, terms, shape, products);
+    const { as, bs, abouts } = posteriorSystems(batch, ubmMeans, model, products);
     const ws: Float64Array[] = [];
     const seconds = as.map((a, u) => {
       const cov = inverseSpd(a, r)!;
@@ -109,10 +180,33 @@ export function accumulate(
     });
     products.addWeighted(acc.nijSigmaWij2, batch.map((s) => s.n), seconds, r);
     products.addOuterProducts(acc.fnormSigmaWij, abouts.map((m) => m.first), ws, r);
-    batch.forEach((s, u) => {
-      for (let g = 0; g < c; g++) acc.nij[g] += s.n[g];
-      for (let e = 0; e < c * d; e++) acc.snormij[e] += abouts[u].second[e];
-    });
+    addMoments(batch, abouts);
+  }
+}
+
+/** Where the upper triangle packed by rows puts each value in an [r, r] matrix. */
+function upperOffsets(r: number): Int32Array {
+  const out = new Int32Array((r * (r + 1)) / 2);
+  for (let a = 0, e = 0; a < r; a++) for (let b = a; b < r; b++, e++) out[e] = a * r + b;
+  return out;
+}
+
+/**
+ * out[i * stride + offsets[j]] += m_ij for a panel matrix m [rows, cols], a block of panels at a
+ * time (each row's few values of a block in turn), so that reads and writes both stay near.
+ */
+function addPanels(out: Float64Array, m: Float64Array, rows: number, cols: number, offsets: Int32Array, stride: number): void {
+  const BLOCK = 16;
+  const panels = Math.ceil(cols / 4);
+  for (let q0 = 0; q0 < panels; q0 += BLOCK) {
+    const q1 = Math.min(panels, q0 + BLOCK);
+    for (let i = 0; i < rows; i++) {
+      const base = i * stride;
+      for (let q = q0; q < q1; q++) {
+        const from = (q * rows + i) * 4;
+        for (let e = 0, j = 4 * q; e < 4 && j < cols; e++, j++) out[base + offsets[j]] += m[from + e];
+      }
+    }
   }
 }
 

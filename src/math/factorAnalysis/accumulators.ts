@@ -5,6 +5,7 @@
  *                                         A2 = sum residual w^T  [C*D, r];   W_c = A2_c A1_c^-1
  *   D, per supervector element:           A1 = sum N (cov + z^2),  A2 = sum residual z;  D = A2 / A1
  */
+import { solveSpdMany } from '../../../kernels/host/linalgEngine.js';
 import { solveSpd } from '../linalg.js';
 import { hostProducts, mirrorUppers, type Products } from './batched.js';
 import type { Latent } from './latent.js';
@@ -70,21 +71,34 @@ export function addDiagonal(a: DiagonalAccumulators, b: DiagonalAccumulators): D
   return a;
 }
 
+/** Gaussians whose systems are solved together: [r, r] and [r, D] each, about 64 MiB at r 400. */
+const SOLVE_BYTES = 64 * 2 ** 20;
+
 /**
  * The new subspace W [C*D, r] (U, V, or the i-vectors' T): W_c = A2_c A1_c^-1 by solving A1_c X =
- * A2_c^T (Cholesky: A1_c is symmetric positive definite once any session saw Gaussian c). A
- * Gaussian that no session saw (A1_c all zero, and then A2_c too) gets W_c = 0, as bob's.
+ * A2_c^T (Cholesky on the host kernels: A1_c is symmetric positive definite once any session
+ * saw Gaussian c; solveSpd's elimination where it is not). A Gaussian that no session saw
+ * (A1_c all zero, and then A2_c too) gets W_c = 0, as bob's.
  */
 export function updateSubspace(acc: SubspaceAccumulators, c: number, d: number, r: number): Float64Array {
   const w = new Float64Array(c * d * r);
-  for (let g = 0; g < c; g++) {
-    const a1 = acc.a1.subarray(g * r * r, (g + 1) * r * r);
-    if (a1.every((v) => v === 0)) continue;
-    const bt = new Float64Array(r * d);
-    for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) bt[k * d + j] = acc.a2[(g * d + j) * r + k];
-    const x = solveSpd(a1, bt, r, d);
-    if (x === null) throw new Error(`subspace m-step: Gaussian ${g}'s sum of N E[w w^T] is singular`);
-    for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) w[(g * d + j) * r + k] = x[k * d + j];
+  const seen = Array.from({ length: c }, (_, g) => g).filter((g) => acc.a1.subarray(g * r * r, (g + 1) * r * r).some((v) => v !== 0));
+  const perChunk = Math.max(1, Math.floor(SOLVE_BYTES / (8 * r * (r + d))));
+  for (let at = 0; at < seen.length; at += perChunk) {
+    const chunk = seen.slice(at, at + perChunk);
+    const a1s = new Float64Array(chunk.length * r * r);
+    const bts = new Float64Array(chunk.length * r * d);
+    chunk.forEach((g, s) => {
+      a1s.set(acc.a1.subarray(g * r * r, (g + 1) * r * r), s * r * r);
+      for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) bts[s * r * d + k * d + j] = acc.a2[(g * d + j) * r + k];
+    });
+    const status = solveSpdMany(a1s, bts, r, d, chunk.length);
+    chunk.forEach((g, s) => {
+      let x: Float64Array | null = bts.subarray(s * r * d, (s + 1) * r * d);
+      if (status === null || status[s] !== 0) x = solveSpd(acc.a1.subarray(g * r * r, (g + 1) * r * r), x, r, d);
+      if (x === null) throw new Error(`subspace m-step: Gaussian ${g}'s sum of N E[w w^T] is singular`);
+      for (let j = 0; j < d; j++) for (let k = 0; k < r; k++) w[(g * d + j) * r + k] = x[k * d + j];
+    });
   }
   return w;
 }
