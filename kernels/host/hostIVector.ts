@@ -111,3 +111,31 @@ export function precisionPanels(t: Float64Array, sigma: Float64Array, c: number,
   }
   return terms;
 }
+
+/**
+ * The posteriors of utterances whose A - I (the upper triangles of sums [R, R]) and b [R] were
+ * computed elsewhere (by a device's products): w = A^-1 b each and, with second, E[w w^T] (its
+ * upper triangle in an [R, R] array).
+ */
+export function hostPosteriors(sums: Float64Array[], bs: Float64Array[], r: number, second: boolean): { ws: Float64Array[]; seconds: Float64Array[] | null } {
+  const h = sums.length;
+  const p = (r * (r + 1)) / 2;
+  const space = workspace([], [8 * panelValues(h, p), 8 * panelValues(h, r), 8 * panelValues(h, r), second ? 8 * panelValues(h, p) : 0,
+    linalgThreads() * posteriorWorkBytes(r), 4 * h]);
+  if (space === null) throw new Error(`i-vectors: the host kernels' memory cannot take the posteriors of ${h} utterances at R ${r}`);
+  const { f64, i32, areas: [aP, bP, wP, mP, work, status] } = space;
+  sums.forEach((a, u) => {
+    for (let i = 0, e = 0; i < r; i++) for (let k = i; k < r; k++, e++) f64[aP / 8 + panelIndex(h, u, e)] = a[i * r + k];
+    for (let k = 0; k < r; k++) f64[bP / 8 + panelIndex(h, u, k)] = bs[u][k];
+  });
+  posteriors(aP, bP, h, r, wP, second ? mP : 0, work, status);
+  const failed = i32.subarray(status / 4, status / 4 + h).findIndex((s) => s !== 0);
+  if (failed >= 0) throw new Error(`i-vectors: utterance ${failed} of a batch has a posterior precision that is not positive definite (are its statistics finite?)`);
+  const ws = sums.map((_, u) => Float64Array.from({ length: r }, (_, k) => f64[wP / 8 + panelIndex(h, u, k)]));
+  const seconds = !second ? null : sums.map((_, u) => {
+    const out = new Float64Array(r * r);
+    for (let i = 0, e = 0; i < r; i++) for (let k = i; k < r; k++, e++) out[i * r + k] = f64[mP / 8 + panelIndex(h, u, e)];
+    return out;
+  });
+  return { ws, seconds };
+}

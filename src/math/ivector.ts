@@ -13,8 +13,7 @@ import type { CentredMoments, Moments } from './gmm/moments.js';
 import { momentsAbout } from './gmm/moments.js';
 import { hostProducts, mirrorUppers, type Products } from './factorAnalysis/batched.js';
 import { updateSubspace } from './factorAnalysis/accumulators.js';
-import { inverseSpd, solveSpd } from './linalg.js';
-import { hostIVectorPass, precisionPanels, type IVectorPanels, type IVectorPass } from '../../kernels/host/hostIVector.js';
+import { hostIVectorPass, hostPosteriors, precisionPanels, type IVectorPanels, type IVectorPass } from '../../kernels/host/hostIVector.js';
 import { panelIndex, panelValues } from '../../kernels/host/linalgEngine.js';
 
 export interface IVectorShape {
@@ -114,16 +113,16 @@ export class IVectorModel {
 /** Utterances handled together: each large matrix (the terms, T) is read once per batch (see factorAnalysis/batched.ts). */
 export const BATCH = 32;
 
-/** Utterances' posteriors: A [R, R] and b [R] each (see the file's comment), and their moments about mu. */
-function posteriorSystems(stats: Moments[], ubmMeans: Float64Array, model: IVectorModel, products: Products) {
+/**
+ * Utterances' posteriors from the products given: w = A^-1 b and, with second, E[w w^T] (upper
+ * triangles; see the file's comment) by the host kernels' solves; and the utterances' moments about mu.
+ */
+function posteriorsOf(stats: Moments[], ubmMeans: Float64Array, model: IVectorModel, products: Products, second: boolean) {
   const { t, sigma, shape: { r } } = model;
   const abouts = stats.map((s) => momentsAbout(s, ubmMeans));
-  const as = products.weightedSums(model.terms, stats.map((s) => s.n), r).map((a) => {
-    mirrorUppers(a, r);
-    for (let i = 0; i < r; i++) a[i * r + i] += 1;
-    return a;
-  });
-  return { as, bs: products.projectEach(t, sigma, abouts.map((m) => m.first), r), abouts };
+  const sums = products.weightedSums(model.terms, stats.map((s) => s.n), r);
+  const bs = products.projectEach(t, sigma, abouts.map((m) => m.first), r);
+  return { ...hostPosteriors(sums, bs, r, second), abouts };
 }
 
 /**
@@ -142,10 +141,7 @@ export function project(stats: Moments[], ubmMeans: Float64Array, model: IVector
   const host = hostPass(stats, ubmMeans, model, products, false);
   if (host !== null) return host.ws;
   const out: Float64Array[] = [];
-  for (let at = 0; at < stats.length; at += BATCH) {
-    const { as, bs } = posteriorSystems(stats.slice(at, at + BATCH), ubmMeans, model, products);
-    as.forEach((a, u) => out.push(solveSpd(a, bs[u], model.shape.r, 1)!)); // A = I + a sum of semidefinite terms: positive definite
-  }
+  for (let at = 0; at < stats.length; at += BATCH) out.push(...posteriorsOf(stats.slice(at, at + BATCH), ubmMeans, model, products, false).ws);
   return out;
 }
 
@@ -168,17 +164,8 @@ export function accumulate(acc: IVectorAccumulators, stats: Moments[], ubmMeans:
   }
   for (let at = 0; at < stats.length; at += BATCH) {
     const batch = stats.slice(at, at + BATCH);
-    const { as, bs, abouts } = posteriorSystems(batch, ubmMeans, model, products);
-    const ws: Float64Array[] = [];
-    const seconds = as.map((a, u) => {
-      const cov = inverseSpd(a, r)!;
-      const w = new Float64Array(r);
-      for (let i = 0; i < r; i++) for (let k = 0; k < r; k++) w[i] += cov[i * r + k] * bs[u][k];
-      for (let i = 0; i < r; i++) for (let k = 0; k < r; k++) cov[i * r + k] += w[i] * w[k]; // E[w w^T]
-      ws.push(w);
-      return cov;
-    });
-    products.addWeighted(acc.nijSigmaWij2, batch.map((s) => s.n), seconds, r);
+    const { ws, seconds, abouts } = posteriorsOf(batch, ubmMeans, model, products, true);
+    products.addWeighted(acc.nijSigmaWij2, batch.map((s) => s.n), seconds!, r);
     products.addOuterProducts(acc.fnormSigmaWij, abouts.map((m) => m.first), ws, r);
     addMoments(batch, abouts);
   }
