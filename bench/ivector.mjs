@@ -2,11 +2,12 @@
 // and one T-matrix EM iteration (eStep + mStep), against the same algebra in numpy float64,
 // batched over utterances (bench/anchors/numpy_ivector.py), on the same synthetic statistics.
 // Cells alternate round by round; medians. The issue's size is C = 512, D = 60, R = 400 and
-// 10000 utterances: the host float64 path needs C R^2 + R^3 / 3 flops an utterance there.
+// 10000 utterances (--warmup 0 --reps 1 there: a round takes minutes); the host float64 path
+// needs about C R^2 / 2 + R^3 / 6 multiply-adds an utterance to extract, three times that in EM.
 //
-//   npm run build && node bench/ivector.mjs [--c 64] [--d 60] [--r 100] [--utterances 500] [--reps 3] [--device wasm] [--out bench/results]
+//   npm run build && node bench/ivector.mjs [--c 64] [--d 60] [--r 100] [--utterances 500] [--reps 3] [--warmup 1] [--device wasm] [--out bench/results]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +19,15 @@ import { median, svgChart } from './lib/report.mjs';
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
 const [c, d, r, u] = [Number(args.c ?? 64), Number(args.d ?? 60), Number(args.r ?? 100), Number(args.utterances ?? 500)];
 const reps = Number(args.reps ?? 3);
+// Unmeasured rounds first (0 at the issue's size, where one round takes minutes).
+const warmup = Number(args.warmup ?? 1);
 const outDir = args.out ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 // --device B: tfjs-em also with deviceProducts on TF.js backend B (float32 products, float64 sums).
 const device = args.device;
 if (device !== undefined) await useBackend(device);
 
-// ---- the problem: a UBM, T, Sigma and each utterance's statistics about the UBM's means ----
+// ---- the problem: a UBM, T, Sigma and each utterance's statistics (written for numpy as they are made) ----
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tfjs-em-ivector-'));
 const rng = uniform(7);
 const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 const ubm = new GMMMachine(c);
@@ -31,30 +35,33 @@ ubm.means = Float64Array.from({ length: c * d }, (_, i) => Math.sin(i * 0.37) * 
 ubm.variances = Float64Array.from({ length: c * d }, () => 0.5 + rng());
 const t = Float64Array.from({ length: c * d * r }, () => 0.1 * normal());
 const sigma = ubm.variances;
-const n = new Float64Array(u * c);
-const f = new Float64Array(u * c * d);
-const s = new Float64Array(u * c * d);
+const means = ubm.means;
+const files = Object.fromEntries(['n', 'f', 's'].map((name) => [name, openSync(path.join(dir, name), 'w')]));
 const stats = [];
 for (let k = 0; k < u; k++) {
   const frames = 200 + Math.floor(800 * rng());
   const weights = Array.from({ length: c }, () => rng() ** 3);
   const total = weights.reduce((a, b) => a + b, 0);
-  const first = new Float64Array(c * d);
-  const second = new Float64Array(c * d);
+  const n = new Float64Array(c);
+  const [f, s] = [new Float64Array(c * d), new Float64Array(c * d)]; // about the UBM's means, for numpy
+  const [first, second] = [new Float64Array(c * d), new Float64Array(c * d)]; // about 0 (bob's layout), for tfjs-em
   for (let g = 0; g < c; g++) {
     const count = (frames * weights[g]) / total;
-    n[k * c + g] = count;
+    n[g] = count;
     for (let j = 0; j < d; j++) {
       const e = g * d + j;
       const offset = 0.3 * normal();
-      first[e] = count * offset; // about the UBM's mean
-      second[e] = count * (offset * offset + sigma[e]);
+      f[e] = count * offset;
+      s[e] = count * (offset * offset + sigma[e]);
+      first[e] = count * (means[e] + offset);
+      second[e] = s[e] + means[e] * (2 * f[e] + count * means[e]);
     }
   }
-  f.set(first, k * c * d);
-  s.set(second, k * c * d);
-  stats.push(new GMMStats(c, d).initFields({ t: frames, n: n.subarray(k * c, (k + 1) * c), centred: { centre: ubm.means, first, second } }));
+  for (const [name, values] of [['n', n], ['f', f], ['s', s]]) writeSync(files[name], new Uint8Array(values.buffer));
+  stats.push(new GMMStats(c, d).initFields({ t: frames, n, sumPx: first, sumPxx: second }));
 }
+for (const fd of Object.values(files)) closeSync(fd);
+for (const [name, values] of Object.entries({ t, sigma })) writeFileSync(path.join(dir, name), Buffer.from(Float64Array.from(values).buffer));
 
 // ---- tfjs-em ----
 function timed(fn) {
@@ -70,13 +77,12 @@ let ourIvectors = null;
 let ourT = null;
 
 // ---- numpy ----
-const dir = mkdtempSync(path.join(os.tmpdir(), 'tfjs-em-ivector-'));
-for (const [name, values] of Object.entries({ n, f, s, t, sigma })) writeFileSync(path.join(dir, name), Buffer.from(Float64Array.from(values).buffer));
 const anchor = path.join(path.dirname(fileURLToPath(import.meta.url)), 'anchors', 'numpy_ivector.py');
 const numpy = { extract: [], em: [] };
 let theirs = null;
 
-for (let round = 0; round <= reps; round++) {
+for (let round = 1 - warmup; round <= reps; round++) {
+  const measured = round >= 1;
   const ext = timed(() => machine().transform(stats));
   const em = timed(() => {
     const m = machine();
@@ -92,8 +98,10 @@ for (let round = 0; round <= reps; round++) {
       m.mStep(m.eStep(stats));
       return m.T;
     });
-    onDevice.extract.push(dext.ms);
-    onDevice.em.push(dem.ms);
+    if (measured) {
+      onDevice.extract.push(dext.ms);
+      onDevice.em.push(dem.ms);
+    }
     const normwise = (a, b) => {
       let [diff, scale] = [0, 0];
       for (let i = 0; i < b.length; i++) [diff, scale] = [Math.max(diff, Math.abs(a[i] - b[i])), Math.max(scale, Math.abs(b[i]))];
@@ -103,8 +111,8 @@ for (let round = 0; round <= reps; round++) {
     console.log(`  deviceProducts on ${device}: extract ${dext.ms.toFixed(0)} ms, EM ${dem.ms.toFixed(0)} ms`);
   }
   theirs = JSON.parse(py.stdout);
-  console.log(`${round === 0 ? 'warm-up' : `round ${round}`}: tfjs-em extract ${ext.ms.toFixed(0)} ms, EM ${em.ms.toFixed(0)} ms; numpy extract ${theirs.extractMs.toFixed(0)} ms, EM ${theirs.emMs.toFixed(0)} ms`);
-  if (round === 0) continue;
+  console.log(`${measured ? `round ${round}` : 'warm-up'}: tfjs-em extract ${ext.ms.toFixed(0)} ms, EM ${em.ms.toFixed(0)} ms; numpy extract ${theirs.extractMs.toFixed(0)} ms, EM ${theirs.emMs.toFixed(0)} ms`);
+  if (!measured) continue;
   ours.extract.push(ext.ms);
   ours.em.push(em.ms);
   numpy.extract.push(theirs.extractMs);
@@ -125,8 +133,8 @@ const rows = [
   { task: 'T-matrix EM iteration', series: 'tfjs-em (host float64)', ms: median(ours.em) },
   { task: 'T-matrix EM iteration', series: 'numpy float64 (batched)', ms: median(numpy.em) },
   ...(device === undefined ? [] : [
-    { task: 'extraction', series: `tfjs-em (deviceProducts, ${device})`, ms: median(onDevice.extract.slice(1)) },
-    { task: 'T-matrix EM iteration', series: `tfjs-em (deviceProducts, ${device})`, ms: median(onDevice.em.slice(1)) },
+    { task: 'extraction', series: `tfjs-em (deviceProducts, ${device})`, ms: median(onDevice.extract) },
+    { task: 'T-matrix EM iteration', series: `tfjs-em (deviceProducts, ${device})`, ms: median(onDevice.em) },
   ]),
 ];
 const title = `i-vectors: ${u} utterances, C = ${c}, D = ${d}, R = ${r} (${os.cpus()[0].model}, ${os.availableParallelism()} cores)`;
@@ -137,7 +145,7 @@ if (deviceAgreement !== null) console.log(`deviceProducts against the host, norm
 
 mkdirSync(outDir, { recursive: true });
 const base = path.join(outDir, `${new Date().toISOString().slice(0, 10)}-ivector-c${c}-r${r}-u${u}${device === undefined ? '' : `-${device}`}`);
-writeFileSync(`${base}.json`, `${JSON.stringify({ title, options: { c, d, r, utterances: u, reps, device }, node: process.version, numpy: theirs.numpy, loadAverage: os.loadavg(), samples: { ours, numpy, onDevice }, rows, agreement, deviceAgreement }, null, 2)}\n`);
+writeFileSync(`${base}.json`, `${JSON.stringify({ title, options: { c, d, r, utterances: u, reps, warmup, device }, node: process.version, numpy: theirs.numpy, loadAverage: os.loadavg(), samples: { ours, numpy, onDevice }, rows, agreement, deviceAgreement }, null, 2)}\n`);
 writeFileSync(`${base}.svg`, svgChart(rows, title, { groupOf: (row) => row.task, groupName: (g) => g, seriesOf: (row) => row.series, axis: 'ms' }));
 console.log(`wrote ${base}.json and ${base}.svg`);
 ubm.dispose();

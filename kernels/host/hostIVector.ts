@@ -31,16 +31,23 @@ export interface IVectorPass {
 /** Utterances per batch: the accumulators' products have this depth. */
 const H = 64;
 
+/** An utterance as the pass takes it: its responsibilities [C] and first moments about the UBM's means [C D]. */
+export interface PassUtterance {
+  n: Float64Array;
+  first: Float64Array;
+}
+
 /**
- * The i-vectors (and with accumulate the sums) of utterances with responsibilities ns [C] and
- * first moments about the UBM's means fs [C D]; null where the kernels' memory cannot hold the
- * model. Throws where an utterance's A is not positive definite (non-finite statistics).
+ * The i-vectors (and with accumulate the sums) of `count` utterances, each asked of `utterance`
+ * as its batch comes (so that no more than a batch's moments exist at once); null where the
+ * kernels' memory cannot hold the model. Throws where an utterance's A is not positive definite
+ * (non-finite statistics).
  */
-export function hostIVectorPass(model: IVectorPanels, ns: Float64Array[], fs: Float64Array[], accumulate: boolean): IVectorPass | null {
+export function hostIVectorPass(model: IVectorPanels, count: number, utterance: (u: number) => PassUtterance, accumulate: boolean): IVectorPass | null {
   const { c, d, r } = model;
   const cd = c * d;
   const p = (r * (r + 1)) / 2;
-  const h = Math.min(H, ns.length);
+  const h = Math.min(H, count);
   const f8 = (values: number) => 8 * values;
   const threads = linalgThreads();
   const sizes = {
@@ -56,12 +63,13 @@ export function hostIVectorPass(model: IVectorPanels, ns: Float64Array[], fs: Fl
   const [terms, scaled] = ws0.kept;
   const at = Object.fromEntries(names.map((k, i) => [k, ws0.areas[i]])) as Record<keyof typeof sizes, number>;
   const ws: Float64Array[] = [];
-  for (let u0 = 0; u0 < ns.length; u0 += h) {
-    const m = Math.min(h, ns.length - u0);
-    for (let u = 0; u < m; u++) {
-      f64.set(ns[u0 + u], at.n / 8 + u * c);
-      f64.set(fs[u0 + u], at.f / 8 + u * cd);
-    }
+  for (let u0 = 0; u0 < count; u0 += h) {
+    const m = Math.min(h, count - u0);
+    const batch = Array.from({ length: m }, (_, u) => utterance(u0 + u));
+    batch.forEach(({ n, first }, u) => {
+      f64.set(n, at.n / 8 + u * c);
+      f64.set(first, at.f / 8 + u * cd);
+    });
     f64.fill(0, at.aP / 8, (at.aP + sizes.aP) / 8);
     f64.fill(0, at.bP / 8, (at.bP + sizes.bP) / 8);
     pgemm(at.n, c, m, c, terms, at.aP, p);
@@ -71,12 +79,10 @@ export function hostIVectorPass(model: IVectorPanels, ns: Float64Array[], fs: Fl
     if (failed >= 0) throw new Error(`i-vectors: utterance ${u0 + failed}'s posterior precision is not positive definite (are its statistics finite?)`);
     for (let u = 0; u < m; u++) ws.push(Float64Array.from({ length: r }, (_, k) => f64[at.wP / 8 + ((k >> 2) * m + u) * 4 + (k & 3)]));
     if (!accumulate) continue;
-    for (let u = 0; u < m; u++) {
-      const n = ns[u0 + u];
-      const f = fs[u0 + u];
+    batch.forEach(({ n, first }, u) => {
       for (let g = 0; g < c; g++) f64[at.nT / 8 + g * m + u] = n[g];
-      for (let e = 0; e < cd; e++) f64[at.fT / 8 + e * m + u] = f[e];
-    }
+      for (let e = 0; e < cd; e++) f64[at.fT / 8 + e * m + u] = first[e];
+    });
     pgemm(at.nT, m, c, m, at.mP, at.nEww, p);
     pgemm(at.fT, m, cd, m, at.wP, at.fw, r);
   }

@@ -98,6 +98,25 @@ export const panelValues = (rows: number, cols: number) => Math.ceil(cols / 4) *
 /** Index of element (i, j) of a panel matrix with `rows` rows. */
 export const panelIndex = (rows: number, i: number, j: number) => ((j >> 2) * rows + i) * 4 + (j & 3);
 
+/**
+ * out[i * stride + offsets[j]] += m_ij for a panel matrix m [rows, cols], a block of panels at a
+ * time (each row's few values of a block in turn), so that reads and writes both stay near.
+ */
+export function addFromPanels(out: Float64Array, m: Float64Array, rows: number, cols: number, offsets: Int32Array, stride: number): void {
+  const BLOCK = 16;
+  const panels = Math.ceil(cols / 4);
+  for (let q0 = 0; q0 < panels; q0 += BLOCK) {
+    const q1 = Math.min(panels, q0 + BLOCK);
+    for (let i = 0; i < rows; i++) {
+      const base = i * stride;
+      for (let q = q0; q < q1; q++) {
+        const from = (q * rows + i) * 4;
+        for (let e = 0, j = 4 * q; e < 4 && j < cols; e++, j++) out[base + offsets[j]] += m[from + e];
+      }
+    }
+  }
+}
+
 /** out += A B, A [rows, k] at byte a (row stride lda values), B [k, cols] and out [rows, cols] panel matrices at bytes b and out. */
 export function pgemm(a: number, lda: number, rows: number, k: number, b: number, out: number, cols: number): void {
   const panels = Math.ceil(cols / 4);

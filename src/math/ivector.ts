@@ -8,13 +8,16 @@
  * add); the m-step solves T_c = (sum F~_c w^T)(sum N_c E[w w^T])^-1 and, with updateSigma,
  * Sigma_c = (sum S~_c - diag(sum F~_c w^T T_c^T)) / sum N_c, floored. T is [C, D, R] (bob's
  * (c, d, t)), Sigma [C, D] (diagonal), row-major.
+ * On the host, the products over utterances, the solves and the inverses run in the float64
+ * WebAssembly kernels (kernels/host/hostIVector.ts); with device products, the products run on
+ * the TF.js backend and the solves in those kernels.
  */
 import type { CentredMoments, Moments } from './gmm/moments.js';
 import { momentsAbout } from './gmm/moments.js';
-import { hostProducts, mirrorUppers, type Products } from './factorAnalysis/batched.js';
+import { hostProducts, mirrorUppers, upperOffsets, type Products } from './factorAnalysis/batched.js';
 import { updateSubspace } from './factorAnalysis/accumulators.js';
 import { hostIVectorPass, hostPosteriors, precisionPanels, type IVectorPanels, type IVectorPass } from '../../kernels/host/hostIVector.js';
-import { panelIndex, panelValues } from '../../kernels/host/linalgEngine.js';
+import { addFromPanels, panelIndex, panelValues } from '../../kernels/host/linalgEngine.js';
 
 export interface IVectorShape {
   c: number;
@@ -101,8 +104,14 @@ export class IVectorModel {
 
   constructor(readonly t: Float64Array, readonly sigma: Float64Array, readonly shape: IVectorShape) {}
 
+  /** The per-Gaussian terms [C, R, R], their upper triangles (all the products read), from the kernels' panels. */
   get terms(): Float64Array {
-    return (this._terms ??= precisionTerms(this.t, this.sigma, this.shape));
+    if (this._terms === null) {
+      const { c, r } = this.shape;
+      this._terms = new Float64Array(c * r * r);
+      addFromPanels(this._terms, this.panels.terms, c, (r * (r + 1)) / 2, upperOffsets(r), r * r);
+    }
+    return this._terms;
   }
 
   get panels(): IVectorPanels {
@@ -110,8 +119,12 @@ export class IVectorModel {
   }
 }
 
-/** Utterances handled together: each large matrix (the terms, T) is read once per batch (see factorAnalysis/batched.ts). */
-export const BATCH = 32;
+/**
+ * Utterances handled together by products other than the host kernels' (a device's): each large
+ * matrix (the terms, T) is read once per batch, and each batch's sums come back to the host once
+ * ([C, R, R] float32, 328 MB at C 512, R 400).
+ */
+const BATCH = 256;
 
 /**
  * Utterances' posteriors from the products given: w = A^-1 b and, with second, E[w w^T] (upper
@@ -127,18 +140,21 @@ function posteriorsOf(stats: Moments[], ubmMeans: Float64Array, model: IVectorMo
 
 /**
  * The pass on the host kernels (float64, as the JavaScript products but faster), or null where
- * they cannot take it (other products chosen, or the model beyond their memory).
+ * they cannot take it (other products chosen, or the model beyond their memory); each
+ * utterance's moments about mu go to onMoments as its batch comes.
  */
-function hostPass(stats: Moments[], ubmMeans: Float64Array, model: IVectorModel, products: Products, accumulate: boolean): (IVectorPass & { abouts: CentredMoments[] }) | null {
+function hostPass(stats: Moments[], ubmMeans: Float64Array, model: IVectorModel, products: Products, onMoments: ((s: Moments, about: CentredMoments) => void) | null): IVectorPass | null {
   if (products !== hostProducts || stats.length === 0) return null;
-  const abouts = stats.map((s) => momentsAbout(s, ubmMeans));
-  const pass = hostIVectorPass(model.panels, stats.map((s) => s.n), abouts.map((m) => m.first), accumulate);
-  return pass === null ? null : { ...pass, abouts };
+  return hostIVectorPass(model.panels, stats.length, (u) => {
+    const about = momentsAbout(stats[u], ubmMeans);
+    onMoments?.(stats[u], about);
+    return { n: stats[u].n, first: about.first };
+  }, onMoments !== null);
 }
 
 /** The i-vectors of utterances: A^-1 b each. */
 export function project(stats: Moments[], ubmMeans: Float64Array, model: IVectorModel, products: Products = hostProducts): Float64Array[] {
-  const host = hostPass(stats, ubmMeans, model, products, false);
+  const host = hostPass(stats, ubmMeans, model, products, null);
   if (host !== null) return host.ws;
   const out: Float64Array[] = [];
   for (let at = 0; at < stats.length; at += BATCH) out.push(...posteriorsOf(stats.slice(at, at + BATCH), ubmMeans, model, products, false).ws);
@@ -151,15 +167,14 @@ export function project(stats: Moments[], ubmMeans: Float64Array, model: IVector
  */
 export function accumulate(acc: IVectorAccumulators, stats: Moments[], ubmMeans: Float64Array, model: IVectorModel, products: Products = hostProducts): void {
   const { c, d, r } = model.shape;
-  const addMoments = (batch: Moments[], abouts: CentredMoments[]) => batch.forEach((s, u) => {
+  const addMoments = (s: Moments, about: CentredMoments) => {
     for (let g = 0; g < c; g++) acc.nij[g] += s.n[g];
-    for (let e = 0; e < c * d; e++) acc.snormij[e] += abouts[u].second[e];
-  });
-  const host = hostPass(stats, ubmMeans, model, products, true);
+    for (let e = 0; e < c * d; e++) acc.snormij[e] += about.second[e];
+  };
+  const host = hostPass(stats, ubmMeans, model, products, addMoments);
   if (host !== null) {
-    addMoments(stats, host.abouts);
-    addPanels(acc.nijSigmaWij2, host.nEww!, c, (r * (r + 1)) / 2, upperOffsets(r), r * r);
-    addPanels(acc.fnormSigmaWij, host.fw!, c * d, r, Int32Array.from({ length: r }, (_, k) => k), r);
+    addFromPanels(acc.nijSigmaWij2, host.nEww!, c, (r * (r + 1)) / 2, upperOffsets(r), r * r);
+    addFromPanels(acc.fnormSigmaWij, host.fw!, c * d, r, Int32Array.from({ length: r }, (_, k) => k), r);
     return;
   }
   for (let at = 0; at < stats.length; at += BATCH) {
@@ -167,33 +182,7 @@ export function accumulate(acc: IVectorAccumulators, stats: Moments[], ubmMeans:
     const { ws, seconds, abouts } = posteriorsOf(batch, ubmMeans, model, products, true);
     products.addWeighted(acc.nijSigmaWij2, batch.map((s) => s.n), seconds!, r);
     products.addOuterProducts(acc.fnormSigmaWij, abouts.map((m) => m.first), ws, r);
-    addMoments(batch, abouts);
-  }
-}
-
-/** Where the upper triangle packed by rows puts each value in an [r, r] matrix. */
-function upperOffsets(r: number): Int32Array {
-  const out = new Int32Array((r * (r + 1)) / 2);
-  for (let a = 0, e = 0; a < r; a++) for (let b = a; b < r; b++, e++) out[e] = a * r + b;
-  return out;
-}
-
-/**
- * out[i * stride + offsets[j]] += m_ij for a panel matrix m [rows, cols], a block of panels at a
- * time (each row's few values of a block in turn), so that reads and writes both stay near.
- */
-function addPanels(out: Float64Array, m: Float64Array, rows: number, cols: number, offsets: Int32Array, stride: number): void {
-  const BLOCK = 16;
-  const panels = Math.ceil(cols / 4);
-  for (let q0 = 0; q0 < panels; q0 += BLOCK) {
-    const q1 = Math.min(panels, q0 + BLOCK);
-    for (let i = 0; i < rows; i++) {
-      const base = i * stride;
-      for (let q = q0; q < q1; q++) {
-        const from = (q * rows + i) * 4;
-        for (let e = 0, j = 4 * q; e < 4 && j < cols; e++, j++) out[base + offsets[j]] += m[from + e];
-      }
-    }
+    batch.forEach((s, u) => addMoments(s, abouts[u]));
   }
 }
 

@@ -102,6 +102,13 @@ export function addOuterProducts(acc: Float64Array, vs: Float64Array[], xs: Floa
   }
 }
 
+/** Where the upper triangle packed by rows ((a, b), a <= b, in row-major order) puts each value in an [r, r] matrix. */
+export function upperOffsets(r: number): Int32Array {
+  const out = new Int32Array((r * (r + 1)) / 2);
+  for (let a = 0, e = 0; a < r; a++) for (let b = a; b < r; b++, e++) out[e] = a * r + b;
+  return out;
+}
+
 /** The lower triangle of each [r, r] block from its upper. */
 export function mirrorUppers(m: Float64Array, r: number): Float64Array {
   for (let at = 0; at < m.length; at += r * r) {
