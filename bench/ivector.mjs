@@ -84,11 +84,13 @@ let theirs = null;
 for (let round = 1 - warmup; round <= reps; round++) {
   const measured = round >= 1;
   const ext = timed(() => machine().transform(stats));
+  console.log(`  tfjs-em extraction ${ext.ms.toFixed(0)} ms`);
   const em = timed(() => {
     const m = machine();
     m.mStep(m.eStep(stats));
     return m.T;
   });
+  console.log(`  tfjs-em EM iteration ${em.ms.toFixed(0)} ms`);
   const py = spawnSync(PYTHON, [anchor, dir, String(u), String(c), String(d), String(r), '1'], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (py.status !== 0) throw new Error(`numpy anchor failed: ${py.stderr}`);
   if (device !== undefined) {

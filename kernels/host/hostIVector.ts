@@ -57,11 +57,11 @@ export function hostIVectorPass(model: IVectorPanels, count: number, utterance: 
     nEww: accumulate ? f8(panelValues(c, p)) : 0, fw: accumulate ? f8(panelValues(cd, r)) : 0,
   };
   const names = Object.keys(sizes) as (keyof typeof sizes)[];
-  const ws0 = workspace([model.terms, model.scaled], names.map((k) => sizes[k]));
-  if (ws0 === null) return null;
-  const { f64, i32 } = ws0;
-  const [terms, scaled] = ws0.kept;
-  const at = Object.fromEntries(names.map((k, i) => [k, ws0.areas[i]])) as Record<keyof typeof sizes, number>;
+  const space = workspace([model.terms, model.scaled], names.map((k) => sizes[k]));
+  if (space === null) return null;
+  const { f64, i32 } = space;
+  const [terms, scaled] = space.kept;
+  const at = Object.fromEntries(names.map((k, i) => [k, space.areas[i]])) as Record<keyof typeof sizes, number>;
   const ws: Float64Array[] = [];
   for (let u0 = 0; u0 < count; u0 += h) {
     const m = Math.min(h, count - u0);
@@ -77,7 +77,7 @@ export function hostIVectorPass(model: IVectorPanels, count: number, utterance: 
     posteriors(at.aP, at.bP, m, r, at.wP, accumulate ? at.mP : 0, at.work, at.status);
     const failed = i32.subarray(at.status / 4, at.status / 4 + m).findIndex((s) => s !== 0);
     if (failed >= 0) throw new Error(`i-vectors: utterance ${u0 + failed}'s posterior precision is not positive definite (are its statistics finite?)`);
-    for (let u = 0; u < m; u++) ws.push(Float64Array.from({ length: r }, (_, k) => f64[at.wP / 8 + ((k >> 2) * m + u) * 4 + (k & 3)]));
+    for (let u = 0; u < m; u++) ws.push(Float64Array.from({ length: r }, (_, k) => f64[at.wP / 8 + panelIndex(m, u, k)]));
     if (!accumulate) continue;
     batch.forEach(({ n, first }, u) => {
       for (let g = 0; g < c; g++) f64[at.nT / 8 + g * m + u] = n[g];

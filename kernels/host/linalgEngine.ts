@@ -98,6 +98,13 @@ export const panelValues = (rows: number, cols: number) => Math.ceil(cols / 4) *
 /** Index of element (i, j) of a panel matrix with `rows` rows. */
 export const panelIndex = (rows: number, i: number, j: number) => ((j >> 2) * rows + i) * 4 + (j & 3);
 
+/** Where the upper triangle packed by rows ((a, b), a <= b, in row-major order) puts each value of an [r, r] matrix. */
+export function upperOffsets(r: number): Int32Array {
+  const out = new Int32Array((r * (r + 1)) / 2);
+  for (let a = 0, e = 0; a < r; a++) for (let b = a; b < r; b++, e++) out[e] = a * r + b;
+  return out;
+}
+
 /**
  * out[i * stride + offsets[j]] += m_ij for a panel matrix m [rows, cols], a block of panels at a
  * time (each row's few values of a block in turn), so that reads and writes both stay near.

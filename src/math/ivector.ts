@@ -14,10 +14,10 @@
  */
 import type { CentredMoments, Moments } from './gmm/moments.js';
 import { momentsAbout } from './gmm/moments.js';
-import { hostProducts, mirrorUppers, upperOffsets, type Products } from './factorAnalysis/batched.js';
+import { hostProducts, mirrorUppers, type Products } from './factorAnalysis/batched.js';
 import { updateSubspace } from './factorAnalysis/accumulators.js';
 import { hostIVectorPass, hostPosteriors, precisionPanels, type IVectorPanels, type IVectorPass } from '../../kernels/host/hostIVector.js';
-import { addFromPanels, panelIndex, panelValues } from '../../kernels/host/linalgEngine.js';
+import { addFromPanels, panelIndex, panelValues, upperOffsets } from '../../kernels/host/linalgEngine.js';
 
 export interface IVectorShape {
   c: number;

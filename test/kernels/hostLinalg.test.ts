@@ -2,14 +2,15 @@
  * The float64 linear algebra kernels (kernels/host/linalg.wat) in both builds (relaxed SIMD's
  * multiply-add, and mul then add) on one and three threads, against plain float64 JavaScript:
  * the panel product (tails of rows, columns and k chunks), batches of Cholesky solves (a system
- * that is not positive definite reported and left alone), and the i-vector pass (posteriors,
+ * that is not positive definite reported and left alone), the host products of ISV and JFA
+ * (on the upper triangles where they are symmetric), and the i-vector pass (posteriors,
  * E[w w^T] and the accumulators' sums over batches of utterances) against the JavaScript
  * products, to float64 round-off (1e-12 relative).
  */
 import { setFlagsFromString } from 'node:v8';
 import { setHostRelaxedSimd, setHostThreads } from '../../kernels/host/hostEngine.js';
-import { panelIndex, panelValues, pgemm, solveSpdMany, workspace } from '../../kernels/host/linalgEngine.js';
-import { hostProducts } from '../../src/math/factorAnalysis/batched.js';
+import { panelIndex, panelValues, pgemm, solveSpdMany, upperOffsets, workspace } from '../../kernels/host/linalgEngine.js';
+import { hostProducts, javascriptProducts } from '../../src/math/factorAnalysis/batched.js';
 import type { Moments } from '../../src/math/gmm/moments.js';
 import { IVectorModel, accumulate, completeAccumulators, emptyAccumulators, project, type IVectorShape } from '../../src/math/ivector.js';
 import { solve } from '../../src/math/linalg.js';
@@ -96,12 +97,39 @@ describe.each([
       expect(Array.from(x.subarray(2 * n * m, 3 * n * m))).toEqual(Array.from(bs.subarray(2 * n * m, 3 * n * m)));
     });
 
+    test('the host products (ISV, JFA) equal the JavaScript ones: weighted sums, their accumulation, projections, W x, outer products', () => {
+      const [groups, d, r, h] = [40, 5, 30, 9];
+      const rows = groups * d;
+      const terms = new Float64Array(groups * r * r);
+      for (let g = 0; g < groups; g++) terms.set(spd(r, 0.1), g * r * r);
+      const weights = Array.from({ length: h }, () => Float64Array.from({ length: groups }, () => rng.random()));
+      const mats = Array.from({ length: h }, () => spd(r, 0.2));
+      const w = randoms(rows * r);
+      const sigma = Float64Array.from({ length: rows }, () => 0.5 + rng.random());
+      const vs = Array.from({ length: h }, () => randoms(rows));
+      const xs = Array.from({ length: h }, () => randoms(r));
+      const upper = (m: Float64Array) => Float64Array.from({ length: (r * (r + 1)) / 2 }, (_, e) => m[upperOffsets(r)[e]]);
+      hostProducts.weightedSums(terms, weights, r).forEach((a, i) => expectClose(upper(a), upper(javascriptProducts.weightedSums(terms, weights, r)[i]), 1e-12, 1e-12));
+      const ours = randoms(groups * r * r);
+      const theirsAcc = ours.slice();
+      hostProducts.addWeighted(ours, weights, mats, r);
+      javascriptProducts.addWeighted(theirsAcc, weights, mats, r);
+      for (let g = 0; g < groups; g++) expectClose(upper(ours.subarray(g * r * r)), upper(theirsAcc.subarray(g * r * r)), 1e-12, 1e-12);
+      hostProducts.projectEach(w, sigma, vs, r).forEach((p, i) => expectClose(p, javascriptProducts.projectEach(w, sigma, vs, r)[i], 1e-12, 1e-12));
+      hostProducts.timesEach(w, xs, r).forEach((p, i) => expectClose(p, javascriptProducts.timesEach(w, xs, r)[i], 1e-12, 1e-12));
+      const outer = randoms(rows * r);
+      const outerTheirs = outer.slice();
+      hostProducts.addOuterProducts(outer, vs, xs, r);
+      javascriptProducts.addOuterProducts(outerTheirs, vs, xs, r);
+      expectClose(outer, outerTheirs, 1e-12, 1e-12);
+    });
+
     test('the i-vector pass (130 utterances: batches of 64, 64, 2) gives the JavaScript products\' i-vectors and sums', () => {
       const shape = { c: 64, d: 4, r: 40 };
       const stats = utterances(130, shape);
       const model = new IVectorModel(randoms(64 * 4 * 40), Float64Array.from({ length: 256 }, () => 0.5 + rng.random()), shape);
       const means = new Float64Array(256);
-      const javascript = { ...hostProducts }; // not the host products: the JavaScript path
+      const javascript = javascriptProducts;
       const ws = project(stats, means, model);
       project(stats, means, model, javascript).forEach((w, u) => expectClose(ws[u], w, 1e-12, 1e-14));
       const [ours, theirs] = [emptyAccumulators(shape), emptyAccumulators(shape)];

@@ -4,8 +4,11 @@
  * rank 100, the per-Gaussian terms W_c^T Sigma_c^-1 W_c are 41 MB and W is 25 MB, far beyond the
  * caches, and one session's work alone is bound by reading them. Symmetric [r, r] matrices are
  * handled on their upper triangles, in blocks of rows small enough for every batch member's
- * block to stay in cache while a matrix's block streams past.
+ * block to stay in cache while a matrix's block streams past. The host runs them as the
+ * WebAssembly kernels' panel products (kernels/host/hostProducts.ts); these JavaScript ones are
+ * their fallback and reference.
  */
+import { kernelProducts } from '../../../kernels/host/hostProducts.js';
 
 /** Upper-triangle values per block of rows (8 KiB of float64). */
 const BLOCK_VALUES = 1024;
@@ -102,13 +105,6 @@ export function addOuterProducts(acc: Float64Array, vs: Float64Array[], xs: Floa
   }
 }
 
-/** Where the upper triangle packed by rows ((a, b), a <= b, in row-major order) puts each value in an [r, r] matrix. */
-export function upperOffsets(r: number): Int32Array {
-  const out = new Int32Array((r * (r + 1)) / 2);
-  for (let a = 0, e = 0; a < r; a++) for (let b = a; b < r; b++, e++) out[e] = a * r + b;
-  return out;
-}
-
 /** The lower triangle of each [r, r] block from its upper. */
 export function mirrorUppers(m: Float64Array, r: number): Float64Array {
   for (let at = 0; at < m.length; at += r * r) {
@@ -117,7 +113,7 @@ export function mirrorUppers(m: Float64Array, r: number): Float64Array {
   return m;
 }
 
-/** The batched products, as the host computes them above (float64) or a device does (see deviceProducts.ts). */
+/** The batched products, as computed above (float64), on the host's kernels, or on a device (see deviceProducts.ts). */
 export interface Products {
   weightedSums(terms: Float64Array, weights: Float64Array[], r: number): Float64Array[];
   addWeighted(acc: Float64Array, weights: Float64Array[], mats: Float64Array[], r: number): void;
@@ -126,4 +122,8 @@ export interface Products {
   addOuterProducts(acc: Float64Array, vs: Float64Array[], xs: Float64Array[], r: number): void;
 }
 
-export const hostProducts: Products = { weightedSums, addWeighted, projectEach, timesEach, addOuterProducts };
+/** The products in JavaScript, as written above. */
+export const javascriptProducts: Products = { weightedSums, addWeighted, projectEach, timesEach, addOuterProducts };
+
+/** The host's products: the same in the float64 WebAssembly kernels (JavaScript's where their memory runs out). */
+export const hostProducts: Products = kernelProducts(javascriptProducts);

@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidArgument } from '../../errors.js';
-import { hostProducts, upperOffsets, type Products } from './batched.js';
+import { upperOffsets } from '../../../kernels/host/linalgEngine.js';
+import { hostProducts, type Products } from './batched.js';
 
 /** Below this many values in the large operand, the host's float64 product is used. */
 const DEVICE_MIN = 1 << 16;
