@@ -67,8 +67,10 @@ export function svgChart(rows, title, { groupOf = (r) => r.k, groupName = (g) =>
   const left = 70;
   const top = 40;
   const plotH = 300;
-  const groupW = series.length * bar + gap;
-  const width = left + ks.length * groupW + 20;
+  // each group as wide as its label; room for the title and the legend's two columns
+  const labelW = Math.max(...ks.map((k) => String(groupName(k)).length)) * 6.5 + 12;
+  const groupW = Math.max(series.length * bar + gap, labelW);
+  const width = Math.max(left + ks.length * groupW + 20, left + 540, left + title.length * 7.5);
   const legendTop = top + plotH + 45;
   const height = legendTop + Math.ceil(series.length / 2) * 18 + 10;
   const y = (v) => top + plotH - ((Math.log10(v) - lo) / Math.max(1, hi - lo)) * plotH;
@@ -82,7 +84,7 @@ export function svgChart(rows, title, { groupOf = (r) => r.k, groupName = (g) =>
   }
   out.push(`<text transform="translate(16 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${esc(axis)} (log; lower is faster)</text>`);
   ks.forEach((k, g) => {
-    const x0 = left + g * groupW + gap / 2;
+    const x0 = left + g * groupW + (groupW - series.length * bar) / 2;
     series.forEach((name, s) => {
       const r = rows.find((row) => groupOf(row) === k && seriesOf(row) === name && row.ms !== null);
       if (r === undefined) return;
