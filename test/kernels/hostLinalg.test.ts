@@ -7,18 +7,15 @@
  * E[w w^T] and the accumulators' sums over batches of utterances) against the JavaScript
  * products, to float64 round-off (1e-12 relative).
  */
-import { setFlagsFromString } from 'node:v8';
-import { setHostRelaxedSimd, setHostThreads } from '../../kernels/host/hostEngine.js';
-import { panelIndex, panelValues, pgemm, solveSpdMany, upperOffsets, workspace } from '../../kernels/host/linalgEngine.js';
+import { linalgThreads, panelIndex, panelValues, pgemm, solveSpdMany, upperOffsets, workspace } from '../../kernels/host/linalgEngine.js';
 import { hostProducts, javascriptProducts } from '../../src/math/factorAnalysis/batched.js';
 import type { Moments } from '../../src/math/gmm/moments.js';
 import { IVectorModel, accumulate, completeAccumulators, emptyAccumulators, project, type IVectorShape } from '../../src/math/ivector.js';
 import { solve } from '../../src/math/linalg.js';
 import { Random } from '../../src/math/random.js';
 import { expectClose } from '../helpers/expectClose.js';
-
-// Node 20 validates relaxed SIMD only behind this flag; later versions by default.
-setFlagsFromString('--experimental-wasm-relaxed-simd');
+import { describeHostBuilds } from '../helpers/hostBuilds.js';
+import { spd } from '../helpers/matrices.js';
 
 const rng = new Random(11);
 const randoms = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
@@ -26,14 +23,6 @@ const randoms = (n: number) => Float64Array.from({ length: n }, () => rng.normal
 /** A panel matrix's values as a row-major [rows, cols] one. */
 const unpanel = (m: Float64Array, rows: number, cols: number) => Float64Array.from({ length: rows * cols }, (_, e) => m[panelIndex(rows, Math.floor(e / cols), e % cols)]);
 
-/** g g^T + shift I, [d, d]. */
-function spd(d: number, shift: number): Float64Array {
-  const g = randoms(d * d);
-  const a = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) a[i * d + j] += g[i * d + k] * g[j * d + k];
-  for (let i = 0; i < d; i++) a[i * d + i] += shift;
-  return a;
-}
 
 /** Utterances' statistics about 0 with ragged responsibilities (some Gaussians unseen). */
 function utterances(u: number, { c, d }: IVectorShape): Moments[] {
@@ -45,100 +34,91 @@ function utterances(u: number, { c, d }: IVectorShape): Moments[] {
   });
 }
 
-describe.each([
-  ['relaxed madd', true],
-  ['mul then add', false],
-])('linear algebra kernels, %s', (_, relaxed) => {
-  beforeAll(() => setHostRelaxedSimd(relaxed));
-  afterAll(() => {
-    setHostRelaxedSimd(true);
-    setHostThreads(null);
+describeHostBuilds('linear algebra kernels', (_relaxed, threads) => {
+  test('the threads asked for run', () => {
+    expect(linalgThreads()).toBe(threads);
   });
 
-  describe.each([1, 3])('%i thread(s)', (threads) => {
-    beforeAll(() => setHostThreads(threads));
+  // The sizes give each thread at least its share of work (MIN_WORK_PER_THREAD): three threads do run.
+  test('pgemm: out += A B on panel matrices (67 rows, k 300 across a chunk, 402 columns), A with a row stride', () => {
+    const [rows, k, cols, lda] = [67, 300, 402, 303];
+    const a = randoms(rows * lda);
+    const b = randoms(k * cols);
+    const start = randoms(rows * cols);
+    const bPanels = new Float64Array(panelValues(k, cols));
+    const outPanels = new Float64Array(panelValues(rows, cols));
+    for (let i = 0; i < k; i++) for (let j = 0; j < cols; j++) bPanels[panelIndex(k, i, j)] = b[i * cols + j];
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) outPanels[panelIndex(rows, i, j)] = start[i * cols + j];
+    const space = workspace([], [8 * a.length, 8 * bPanels.length, 8 * outPanels.length])!;
+    const [aAt, bAt, outAt] = space.areas;
+    space.f64.set(a, aAt / 8);
+    space.f64.set(bPanels, bAt / 8);
+    space.f64.set(outPanels, outAt / 8);
+    pgemm(aAt, lda, rows, k, bAt, outAt, cols);
+    const got = unpanel(space.f64.slice(outAt / 8, outAt / 8 + outPanels.length), rows, cols);
+    const want = start.slice();
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) for (let m = 0; m < k; m++) want[i * cols + j] += a[i * lda + m] * b[m * cols + j];
+    expectClose(got, want, 1e-12, 1e-12);
+  });
 
-    // The sizes give each thread at least its share of work (MIN_WORK_PER_THREAD): three threads do run.
-    test('pgemm: out += A B on panel matrices (67 rows, k 300 across a chunk, 402 columns), A with a row stride', () => {
-      const [rows, k, cols, lda] = [67, 300, 402, 303];
-      const a = randoms(rows * lda);
-      const b = randoms(k * cols);
-      const start = randoms(rows * cols);
-      const bPanels = new Float64Array(panelValues(k, cols));
-      const outPanels = new Float64Array(panelValues(rows, cols));
-      for (let i = 0; i < k; i++) for (let j = 0; j < cols; j++) bPanels[panelIndex(k, i, j)] = b[i * cols + j];
-      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) outPanels[panelIndex(rows, i, j)] = start[i * cols + j];
-      const space = workspace([], [8 * a.length, 8 * bPanels.length, 8 * outPanels.length])!;
-      const [aAt, bAt, outAt] = space.areas;
-      space.f64.set(a, aAt / 8);
-      space.f64.set(bPanels, bAt / 8);
-      space.f64.set(outPanels, outAt / 8);
-      pgemm(aAt, lda, rows, k, bAt, outAt, cols);
-      const got = unpanel(space.f64.slice(outAt / 8, outAt / 8 + outPanels.length), rows, cols);
-      const want = start.slice();
-      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) for (let m = 0; m < k; m++) want[i * cols + j] += a[i * lda + m] * b[m * cols + j];
-      expectClose(got, want, 1e-12, 1e-12);
-    });
+  test('solveSpdMany: five systems [120, 120] with 3 right-hand sides as solve; an indefinite one reported (its pivot) and left alone', () => {
+    const [n, m, count] = [120, 3, 5];
+    const as = new Float64Array(count * n * n);
+    for (let s = 0; s < count; s++) as.set(spd(rng, n, 0.3), s * n * n);
+    // system 2: a_00 = -1 (the first pivot is not positive)
+    as[2 * n * n] = -1;
+    const bs = randoms(count * n * m);
+    const x = bs.slice();
+    const status = solveSpdMany(as, x, n, m, count)!;
+    expect(Array.from(status)).toEqual([0, 0, 1, 0, 0]);
+    for (const s of [0, 1, 3, 4]) {
+      const want = solve(as.subarray(s * n * n, (s + 1) * n * n), bs.subarray(s * n * m, (s + 1) * n * m), n, m)!;
+      expectClose(x.subarray(s * n * m, (s + 1) * n * m), want, 1e-10, 1e-12);
+    }
+    expect(Array.from(x.subarray(2 * n * m, 3 * n * m))).toEqual(Array.from(bs.subarray(2 * n * m, 3 * n * m)));
+  });
 
-    test('solveSpdMany: five systems [120, 120] with 3 right-hand sides as solve; an indefinite one reported (its pivot) and left alone', () => {
-      const [n, m, count] = [120, 3, 5];
-      const as = new Float64Array(count * n * n);
-      for (let s = 0; s < count; s++) as.set(spd(n, 0.3), s * n * n);
-      // system 2: a_00 = -1 (the first pivot is not positive)
-      as[2 * n * n] = -1;
-      const bs = randoms(count * n * m);
-      const x = bs.slice();
-      const status = solveSpdMany(as, x, n, m, count)!;
-      expect(Array.from(status)).toEqual([0, 0, 1, 0, 0]);
-      for (const s of [0, 1, 3, 4]) {
-        const want = solve(as.subarray(s * n * n, (s + 1) * n * n), bs.subarray(s * n * m, (s + 1) * n * m), n, m)!;
-        expectClose(x.subarray(s * n * m, (s + 1) * n * m), want, 1e-10, 1e-12);
-      }
-      expect(Array.from(x.subarray(2 * n * m, 3 * n * m))).toEqual(Array.from(bs.subarray(2 * n * m, 3 * n * m)));
-    });
+  test('the host products (ISV, JFA) equal the JavaScript ones: weighted sums, their accumulation, projections, W x, outer products', () => {
+    const [groups, d, r, h] = [40, 5, 30, 9];
+    const rows = groups * d;
+    const terms = new Float64Array(groups * r * r);
+    for (let g = 0; g < groups; g++) terms.set(spd(rng, r, 0.1), g * r * r);
+    const weights = Array.from({ length: h }, () => Float64Array.from({ length: groups }, () => rng.random()));
+    const mats = Array.from({ length: h }, () => spd(rng, r, 0.2));
+    const w = randoms(rows * r);
+    const sigma = Float64Array.from({ length: rows }, () => 0.5 + rng.random());
+    const vs = Array.from({ length: h }, () => randoms(rows));
+    const xs = Array.from({ length: h }, () => randoms(r));
+    const upper = (m: Float64Array) => Float64Array.from({ length: (r * (r + 1)) / 2 }, (_, e) => m[upperOffsets(r)[e]]);
+    hostProducts.weightedSums(terms, weights, r).forEach((a, i) => expectClose(upper(a), upper(javascriptProducts.weightedSums(terms, weights, r)[i]), 1e-12, 1e-12));
+    const ours = randoms(groups * r * r);
+    const theirsAcc = ours.slice();
+    hostProducts.addWeighted(ours, weights, mats, r);
+    javascriptProducts.addWeighted(theirsAcc, weights, mats, r);
+    for (let g = 0; g < groups; g++) expectClose(upper(ours.subarray(g * r * r)), upper(theirsAcc.subarray(g * r * r)), 1e-12, 1e-12);
+    hostProducts.projectEach(w, sigma, vs, r).forEach((p, i) => expectClose(p, javascriptProducts.projectEach(w, sigma, vs, r)[i], 1e-12, 1e-12));
+    hostProducts.timesEach(w, xs, r).forEach((p, i) => expectClose(p, javascriptProducts.timesEach(w, xs, r)[i], 1e-12, 1e-12));
+    const outer = randoms(rows * r);
+    const outerTheirs = outer.slice();
+    hostProducts.addOuterProducts(outer, vs, xs, r);
+    javascriptProducts.addOuterProducts(outerTheirs, vs, xs, r);
+    expectClose(outer, outerTheirs, 1e-12, 1e-12);
+  });
 
-    test('the host products (ISV, JFA) equal the JavaScript ones: weighted sums, their accumulation, projections, W x, outer products', () => {
-      const [groups, d, r, h] = [40, 5, 30, 9];
-      const rows = groups * d;
-      const terms = new Float64Array(groups * r * r);
-      for (let g = 0; g < groups; g++) terms.set(spd(r, 0.1), g * r * r);
-      const weights = Array.from({ length: h }, () => Float64Array.from({ length: groups }, () => rng.random()));
-      const mats = Array.from({ length: h }, () => spd(r, 0.2));
-      const w = randoms(rows * r);
-      const sigma = Float64Array.from({ length: rows }, () => 0.5 + rng.random());
-      const vs = Array.from({ length: h }, () => randoms(rows));
-      const xs = Array.from({ length: h }, () => randoms(r));
-      const upper = (m: Float64Array) => Float64Array.from({ length: (r * (r + 1)) / 2 }, (_, e) => m[upperOffsets(r)[e]]);
-      hostProducts.weightedSums(terms, weights, r).forEach((a, i) => expectClose(upper(a), upper(javascriptProducts.weightedSums(terms, weights, r)[i]), 1e-12, 1e-12));
-      const ours = randoms(groups * r * r);
-      const theirsAcc = ours.slice();
-      hostProducts.addWeighted(ours, weights, mats, r);
-      javascriptProducts.addWeighted(theirsAcc, weights, mats, r);
-      for (let g = 0; g < groups; g++) expectClose(upper(ours.subarray(g * r * r)), upper(theirsAcc.subarray(g * r * r)), 1e-12, 1e-12);
-      hostProducts.projectEach(w, sigma, vs, r).forEach((p, i) => expectClose(p, javascriptProducts.projectEach(w, sigma, vs, r)[i], 1e-12, 1e-12));
-      hostProducts.timesEach(w, xs, r).forEach((p, i) => expectClose(p, javascriptProducts.timesEach(w, xs, r)[i], 1e-12, 1e-12));
-      const outer = randoms(rows * r);
-      const outerTheirs = outer.slice();
-      hostProducts.addOuterProducts(outer, vs, xs, r);
-      javascriptProducts.addOuterProducts(outerTheirs, vs, xs, r);
-      expectClose(outer, outerTheirs, 1e-12, 1e-12);
-    });
-
-    test('the i-vector pass (130 utterances: batches of 64, 64, 2) gives the JavaScript products\' i-vectors and sums', () => {
-      const shape = { c: 64, d: 4, r: 40 };
-      const stats = utterances(130, shape);
-      const model = new IVectorModel(randoms(64 * 4 * 40), Float64Array.from({ length: 256 }, () => 0.5 + rng.random()), shape);
-      const means = new Float64Array(256);
-      const javascript = javascriptProducts;
-      const ws = project(stats, means, model);
-      project(stats, means, model, javascript).forEach((w, u) => expectClose(ws[u], w, 1e-12, 1e-14));
-      const [ours, theirs] = [emptyAccumulators(shape), emptyAccumulators(shape)];
-      accumulate(ours, stats, means, model);
-      accumulate(theirs, stats, means, model, javascript);
-      completeAccumulators(ours, shape);
-      completeAccumulators(theirs, shape);
-      for (const key of ['nijSigmaWij2', 'fnormSigmaWij', 'snormij', 'nij'] as const) expectClose(ours[key], theirs[key], 1e-12, 1e-12);
-    });
+  test('the i-vector pass (130 utterances: batches of 64, 64, 2) gives the JavaScript products\' i-vectors and sums', () => {
+    const shape = { c: 64, d: 4, r: 40 };
+    const stats = utterances(130, shape);
+    const model = new IVectorModel(randoms(64 * 4 * 40), Float64Array.from({ length: 256 }, () => 0.5 + rng.random()), shape);
+    const means = new Float64Array(256);
+    const javascript = javascriptProducts;
+    const ws = project(stats, means, model);
+    project(stats, means, model, javascript).forEach((w, u) => expectClose(ws[u], w, 1e-12, 1e-14));
+    const [ours, theirs] = [emptyAccumulators(shape), emptyAccumulators(shape)];
+    accumulate(ours, stats, means, model);
+    accumulate(theirs, stats, means, model, javascript);
+    completeAccumulators(ours, shape);
+    completeAccumulators(theirs, shape);
+    for (const key of ['nijSigmaWij2', 'fnormSigmaWij', 'snormij', 'nij'] as const) expectClose(ours[key], theirs[key], 1e-12, 1e-12);
   });
 });
 

@@ -8,22 +8,15 @@ import { solve, solveSpd } from '../../src/math/linalg.js';
 import { addWeighted, projectEach, timesEach, weightedSums } from '../../src/math/factorAnalysis/batched.js';
 import { Random } from '../../src/math/random.js';
 import { expectClose } from '../helpers/expectClose.js';
+import { spd } from '../helpers/matrices.js';
 
 const rng = new Random(3);
 const randoms = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
 
-/** g g^T + shift I, [d, d]. */
-function spd(d: number, shift: number): Float64Array {
-  const g = randoms(d * d);
-  const a = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) a[i * d + j] += g[i * d + k] * g[j * d + k];
-  for (let i = 0; i < d; i++) a[i * d + i] += shift;
-  return a;
-}
 
 test('solveSpd: solve\'s answer on an SPD system with 7 right-hand sides (1e-10); a x = b holds', () => {
   const d = 40;
-  const a = spd(d, 0.5);
+  const a = spd(rng, d, 0.5);
   const b = randoms(d * 7);
   const x = solveSpd(a, b, d, 7)!;
   expectClose(x, solve(a, b, d, 7)!, 1e-10, 1e-12);
