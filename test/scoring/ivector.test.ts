@@ -61,6 +61,19 @@ test("project: bob's C++ reference i-vector (1e-7)", () => {
   expectClose(m.project(s), [-0.04213415, 0.21463343], 0, 1e-7);
 });
 
+test('what a projection derives from T and sigma follows them: set again, the machine projects as a new one', () => {
+  const s = stats(1, [0.4, 0.6], [[1, 2, 3], [2, 4, 3]], [[10, 20, 30], [40, 50, 60]]);
+  const m = new IVectorMachine(ubm(), { dimT: 2 });
+  [m.T, m.sigma] = [T0, [[1, 2, 1], [3, 2, 4]]];
+  const first = m.project(s);
+  m.T = T0.map((rows) => rows.map((row) => row.map((v) => 2 * v)));
+  m.sigma = [[2, 1, 1], [1, 2, 3]];
+  const fresh = new IVectorMachine(ubm(), { dimT: 2 });
+  [fresh.T, fresh.sigma] = [m.T!, m.sigma!];
+  expect(Array.from(m.project(s))).toEqual(Array.from(fresh.project(s)));
+  expect(Array.from(m.project(s))).not.toEqual(Array.from(first));
+});
+
 test("transform of a sample's device statistics: bob's reference (1e-6)", async () => {
   const u = ubmOf([[1, 7, 4], [4, 5, 3]], [[0.5, 1, 1.5], [1, 1.5, 2]]);
   const m = new IVectorMachine(u, { dimT: 2 });
