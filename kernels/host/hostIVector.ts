@@ -1,6 +1,6 @@
 /**
  * The i-vector e-step's batched algebra (src/math/ivector.ts) on the float64 linear algebra
- * kernels, utterances H at a time: A's lower triangles for the batch as one panel product
+ * kernels, utterances H at a time: A's upper triangles for the batch as one panel product
  * N [H, C] x terms [C, R (R + 1) / 2], the b's as F~ [H, C D] x (T / Sigma) [C D, R], each
  * member's Cholesky solve (and inverse) in parallel, and the accumulators' sums as the products
  * N^T [C, H] x E[w w^T] [H, R (R + 1) / 2] and F~^T [C D, H] x w [H, R], all in the kernels'
@@ -92,12 +92,11 @@ export function hostIVectorPass(model: IVectorPanels, count: number, utterance: 
 
 /**
  * T_c^T Sigma_c^-1 T_c per Gaussian as IVectorPanels' terms: each as the panel product
- * (T_c / Sigma_c)^T [R, D] x T_c [D, R], its upper triangle packed; null where the kernels'
- * memory cannot hold one Gaussian's.
+ * (T_c / Sigma_c)^T [R, D] x T_c [D, R], its upper triangle packed.
  */
-export function precisionPanels(t: Float64Array, sigma: Float64Array, c: number, d: number, r: number): Float64Array | null {
+export function precisionPanels(t: Float64Array, sigma: Float64Array, c: number, d: number, r: number): Float64Array {
   const space = workspace([], [8 * r * d, 8 * panelValues(d, r), 8 * panelValues(r, r)]);
-  if (space === null) return null;
+  if (space === null) throw new Error(`i-vectors: the host kernels' memory cannot take a Gaussian's terms at D ${d}, R ${r}`);
   const { f64, areas: [aAt, bAt, outAt] } = space;
   const [a, b, out] = [aAt / 8, bAt / 8, outAt / 8];
   const p = (r * (r + 1)) / 2;

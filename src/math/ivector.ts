@@ -67,31 +67,11 @@ export function precisionTerms(t: Float64Array, sigma: Float64Array, { c, d, r }
   return mirrorUppers(out, r);
 }
 
-/** The model as the host kernels take it (kernels/host/hostIVector.ts): the terms' lower triangles and T / Sigma, as panel matrices. */
+/** The model as the host kernels take it (kernels/host/hostIVector.ts): the terms' upper triangles and T / Sigma, as panel matrices. */
 export function ivectorPanels(t: Float64Array, sigma: Float64Array, { c, d, r }: IVectorShape): IVectorPanels {
   const scaled = new Float64Array(panelValues(c * d, r));
   for (let i = 0; i < c * d; i++) for (let k = 0; k < r; k++) scaled[panelIndex(c * d, i, k)] = t[i * r + k] / sigma[i];
-  return { c, d, r, terms: precisionPanels(t, sigma, c, d, r) ?? packedTerms(t, sigma, { c, d, r }), scaled };
-}
-
-/** precisionPanels' terms in JavaScript. */
-function packedTerms(t: Float64Array, sigma: Float64Array, { c, d, r }: IVectorShape): Float64Array {
-  const p = (r * (r + 1)) / 2;
-  const terms = new Float64Array(panelValues(c, p));
-  const packed = new Float64Array(p);
-  for (let g = 0; g < c; g++) {
-    packed.fill(0);
-    for (let j = 0; j < d; j++) {
-      const inv = 1 / sigma[g * d + j];
-      const row = t.subarray((g * d + j) * r, (g * d + j + 1) * r);
-      for (let a = 0, e = 0; a < r; a++) {
-        const ra = row[a] * inv;
-        for (let b = a; b < r; b++, e++) packed[e] += ra * row[b];
-      }
-    }
-    for (let e = 0; e < p; e++) terms[panelIndex(c, g, e)] = packed[e];
-  }
-  return terms;
+  return { c, d, r, terms: precisionPanels(t, sigma, c, d, r), scaled };
 }
 
 /**
